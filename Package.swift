@@ -1,0 +1,86 @@
+// swift-tools-version:6.2
+// SensorGateway: layered targets, dependencies point down only (see docs/ARCHITECTURE in README).
+// Linux-only libraries are attached with `.when(platforms: [.linux])`, never `#if os(...)` here:
+// the manifest is evaluated on the build host and would break cross builds.
+import PackageDescription
+
+let linux: [Platform] = [.linux]
+
+let package = Package(
+    name: "sensorgw",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sensorgw", targets: ["sensorgw"]),
+        .library(name: "HAL", targets: ["HAL"]),
+        .library(name: "HALSimulation", targets: ["HALSimulation"]),
+        .library(name: "Drivers", targets: ["Drivers"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C shims: ioctl request values and variadic ioctls Swift cannot see, libgpiod calls.
+        .target(
+            name: "CI2C",
+            linkerSettings: [.linkedLibrary("i2c", .when(platforms: linux))]),
+        .target(name: "CSPI"),
+        .target(
+            name: "CGPIOD",
+            linkerSettings: [.linkedLibrary("gpiod", .when(platforms: linux))]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "CMosquitto", pkgConfig: "libmosquitto",
+            providers: [.apt(["libmosquitto-dev"]), .brew(["mosquitto"])]),
+
+        .target(name: "HAL"),
+        .target(
+            name: "HALLinux",
+            dependencies: [
+                "HAL",
+                .target(name: "CI2C", condition: .when(platforms: linux)),
+                .target(name: "CSPI", condition: .when(platforms: linux)),
+                .target(name: "CGPIOD", condition: .when(platforms: linux)),
+            ]),
+        .target(name: "HALSimulation", dependencies: ["HAL"]),
+        .target(name: "Drivers", dependencies: ["HAL"]),
+        .target(name: "Pipeline", dependencies: ["Drivers"]),
+        .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
+        .target(
+            name: "Uplink",
+            dependencies: [
+                "Outbox", "Pipeline", "CMosquitto",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Agent",
+            dependencies: [
+                "HAL", "HALLinux", "HALSimulation", "Drivers", "Pipeline", "Outbox", "Uplink",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .executableTarget(
+            name: "sensorgw",
+            dependencies: [
+                "Agent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "HALTests", dependencies: ["HAL"]),
+        .testTarget(name: "HALLinuxTests", dependencies: ["HALLinux", "HAL"]),
+        .testTarget(name: "HALSimulationTests", dependencies: ["HALSimulation", "HAL"]),
+        .testTarget(name: "DriversTests", dependencies: ["Drivers", "HALSimulation", "HAL"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Drivers"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "HALSimulation"]),
+        // Runs the built `sensorgw` against a real mosquitto with mutual TLS (see Scripts/).
+        .testTarget(name: "EndToEndTests", dependencies: ["sensorgw"]),
+    ]
+)
