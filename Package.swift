@@ -28,6 +28,7 @@ let package = Package(
             name: "CI2C",
             linkerSettings: [.linkedLibrary("i2c", .when(platforms: linux))]),
         .target(name: "CSPI"),
+        .target(name: "CSystemClock"),
         .target(
             name: "CGPIOD",
             linkerSettings: [.linkedLibrary("gpiod", .when(platforms: linux))]),
@@ -49,7 +50,7 @@ let package = Package(
             ]),
         .target(name: "HALSimulation", dependencies: ["HAL"]),
         .target(name: "Drivers", dependencies: ["HAL"]),
-        .target(name: "Pipeline", dependencies: ["Drivers"]),
+        .target(name: "Pipeline", dependencies: ["Drivers", "CSystemClock"]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         .target(
             name: "Uplink",
@@ -79,8 +80,9 @@ let package = Package(
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "HALSimulation", "HAL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Drivers"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
+        .testTarget(name: "UplinkTests", dependencies: ["Uplink"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "HALSimulation"]),
         // Runs the built `sensorgw` against a real mosquitto with mutual TLS (see Scripts/).
-        .testTarget(name: "EndToEndTests", dependencies: ["sensorgw"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["sensorgw", "Outbox"]),
     ]
 )

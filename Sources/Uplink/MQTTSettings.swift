@@ -1,0 +1,46 @@
+/// How to reach the broker; built by the agent from the configuration.
+public struct MQTTSettings: Sendable, Hashable {
+    /// TLS, or plaintext when the configuration said so in words.
+    public enum Security: Sendable, Hashable {
+        /// Plaintext TCP; the agent logs a warning.
+        case plaintext
+        /// TLS 1.2 or later; the server's certificate is verified against `caFile` and its
+        /// hostname against ``MQTTSettings/host``; this client authenticates with its own
+        /// certificate and key.
+        case mutualTLS(caFile: String, certificateFile: String, keyFile: String)
+    }
+
+    /// Broker host name (checked against the server certificate).
+    public var host: String
+    /// Broker port.
+    public var port: Int
+    /// MQTT client id.
+    public var clientID: String
+    /// Topic every reading is published to.
+    public var topic: String
+    /// Keepalive; a link that goes silent for 1.5 times this is declared dead.
+    public var keepaliveSeconds: Int
+    /// Most messages published and not yet acknowledged at once (MQTT packet ids are 16-bit).
+    public var inflightWindow: Int
+    /// First reconnect delay.
+    public var reconnectInitial: Duration
+    /// Longest reconnect delay.
+    public var reconnectMax: Duration
+    /// TLS or plaintext.
+    public var security: Security
+
+    /// Creates settings.
+    public init(host: String, port: Int, clientID: String, topic: String, keepaliveSeconds: Int = 30,
+                inflightWindow: Int = 20, reconnectInitial: Duration = .seconds(1),
+                reconnectMax: Duration = .seconds(60), security: Security) {
+        self.host = host
+        self.port = port
+        self.clientID = clientID
+        self.topic = topic
+        self.keepaliveSeconds = keepaliveSeconds
+        self.inflightWindow = inflightWindow
+        self.reconnectInitial = reconnectInitial
+        self.reconnectMax = reconnectMax
+        self.security = security
+    }
+}

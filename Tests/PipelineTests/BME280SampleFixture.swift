@@ -1,0 +1,5 @@
+import Drivers
+
+enum BME280SampleFixture {
+    static let sample = BME280Sample(temperatureCelsius: 21.5, pressurePascal: 101_325, humidityPercent: 45)
+}
