@@ -118,6 +118,15 @@ public actor OutboxStore {
         return count
     }
 
+    /// The highest sequence number ever assigned (0 when none was).
+    public func highestSequence() throws(StorageError) -> UInt64 {
+        var highest: UInt64 = 0
+        try connection.query("SELECT seq FROM sqlite_sequence WHERE name = 'readings'") { row throws(StorageError) in
+            highest = UInt64(row.integer(0))
+        }
+        return highest
+    }
+
     /// Closes the database; later calls fail.
     public func close() {
         connection.close()

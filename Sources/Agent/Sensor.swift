@@ -1,0 +1,37 @@
+import HAL
+import Pipeline
+
+/// A configured sensor the sampler can read.
+public protocol Sensor: Sendable {
+    /// The sensor's id from the configuration.
+    var id: String { get }
+    /// Checks the chip and reads what is read once (chip id, calibration). Called again after a
+    /// failure that may mean the chip was replaced or lost power.
+    func prepare() async throws
+    /// Takes one measurement and returns its readings stamped with `timestamp`.
+    func measure(at timestamp: Timestamp) async throws -> [Reading]
+}
+
+/// How one sensor is scheduled.
+public struct SensorSchedule: Sendable {
+    /// The sensor.
+    public var sensor: any Sensor
+    /// Time between the starts of two measurements.
+    public var interval: Duration
+
+    /// Creates a schedule.
+    public init(sensor: any Sensor, interval: Duration) {
+        self.sensor = sensor
+        self.interval = interval
+    }
+}
+
+/// Whether a sensor is delivering.
+public enum SensorHealth: String, Sendable, Hashable {
+    /// Not read yet.
+    case starting
+    /// The last measurement succeeded.
+    case healthy
+    /// Several measurements in a row failed; the sensor is retried with backoff.
+    case unhealthy
+}
