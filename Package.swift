@@ -50,6 +50,7 @@ let package = Package(
         .target(name: "HALSimulation", dependencies: ["HAL"]),
         .target(name: "Drivers", dependencies: ["HAL"]),
         .target(name: "Pipeline", dependencies: ["Drivers"]),
+        .target(name: "Configuration", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         .target(
             name: "Uplink",
@@ -77,6 +78,7 @@ let package = Package(
         .testTarget(name: "HALLinuxTests", dependencies: ["HALLinux", "HAL"]),
         .testTarget(name: "HALSimulationTests", dependencies: ["HALSimulation", "HAL"]),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "HALSimulation", "HAL"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Drivers"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "HALSimulation"]),
