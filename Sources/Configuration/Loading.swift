@@ -32,12 +32,11 @@ extension GatewayConfiguration {
         guard let yaml = String(validating: data, as: UTF8.self) else {
             throw ConfigurationError(file: path, message: "the file is not valid UTF-8 text")
         }
-        var directory = FileChecks.directory(of: path)
-        if !directory.hasPrefix("/") {
-            directory = FileChecks.resolve(directory, against: FileManager.default.currentDirectoryPath)
-            if directory.hasSuffix("/.") { directory.removeLast(2) }
-        }
-        return try parse(yaml: yaml, file: path, baseDirectory: directory)
+        // Absolute, so the paths in the result stay right if the agent changes directory later.
+        let directory = FileChecks.directory(of: path)
+        let cwd = FileManager.default.currentDirectoryPath
+        let base = directory == "." ? cwd : FileChecks.resolve(directory, against: cwd)
+        return try parse(yaml: yaml, file: path, baseDirectory: base)
     }
 
     /// Validates configuration text.
