@@ -89,9 +89,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
 
         /// The bus a sensor is on.
         public enum SensorBus: Sendable, Equatable {
-            /// I2C bus number `bus` (`/dev/i2c-<bus>`), at a 7-bit address in 0x03...0x77.
+            /// I2C bus number `bus` (`/dev/i2c-<bus>`, 0...1023), at a 7-bit address in 0x03...0x77.
             case i2c(bus: Int, address: I2CAddress)
-            /// An SPI device node such as `/dev/spidev0.0`, with its clocking.
+            /// An SPI device node such as `/dev/spidev0.0` (an absolute path), with its clocking:
+            /// `speed_hz` 1...50_000_000 (default 1 MHz), `mode` 0...3 (default 0).
             case spi(device: String, configuration: SPIConfiguration)
         }
 
@@ -120,7 +121,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public struct StorageConfiguration: Sendable, Equatable {
         /// The outbox database file, absolute or resolved against the config file's directory.
         public var path: String
-        /// How long written readings may wait before they are committed together; default 1s.
+        /// How long written readings may wait before they are committed together; 100ms ... 5m,
+        /// default 1s.
         public var flushInterval: Duration
 
         /// Creates the section.
@@ -134,7 +136,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public struct MQTTConfiguration: Sendable, Equatable {
         /// The broker's host name or address.
         public var host: String
-        /// The broker's port: default 8883 with TLS, 1883 without.
+        /// The broker's port, 1...65535: default 8883 with TLS, 1883 without.
         public var port: Int
         /// The MQTT client identifier; defaults to the gateway id.
         public var clientID: String
@@ -165,9 +167,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
 
         /// Reconnect back-off: starts at `initial`, doubles up to `max`.
         public struct Reconnect: Sendable, Equatable {
-            /// The first wait; default 1s.
+            /// The first wait; 100ms ... 1h, default 1s.
             public var initial: Duration
-            /// The longest wait; default 60s; never less than `initial`.
+            /// The longest wait; 100ms ... 1h, default 60s; never less than `initial`.
             public var max: Duration
 
             /// Creates a back-off setting.
