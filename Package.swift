@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "HALSimulation", dependencies: ["HAL"]),
         .target(name: "Drivers", dependencies: ["HAL"]),
         .target(name: "Pipeline", dependencies: ["Drivers", "CSystemClock"]),
+        .target(name: "Configuration", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         .target(
             name: "Uplink",
@@ -61,11 +62,10 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "HAL", "HALLinux", "HALSimulation", "Drivers", "Pipeline", "Outbox", "Uplink",
+                "HAL", "HALLinux", "HALSimulation", "Drivers", "Pipeline", "Outbox", "Uplink", "Configuration",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "sensorgw",
@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "HALLinuxTests", dependencies: ["HALLinux", "HAL"]),
         .testTarget(name: "HALSimulationTests", dependencies: ["HALSimulation", "HAL"]),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "HALSimulation", "HAL"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Drivers"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
         .testTarget(name: "UplinkTests", dependencies: ["Uplink"]),

@@ -1,0 +1,210 @@
+import HAL
+
+/// Everything the agent needs to run, read from one YAML file and fully validated.
+///
+/// Values of this type are only produced by ``load(path:)`` and ``parse(yaml:file:baseDirectory:)``
+/// (or built by hand in tests): every path in it is absolute or resolved against the config
+/// file's directory, every default is filled in, and every range has been checked.
+public struct GatewayConfiguration: Sendable, Equatable {
+    /// Who this gateway is.
+    public var gateway: GatewaySection
+    /// Which hardware backend to use.
+    public var board: BoardKind
+    /// The sensors to read, in file order; ids are unique.
+    public var sensors: [SensorConfiguration]
+    /// Where readings wait until the broker has acknowledged them.
+    public var storage: StorageConfiguration
+    /// The broker and how to talk to it.
+    public var mqtt: MQTTConfiguration
+    /// The minimum level of log messages.
+    public var logLevel: LogLevel
+    /// Things that are allowed but risky; the agent logs each one at start-up.
+    public var warnings: [String]
+
+    /// Creates a configuration.
+    public init(gateway: GatewaySection, board: BoardKind, sensors: [SensorConfiguration],
+                storage: StorageConfiguration, mqtt: MQTTConfiguration, logLevel: LogLevel = .info,
+                warnings: [String] = []) {
+        self.gateway = gateway
+        self.board = board
+        self.sensors = sensors
+        self.storage = storage
+        self.mqtt = mqtt
+        self.logLevel = logLevel
+        self.warnings = warnings
+    }
+
+    /// The topic readings are published to: `<topic_prefix>/<gateway id>/readings`.
+    public var readingsTopic: String {
+        "\(mqtt.topicPrefix)/\(gateway.id)/readings"
+    }
+
+    /// The `gateway` section.
+    public struct GatewaySection: Sendable, Equatable {
+        /// The gateway's name in topics and SenML base names: 1-64 of `[A-Za-z0-9_-]`.
+        public var id: String
+
+        /// Creates the section.
+        public init(id: String) {
+            self.id = id
+        }
+    }
+
+    /// Which buses the agent opens.
+    public enum BoardKind: String, Sendable, Equatable, CaseIterable {
+        /// Every bus is simulated and every sensor gets a simulated chip: runs on a laptop.
+        case simulated
+        /// The Linux kernel's i2c-dev, spidev and gpiochip devices.
+        case linux
+    }
+
+    /// One entry of `sensors`.
+    public struct SensorConfiguration: Sendable, Equatable {
+        /// The sensor's name in readings: 1-64 of `[A-Za-z0-9_-]`, unique in the file.
+        public var id: String
+        /// Which chip it is.
+        public var type: SensorType
+        /// How the chip is wired.
+        public var bus: SensorBus
+        /// Time between two readings; 100ms ... 24h, default 10s.
+        public var interval: Duration
+        /// Oversampling of each measurement (BME280: 0 = skipped, 1, 2, 4, 8, 16).
+        public var oversampling: Oversampling
+
+        /// Creates a sensor entry.
+        public init(id: String, type: SensorType, bus: SensorBus, interval: Duration = .seconds(10),
+                    oversampling: Oversampling = Oversampling()) {
+            self.id = id
+            self.type = type
+            self.bus = bus
+            self.interval = interval
+            self.oversampling = oversampling
+        }
+
+        /// The chips the agent has drivers for.
+        public enum SensorType: String, Sendable, Equatable, CaseIterable {
+            /// Bosch BME280: temperature, pressure, humidity.
+            case bme280
+        }
+
+        /// The bus a sensor is on.
+        public enum SensorBus: Sendable, Equatable {
+            /// I2C bus number `bus` (`/dev/i2c-<bus>`, 0...1023), at a 7-bit address in 0x03...0x77.
+            case i2c(bus: Int, address: I2CAddress)
+            /// An SPI device node such as `/dev/spidev0.0` (an absolute path), with its clocking:
+            /// `speed_hz` 1...50_000_000 (default 1 MHz), `mode` 0...3 (default 0).
+            case spi(device: String, configuration: SPIConfiguration)
+        }
+
+        /// Oversampling settings; each value is one of 0 (measurement skipped), 1, 2, 4, 8, 16.
+        public struct Oversampling: Sendable, Equatable {
+            /// Temperature oversampling.
+            public var temperature: Int
+            /// Pressure oversampling.
+            public var pressure: Int
+            /// Humidity oversampling.
+            public var humidity: Int
+
+            /// The values the chip accepts.
+            public static let allowed: [Int] = [0, 1, 2, 4, 8, 16]
+
+            /// Creates settings; the default is 1 for each (one sample per measurement).
+            public init(temperature: Int = 1, pressure: Int = 1, humidity: Int = 1) {
+                self.temperature = temperature
+                self.pressure = pressure
+                self.humidity = humidity
+            }
+        }
+    }
+
+    /// The `storage` section.
+    public struct StorageConfiguration: Sendable, Equatable {
+        /// The outbox database file, absolute or resolved against the config file's directory.
+        public var path: String
+        /// How long written readings may wait before they are committed together; 100ms ... 5m,
+        /// default 1s.
+        public var flushInterval: Duration
+
+        /// Creates the section.
+        public init(path: String, flushInterval: Duration = .seconds(1)) {
+            self.path = path
+            self.flushInterval = flushInterval
+        }
+    }
+
+    /// The `mqtt` section.
+    public struct MQTTConfiguration: Sendable, Equatable {
+        /// The broker's host name or address.
+        public var host: String
+        /// The broker's port, 1...65535: default 8883 with TLS, 1883 without.
+        public var port: Int
+        /// The MQTT client identifier; defaults to the gateway id.
+        public var clientID: String
+        /// The first topic level(s); default `sensorgw`. No wildcards, no leading or trailing `/`.
+        public var topicPrefix: String
+        /// The MQTT keepalive; whole seconds, 5s ... 1h, default 30s.
+        public var keepalive: Duration
+        /// At most this many QoS 1 messages await a PUBACK at once; 1 ... 1000, default 20.
+        public var inflightWindow: Int
+        /// Back-off between reconnect attempts.
+        public var reconnect: Reconnect
+        /// Transport security.
+        public var tls: TLSSetting
+
+        /// Creates the section.
+        public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",
+                    keepalive: Duration = .seconds(30), inflightWindow: Int = 20,
+                    reconnect: Reconnect = Reconnect(), tls: TLSSetting) {
+            self.host = host
+            self.port = port
+            self.clientID = clientID
+            self.topicPrefix = topicPrefix
+            self.keepalive = keepalive
+            self.inflightWindow = inflightWindow
+            self.reconnect = reconnect
+            self.tls = tls
+        }
+
+        /// Reconnect back-off: starts at `initial`, doubles up to `max`.
+        public struct Reconnect: Sendable, Equatable {
+            /// The first wait; 100ms ... 1h, default 1s.
+            public var initial: Duration
+            /// The longest wait; 100ms ... 1h, default 60s; never less than `initial`.
+            public var max: Duration
+
+            /// Creates a back-off setting.
+            public init(initial: Duration = .seconds(1), max: Duration = .seconds(60)) {
+                self.initial = initial
+                self.max = max
+            }
+        }
+
+        /// Whether and how the connection is encrypted.
+        public enum TLSSetting: Sendable, Equatable {
+            /// Plaintext, because the file said `tls: false`.
+            case disabled
+            /// TLS with server verification against `ca` and a client certificate.
+            /// File paths are absolute. The server certificate must name `host`: libmosquitto
+            /// checks the host it connects to and offers no separate server name.
+            case mutual(ca: String, certificate: String, key: String)
+        }
+    }
+
+    /// Log levels, the same names as swift-log's `Logger.Level`.
+    public enum LogLevel: String, Sendable, Equatable, CaseIterable {
+        /// Everything, including per-transfer detail.
+        case trace
+        /// Debugging detail.
+        case debug
+        /// Normal operation (the default).
+        case info
+        /// Normal but significant.
+        case notice
+        /// Something is wrong but the agent copes.
+        case warning
+        /// An operation failed.
+        case error
+        /// The agent cannot continue.
+        case critical
+    }
+}

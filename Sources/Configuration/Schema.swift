@@ -1,0 +1,415 @@
+import HAL
+import Yams
+
+/// The schema: one method per section, each walking its mapping in file order.
+struct SchemaReader {
+    typealias Config = GatewayConfiguration
+
+    let reader: NodeReader
+    /// What relative paths in the file are resolved against.
+    let baseDirectory: String
+
+    private func fail(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
+        reader.error(key, at: mark, message)
+    }
+
+    // Ranges the agent can honour; the file cannot widen them.
+    static let sensorInterval = Duration.milliseconds(100)...Duration.seconds(24 * 3600)
+    static let flushInterval = Duration.milliseconds(100)...Duration.seconds(5 * 60)
+    static let keepalive = Duration.seconds(5)...Duration.seconds(3600)
+    static let reconnectDelay = Duration.milliseconds(100)...Duration.seconds(3600)
+    static let spiSpeed = 1...50_000_000
+
+    func configuration(_ root: Node) throws(ConfigurationError) -> Config {
+        var gateway: Config.GatewaySection?
+        var board: Config.BoardKind?
+        var sensors: [Config.SensorConfiguration]?
+        var storage: Config.StorageConfiguration?
+        var mqtt: PartialMQTT?
+        var logLevel = Config.LogLevel.info
+        try reader.forEachEntry(
+            of: root, path: "", allowed: ["gateway", "board", "sensors", "storage", "mqtt", "log"]
+        ) { (key, value, keyMark, path) throws(ConfigurationError) in
+            switch key {
+            case "gateway": gateway = try self.gateway(value, path: path, anchor: keyMark)
+            case "board": board = try self.board(value, path: path)
+            case "sensors": sensors = try self.sensors(value, path: path)
+            case "storage": storage = try self.storage(value, path: path, anchor: keyMark)
+            case "mqtt": mqtt = try self.mqtt(value, path: path, anchor: keyMark)
+            default: logLevel = try self.log(value, path: path)
+            }
+        }
+        guard let gateway else { throw reader.missing("gateway", in: root.mark) }
+        guard let board else { throw reader.missing("board", in: root.mark) }
+        guard let sensors else { throw reader.missing("sensors", in: root.mark) }
+        guard let storage else { throw reader.missing("storage", in: root.mark) }
+        guard let mqtt else { throw reader.missing("mqtt", in: root.mark) }
+
+        let settings = Config.MQTTConfiguration(
+            host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.id,
+            topicPrefix: mqtt.topicPrefix, keepalive: mqtt.keepalive, inflightWindow: mqtt.inflightWindow,
+            reconnect: mqtt.reconnect, tls: mqtt.tls)
+        var warnings: [String] = []
+        if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
+        return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
+                      logLevel: logLevel, warnings: warnings)
+    }
+
+    // MARK: gateway, board, log
+
+    private func gateway(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.GatewaySection {
+        var id: String?
+        try reader.forEachEntry(of: node, path: path, allowed: ["id"]) { (_, value, _, path) throws(ConfigurationError) in
+            id = try identifier(value, path: path)
+        }
+        guard let id else { throw reader.missing("\(path).id", in: anchor) }
+        return Config.GatewaySection(id: id)
+    }
+
+    /// 1-64 of `[A-Za-z0-9_-]`: safe in an MQTT topic level, a SenML name and a file name.
+    private func identifier(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let text = try reader.string(node, path: path)
+        let allowed = text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+        }
+        guard (1...64).contains(text.unicodeScalars.count), allowed else {
+            throw fail(path, at: node.mark, "'\(text)' is not a valid id: use 1 to 64 letters, digits, '_' or '-'")
+        }
+        return text
+    }
+
+    private func board(_ node: Node, path: String) throws(ConfigurationError) -> Config.BoardKind {
+        let text = try reader.string(node, path: path)
+        guard let board = Config.BoardKind(rawValue: text) else {
+            throw fail(path, at: node.mark, "unknown board '\(text)'; expected simulated or linux")
+        }
+        return board
+    }
+
+    private func log(_ node: Node, path: String) throws(ConfigurationError) -> Config.LogLevel {
+        var level = Config.LogLevel.info
+        try reader.forEachEntry(of: node, path: path, allowed: ["level"]) { (_, value, _, path) throws(ConfigurationError) in
+            let text = try reader.string(value, path: path)
+            guard let parsed = Config.LogLevel(rawValue: text) else {
+                let names = Config.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
+                throw fail(path, at: value.mark, "unknown log level '\(text)'; expected one of: \(names)")
+            }
+            level = parsed
+        }
+        return level
+    }
+
+    // MARK: sensors
+
+    private func sensors(_ node: Node, path: String) throws(ConfigurationError) -> [Config.SensorConfiguration] {
+        let items = try reader.items(node, path: path)
+        guard !items.isEmpty else { throw fail(path, at: node.mark, "at least one sensor is required") }
+        var sensors: [Config.SensorConfiguration] = []
+        for (index, item) in items.enumerated() {
+            sensors.append(try sensor(item, path: "\(path)[\(index)]", earlier: sensors))
+        }
+        return sensors
+    }
+
+    private func sensor(_ node: Node, path: String, earlier: [Config.SensorConfiguration])
+        throws(ConfigurationError) -> Config.SensorConfiguration {
+        var id: String?
+        var type: Config.SensorConfiguration.SensorType?
+        var bus: Config.SensorConfiguration.SensorBus?
+        var interval = Duration.seconds(10)
+        var oversampling = Config.SensorConfiguration.Oversampling()
+        try reader.forEachEntry(
+            of: node, path: path, allowed: ["id", "type", "i2c", "spi", "interval", "oversampling"]
+        ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
+            switch key {
+            case "id":
+                let text = try identifier(value, path: keyPath)
+                if let index = earlier.firstIndex(where: { $0.id == text }) {
+                    throw fail(keyPath, at: value.mark, "duplicate sensor id '\(text)' (also sensors[\(index)])")
+                }
+                id = text
+            case "type":
+                let text = try reader.string(value, path: keyPath)
+                guard let parsed = Config.SensorConfiguration.SensorType(rawValue: text) else {
+                    let names = Config.SensorConfiguration.SensorType.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw fail(keyPath, at: value.mark, "unknown sensor type '\(text)'; supported: \(names)")
+                }
+                type = parsed
+            case "i2c", "spi":
+                guard bus == nil else {
+                    throw fail(keyPath, at: keyMark, "a sensor is on exactly one bus: give i2c or spi, not both")
+                }
+                bus = key == "i2c" ? try i2c(value, path: keyPath, anchor: keyMark)
+                    : try spi(value, path: keyPath, anchor: keyMark)
+            case "interval":
+                interval = try reader.duration(value, path: keyPath, in: Self.sensorInterval)
+            default:
+                oversampling = try self.oversampling(value, path: keyPath)
+            }
+        }
+        guard let id else { throw reader.missing("\(path).id", in: node.mark) }
+        guard let type else { throw reader.missing("\(path).type", in: node.mark) }
+        guard let bus else { throw fail(path, at: node.mark, "missing bus: add i2c or spi") }
+        return Config.SensorConfiguration(id: id, type: type, bus: bus, interval: interval, oversampling: oversampling)
+    }
+
+    private func i2c(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.SensorConfiguration.SensorBus {
+        var bus: Int?
+        var address: I2CAddress?
+        try reader.forEachEntry(of: node, path: path, allowed: ["bus", "address"]) { (key, value, _, keyPath) throws(ConfigurationError) in
+            if key == "bus" {
+                bus = try reader.integer(value, path: keyPath, in: 0...1023)
+            } else {
+                let scannable = Int(I2CAddress.scannable.lowerBound)...Int(I2CAddress.scannable.upperBound)
+                let raw = try reader.integer(value, path: keyPath, in: scannable) {
+                    I2CAddress($0)?.description ?? "0x\(String($0, radix: 16))"
+                }
+                address = I2CAddress(raw)
+            }
+        }
+        guard let bus else { throw reader.missing("\(path).bus", in: anchor) }
+        guard let address else { throw reader.missing("\(path).address", in: anchor) }
+        return .i2c(bus: bus, address: address)
+    }
+
+    private func spi(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.SensorConfiguration.SensorBus {
+        var device: String?
+        var configuration = SPIConfiguration()
+        try reader.forEachEntry(of: node, path: path, allowed: ["device", "speed_hz", "mode"]) { (key, value, _, keyPath) throws(ConfigurationError) in
+            switch key {
+            case "device":
+                let text = try reader.nonEmptyString(value, path: keyPath)
+                guard text.hasPrefix("/") else {
+                    throw fail(keyPath, at: value.mark, "expected an absolute device path like /dev/spidev0.0")
+                }
+                device = text
+            case "speed_hz":
+                configuration.speedHz = UInt32(try reader.integer(value, path: keyPath, in: Self.spiSpeed))
+            default:
+                let raw = try reader.integer(value, path: keyPath, in: 0...3)
+                configuration.mode = SPIMode(rawValue: UInt8(raw)) ?? .mode0
+            }
+        }
+        guard let device else { throw reader.missing("\(path).device", in: anchor) }
+        return .spi(device: device, configuration: configuration)
+    }
+
+    private func oversampling(_ node: Node, path: String) throws(ConfigurationError) -> Config.SensorConfiguration.Oversampling {
+        var result = Config.SensorConfiguration.Oversampling()
+        try reader.forEachEntry(
+            of: node, path: path, allowed: ["temperature", "pressure", "humidity"]
+        ) { (key, value, _, keyPath) throws(ConfigurationError) in
+            let allowed = Config.SensorConfiguration.Oversampling.allowed
+            let factor = try reader.integer(value, path: keyPath, in: 0...16)
+            guard allowed.contains(factor) else {
+                throw fail(keyPath, at: value.mark,
+                           "oversampling must be one of \(allowed.map(String.init).joined(separator: ", "))")
+            }
+            switch key {
+            case "temperature": result.temperature = factor
+            case "pressure": result.pressure = factor
+            default: result.humidity = factor
+            }
+        }
+        return result
+    }
+
+    // MARK: storage
+
+    private func storage(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.StorageConfiguration {
+        var file: String?
+        var flush = Duration.seconds(1)
+        try reader.forEachEntry(of: node, path: path, allowed: ["path", "flush_interval"]) { (key, value, _, keyPath) throws(ConfigurationError) in
+            if key == "path" {
+                file = try storagePath(value, path: keyPath)
+            } else {
+                flush = try reader.duration(value, path: keyPath, in: Self.flushInterval)
+            }
+        }
+        guard let file else { throw reader.missing("\(path).path", in: anchor) }
+        return Config.StorageConfiguration(path: file, flushInterval: flush)
+    }
+
+    /// The outbox file: its directory must exist, or at least that directory's parent so the
+    /// agent can create it.
+    private func storagePath(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let file = FileChecks.resolve(try reader.nonEmptyString(node, path: path), against: baseDirectory)
+        if FileChecks.status(file) == .directory {
+            throw fail(path, at: node.mark, "\(file) is a directory; name the database file inside it")
+        }
+        let directory = FileChecks.directory(of: file)
+        switch FileChecks.status(directory) {
+        case .directory:
+            return file
+        case .missing:
+            let parent = FileChecks.directory(of: directory)
+            guard FileChecks.status(parent) == .directory else {
+                throw fail(path, at: node.mark, "directory \(directory) does not exist, nor does its parent \(parent)")
+            }
+            return file
+        case .regularFile, .other:
+            throw fail(path, at: node.mark, "\(directory) is not a directory")
+        }
+    }
+
+    // MARK: mqtt
+
+    /// The mqtt section before defaults that depend on other sections are filled in.
+    struct PartialMQTT {
+        var host: String
+        var port: Int
+        var clientID: String?
+        var topicPrefix: String
+        var keepalive: Duration
+        var inflightWindow: Int
+        var reconnect: Config.MQTTConfiguration.Reconnect
+        var tls: Config.MQTTConfiguration.TLSSetting
+    }
+
+    private func mqtt(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> PartialMQTT {
+        var host: String?
+        var port: Int?
+        var clientID: String?
+        var topicPrefix = "sensorgw"
+        var keepalive = Duration.seconds(30)
+        var inflightWindow = 20
+        var reconnect = Config.MQTTConfiguration.Reconnect()
+        var tls: Config.MQTTConfiguration.TLSSetting?
+        try reader.forEachEntry(
+            of: node, path: path,
+            allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls"]
+        ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
+            switch key {
+            case "host":
+                let text = try reader.nonEmptyString(value, path: keyPath)
+                guard !text.contains(where: \.isWhitespace) else {
+                    throw fail(keyPath, at: value.mark, "a host name cannot contain spaces")
+                }
+                host = text
+            case "port":
+                port = try reader.integer(value, path: keyPath, in: 1...65535)
+            case "client_id":
+                let text = try reader.nonEmptyString(value, path: keyPath)
+                guard text.utf8.count <= 256 else {
+                    throw fail(keyPath, at: value.mark, "a client id longer than 256 bytes is refused by most brokers")
+                }
+                clientID = text
+            case "topic_prefix":
+                topicPrefix = try self.topicPrefix(value, path: keyPath)
+            case "keepalive":
+                keepalive = try reader.duration(value, path: keyPath, in: Self.keepalive)
+                guard keepalive.components.attoseconds == 0 else {
+                    throw fail(keyPath, at: value.mark, "MQTT counts keepalive in whole seconds")
+                }
+            case "inflight_window":
+                inflightWindow = try reader.integer(value, path: keyPath, in: 1...1000)
+            case "reconnect":
+                reconnect = try self.reconnect(value, path: keyPath)
+            default:
+                tls = try self.tls(value, path: keyPath, anchor: keyMark)
+            }
+        }
+        guard let host else { throw reader.missing("\(path).host", in: anchor) }
+        guard let tls else { throw reader.missing("\(path).tls", in: anchor) }
+        return PartialMQTT(
+            host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
+            topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
+            reconnect: reconnect, tls: tls)
+    }
+
+    private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let text = try reader.nonEmptyString(node, path: path)
+        if text.contains("+") || text.contains("#") {
+            throw fail(path, at: node.mark, "'\(text)' contains an MQTT wildcard (+ or #); a topic to publish to cannot")
+        }
+        if text.hasPrefix("/") || text.hasSuffix("/") {
+            throw fail(path, at: node.mark, "'\(text)' must not start or end with '/'")
+        }
+        if text.hasPrefix("$") {
+            throw fail(path, at: node.mark, "'\(text)' starts with '$', which brokers reserve for themselves")
+        }
+        if text.contains("\u{0}") {
+            throw fail(path, at: node.mark, "a topic cannot contain a NUL character")
+        }
+        return text
+    }
+
+    private func reconnect(_ node: Node, path: String) throws(ConfigurationError) -> Config.MQTTConfiguration.Reconnect {
+        var result = Config.MQTTConfiguration.Reconnect()
+        var maxMark: Mark?
+        var initialMark: Mark?
+        try reader.forEachEntry(of: node, path: path, allowed: ["initial", "max"]) { (key, value, _, keyPath) throws(ConfigurationError) in
+            let delay = try reader.duration(value, path: keyPath, in: Self.reconnectDelay)
+            if key == "initial" {
+                result.initial = delay
+                initialMark = value.mark
+            } else {
+                result.max = delay
+                maxMark = value.mark
+            }
+        }
+        if result.initial > result.max {
+            let message = "initial (\(NodeReader.format(result.initial))) must not be greater than max (\(NodeReader.format(result.max)))"
+            if let maxMark { throw fail("\(path).max", at: maxMark, message) }
+            throw fail("\(path).initial", at: initialMark, message)
+        }
+        return result
+    }
+
+    private func tls(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.MQTTConfiguration.TLSSetting {
+        if case .scalar(let scalar) = node, reader.tagName(node) == .bool {
+            guard scalar.string.lowercased() == "false" else {
+                throw fail(path, at: node.mark,
+                           "'\(scalar.string)' is not a TLS setting: give a mapping with ca, certificate and key, or false for plaintext")
+            }
+            return .disabled
+        }
+        guard case .mapping = node else {
+            throw fail(path, at: node.mark,
+                       "expected a mapping with ca, certificate and key, or false for plaintext; found \(reader.kind(of: node))")
+        }
+        var ca: String?
+        var certificate: String?
+        var key: String?
+        try reader.forEachEntry(
+            of: node, path: path, allowed: ["ca", "certificate", "key"]
+        ) { (name, value, _, keyPath) throws(ConfigurationError) in
+            switch name {
+            case "ca": ca = try readableFile(value, path: keyPath)
+            case "certificate": certificate = try readableFile(value, path: keyPath)
+            default: key = try privateKeyFile(value, path: keyPath)
+            }
+        }
+        guard let ca else { throw reader.missing("\(path).ca", in: anchor) }
+        guard let certificate else { throw reader.missing("\(path).certificate", in: anchor) }
+        guard let key else { throw reader.missing("\(path).key", in: anchor) }
+        return .mutual(ca: ca, certificate: certificate, key: key)
+    }
+
+    /// A file that exists and this process can read; returns its resolved path.
+    private func readableFile(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let file = FileChecks.resolve(try reader.nonEmptyString(node, path: path), against: baseDirectory)
+        switch FileChecks.status(file) {
+        case .missing:
+            throw fail(path, at: node.mark, "file not found: \(file)")
+        case .directory:
+            throw fail(path, at: node.mark, "\(file) is a directory, not a file")
+        case .regularFile, .other:
+            break
+        }
+        guard FileChecks.isReadable(file) else {
+            throw fail(path, at: node.mark, "cannot read \(file): permission denied")
+        }
+        return file
+    }
+
+    /// A readable file that other users cannot read: a leaked client key is a stolen identity.
+    private func privateKeyFile(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let file = try readableFile(node, path: path)
+        if case .regularFile(let mode) = FileChecks.status(file), mode & 0o004 != 0 {
+            throw fail(path, at: node.mark,
+                       "\(file) is readable by other users (mode \(FileChecks.octal(mode))); run chmod 600 \(file)")
+        }
+        return file
+    }
+}
