@@ -1,15 +1,21 @@
 import Drivers
 
 extension BME280Sample {
-    /// The sample as readings of temperature (`Cel`), pressure (`Pa`) and humidity (`%RH`).
+    /// The sample as readings of temperature (`Cel`), pressure (`Pa`) and humidity (`%RH`);
+    /// a quantity the chip was told to skip is left out.
     public func readings(sensorID: String, at timestamp: Timestamp) -> [Reading] {
-        [
+        var readings = [
             Reading(sensorID: sensorID, quantity: "temperature", value: temperatureCelsius,
                     unit: .celsius, timestamp: timestamp),
-            Reading(sensorID: sensorID, quantity: "pressure", value: pressurePascal,
-                    unit: .pascal, timestamp: timestamp),
-            Reading(sensorID: sensorID, quantity: "humidity", value: humidityPercent,
-                    unit: .relativeHumidity, timestamp: timestamp),
         ]
+        if let pressurePascal {
+            readings.append(Reading(sensorID: sensorID, quantity: "pressure", value: pressurePascal,
+                                    unit: .pascal, timestamp: timestamp))
+        }
+        if let humidityPercent {
+            readings.append(Reading(sensorID: sensorID, quantity: "humidity", value: humidityPercent,
+                                    unit: .relativeHumidity, timestamp: timestamp))
+        }
+        return readings
     }
 }

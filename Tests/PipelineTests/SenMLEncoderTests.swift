@@ -1,4 +1,5 @@
 import Testing
+import Drivers
 @testable import Pipeline
 
 @Suite struct SenMLEncoderTests {
@@ -63,5 +64,13 @@ import Testing
         #expect(readings.map(\.unit) == [.celsius, .pascal, .relativeHumidity])
         #expect(readings.map(\.value) == [21.5, 101_325, 45])
         #expect(readings.allSatisfy { $0.sensorID == "air" && $0.timestamp == stamp && $0.sequence == 0 })
+    }
+}
+
+@Suite struct SampleReadingsTests {
+    @Test func skippedQuantitiesAreLeftOut() {
+        let stamp = Timestamp(wallSeconds: 1, monotonicNanoseconds: 2, clockSynchronized: true)
+        let sample = BME280Sample(temperatureCelsius: 20, pressurePascal: nil, humidityPercent: 50)
+        #expect(sample.readings(sensorID: "x", at: stamp).map(\.quantity) == ["temperature", "humidity"])
     }
 }

@@ -1,0 +1,55 @@
+import Configuration
+import Drivers
+import HAL
+import Pipeline
+
+/// A BME280 from the configuration, opened lazily so that a missing bus is a sensor failure
+/// (logged, retried) rather than a reason for the whole agent to stop.
+actor BME280Sensor: Sensor {
+    nonisolated let id: String
+    private let configuration: GatewayConfiguration.SensorConfiguration
+    private let board: any Board
+    private var driver: BME280?
+
+    init(configuration: GatewayConfiguration.SensorConfiguration, board: any Board) {
+        id = configuration.id
+        self.configuration = configuration
+        self.board = board
+    }
+
+    func prepare() async throws {
+        let driver = try await openDriver()
+        try await driver.start()
+    }
+
+    func measure(at timestamp: Timestamp) async throws -> [Reading] {
+        let driver = try await openDriver()
+        return try await driver.measure().readings(sensorID: id, at: timestamp)
+    }
+
+    private func openDriver() async throws -> BME280 {
+        if let driver { return driver }
+        let settings = BME280Settings(configuration.oversampling)
+        let driver: BME280
+        switch configuration.bus {
+        case .i2c(let bus, let address):
+            driver = BME280(bus: try await board.i2cBus(bus), address: address, settings: settings)
+        case .spi(let path, let spiConfiguration):
+            driver = BME280(spi: try await board.spiDevice(path, configuration: spiConfiguration), settings: settings)
+        }
+        self.driver = driver
+        return driver
+    }
+}
+
+extension BME280Settings {
+    /// The driver settings for the configuration's oversampling counts (0 = skip).
+    init(_ oversampling: GatewayConfiguration.SensorConfiguration.Oversampling) {
+        func code(_ count: Int) -> Oversampling {
+            Oversampling.allCases.first { $0.sampleCount == count } ?? .x1
+        }
+        self.init(temperatureOversampling: code(oversampling.temperature),
+                  pressureOversampling: code(oversampling.pressure),
+                  humidityOversampling: code(oversampling.humidity))
+    }
+}

@@ -1,0 +1,83 @@
+import Configuration
+import Logging
+import Outbox
+import Pipeline
+import ServiceLifecycle
+import UnixSignals
+import Uplink
+
+/// Assembles the running agent from a configuration and runs it until SIGTERM or SIGINT.
+public enum GatewayAgent {
+    /// How long a graceful stop waits for acknowledgements of readings in flight; well inside
+    /// the unit's TimeoutStopSec (30 s).
+    public static let drainTimeout: Duration = .seconds(10)
+
+    /// Runs the agent. Returns after a graceful stop; throws when the outbox cannot be opened.
+    public static func run(configuration: GatewayConfiguration, board: any Board, logger: Logger,
+                           environment: [String: String]) async throws {
+        for warning in configuration.warnings {
+            logger.warning("\(warning)")
+        }
+        let outbox = try OutboxStore(path: configuration.storage.path)
+        let pending = try await outbox.count()
+        logger.info("outbox open", metadata: ["path": "\(configuration.storage.path)", "pending": "\(pending)"])
+
+        let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
+                            encoder: SenMLEncoder(gatewayID: configuration.gateway.id),
+                            logger: logger.with(label: "uplink"))
+        let schedules = configuration.sensors.map { sensor in
+            SensorSchedule(sensor: BME280Sensor(configuration: sensor, board: board), interval: sensor.interval)
+        }
+        let sampler = Sampler(schedules: schedules, outbox: outbox, logger: logger.with(label: "sampler")) {
+            uplink.readingsStored()
+        }
+        let notifier = SystemdNotifier(environment: environment)
+        let status: @Sendable () -> String = {
+            let counters = uplink.statistics
+            let health = sampler.sensorHealth.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.rawValue)" }
+            return "sent \(counters.acknowledged), sensors: " + health.joined(separator: ", ")
+        }
+        // ServiceGroup stops services in reverse order: sampler first (no new readings), then
+        // the uplink drains what is in flight, then systemd hears STOPPING.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [
+                    .init(service: SystemdService(notifier: notifier, status: status)),
+                    .init(service: UplinkService(uplink: uplink, drainTimeout: drainTimeout)),
+                    .init(service: SamplerService(sampler: sampler)),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info("agent started", metadata: [
+            "gateway": "\(configuration.gateway.id)", "sensors": "\(schedules.count)",
+            "broker": "\(configuration.mqtt.host):\(configuration.mqtt.port)",
+        ])
+        try await group.run()
+        await outbox.close()
+        logger.info("agent stopped", metadata: ["acknowledged": "\(uplink.statistics.acknowledged)"])
+    }
+}
+
+extension MQTTSettings {
+    /// The uplink's settings from the configuration.
+    init(_ configuration: GatewayConfiguration) {
+        let mqtt = configuration.mqtt
+        let security: Security =
+            switch mqtt.tls {
+            case .disabled: .plaintext
+            case .mutual(let ca, let certificate, let key): .mutualTLS(caFile: ca, certificateFile: certificate, keyFile: key)
+            }
+        self.init(host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID, topic: configuration.readingsTopic,
+                  keepaliveSeconds: Int(mqtt.keepalive.components.seconds), inflightWindow: mqtt.inflightWindow,
+                  reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
+    }
+}
+
+extension Logger {
+    /// A logger with another label and the same handler settings.
+    func with(label: String) -> Logger {
+        var copy = self
+        copy[metadataKey: "component"] = "\(label)"
+        return copy
+    }
+}
