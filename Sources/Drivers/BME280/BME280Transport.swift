@@ -1,0 +1,82 @@
+import HAL
+
+/// How the driver reaches the chip's registers: I2C or 4-wire SPI.
+///
+/// The BME280 has the same register map on both buses; only the framing differs, so the driver
+/// is written once against this protocol.
+public protocol BME280Transport: Sendable {
+    /// Reads `count` consecutive registers starting at `register` in one bus transaction.
+    /// - Throws: ``HALError``; `.badData` when fewer bytes came back than asked for.
+    func readRegisters(_ register: UInt8, count: Int) async throws -> [UInt8]
+    /// Writes one register.
+    /// - Throws: ``HALError``.
+    func writeRegister(_ register: UInt8, value: UInt8) async throws
+    /// Where the chip is, for error messages, e.g. `i2c@0x76` or `spi`.
+    var location: String { get }
+}
+
+/// BME280 over I2C: a register read is one combined transaction (write the register number,
+/// repeated start, read N with auto-increment); a write is the pair `[register, value]`.
+public struct BME280I2CTransport: BME280Transport {
+    /// The bus the chip is on.
+    public let bus: any I2CBus
+    /// The chip's address, 0x76 or 0x77 depending on SDO.
+    public let address: I2CAddress
+
+    /// Creates a transport.
+    public init(bus: any I2CBus, address: I2CAddress) {
+        self.bus = bus
+        self.address = address
+    }
+
+    public var location: String { "i2c@\(address)" }
+
+    public func readRegisters(_ register: UInt8, count: Int) async throws -> [UInt8] {
+        let bytes = try await bus.transaction(address: address, [.write([register]), .read(count: count)])
+            .first ?? []
+        return try checkLength(bytes, register: register, count: count, location: location)
+    }
+
+    public func writeRegister(_ register: UInt8, value: UInt8) async throws {
+        _ = try await bus.transaction(address: address, [.write([register, value])])
+    }
+}
+
+/// BME280 over 4-wire SPI (datasheet 6.3): the control byte is the register number with bit 7
+/// set for a read and cleared for a write; a read continues with auto-increment while chip select
+/// stays low, so command and answer must be one transaction.
+public struct BME280SPITransport: BME280Transport {
+    /// The chip's SPI device (bus plus chip select); mode 0 or 3.
+    public let device: any SPIDevice
+
+    /// Creates a transport.
+    public init(device: any SPIDevice) {
+        self.device = device
+    }
+
+    public var location: String { "spi" }
+
+    public func readRegisters(_ register: UInt8, count: Int) async throws -> [UInt8] {
+        let bytes = try await device.transaction([.write([register | 0x80]), .read(count: count)]).first ?? []
+        return try checkLength(bytes, register: register, count: count, location: location)
+    }
+
+    public func writeRegister(_ register: UInt8, value: UInt8) async throws {
+        _ = try await device.transaction([.write([register & 0x7F, value])])
+    }
+}
+
+/// A short answer would shift every field of the calibration or data block, so it is refused
+/// here rather than compensated.
+private func checkLength(_ bytes: [UInt8], register: UInt8, count: Int, location: String) throws -> [UInt8] {
+    guard bytes.count == count else {
+        throw HALError(.badData, operation: "bme280 \(location) read 0x\(hex(register))",
+                       detail: "expected \(count) bytes, got \(bytes.count)")
+    }
+    return bytes
+}
+
+func hex(_ byte: UInt8) -> String {
+    let text = String(byte, radix: 16, uppercase: true)
+    return text.count < 2 ? "0" + text : text
+}

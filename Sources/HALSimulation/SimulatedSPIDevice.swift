@@ -1,0 +1,90 @@
+import HAL
+import Synchronization
+
+/// An SPI device in memory that speaks the BME280/BMP280 register protocol (datasheet 6.3) to a
+/// register model: within one chip-select frame the first byte clocked out is a control byte,
+/// bit 7 set = read, bits 6:0 = register & 0x7F (the chip maps them to 0x80...0xFF); a read then
+/// clocks out consecutive registers, a write takes value, control, value, ... pairs.
+///
+/// The frame is interpreted byte by byte across `.write`, `.read` and `.transfer` segments, so a
+/// driver may split its frame however it likes, as on the wire.
+public final class SimulatedSPIDevice: SPIDevice {
+    private enum Phase {
+        case control
+        case reading(UInt8)
+        case writing(UInt8)
+    }
+
+    private struct State {
+        var failNext: [HALError.Kind] = []
+        var transactionCount = 0
+        var log: [[SPIOperation]] = []
+    }
+
+    /// The register model behind chip select.
+    public let model: any SimulatedRegisterModel
+    public let configuration: SPIConfiguration
+    private let state = Mutex(State())
+
+    /// Creates a device.
+    public init(model: any SimulatedRegisterModel, configuration: SPIConfiguration = SPIConfiguration()) {
+        self.model = model
+        self.configuration = configuration
+    }
+
+    /// Makes each of the next `count` transactions fail with `kind`, then recover.
+    public func failNext(_ count: Int, with kind: HALError.Kind) {
+        state.withLock { $0.failNext += Array(repeating: kind, count: max(count, 0)) }
+    }
+
+    /// Transactions attempted.
+    public var transactionCount: Int { state.withLock { $0.transactionCount } }
+
+    /// Every transaction's segments, oldest first.
+    public var log: [[SPIOperation]] { state.withLock { $0.log } }
+
+    public func transaction(_ operations: [SPIOperation]) async throws -> [[UInt8]] {
+        let injected: HALError.Kind? = state.withLock {
+            $0.transactionCount += 1
+            $0.log.append(operations)
+            return $0.failNext.isEmpty ? nil : $0.failNext.removeFirst()
+        }
+        if let injected {
+            throw HALError(injected, operation: "spi transaction", detail: "injected fault")
+        }
+        // Chip select asserted: a fresh frame always starts with a control byte.
+        var phase = Phase.control
+        func clock(_ mosi: UInt8) -> UInt8 {
+            switch phase {
+            case .control:
+                let register = mosi | 0x80
+                phase = mosi & 0x80 != 0 ? .reading(register) : .writing(register)
+                return 0xFF
+            case .reading(let register):
+                phase = .reading(register &+ 1)
+                return model.readRegister(register)
+            case .writing(let register):
+                model.writeRegister(register, value: mosi)
+                phase = .control
+                return 0xFF
+            }
+        }
+        var replies: [[UInt8]] = []
+        for operation in operations {
+            switch operation {
+            case .write(let bytes):
+                for byte in bytes { _ = clock(byte) }
+            case .read(let count):
+                guard count >= 0 else {
+                    throw HALError(.invalidArgument, operation: "spi transaction", detail: "negative read count")
+                }
+                replies.append((0..<count).map { _ in clock(0x00) })
+            case .transfer(let bytes):
+                replies.append(bytes.map(clock))
+            case .delay:
+                break
+            }
+        }
+        return replies
+    }
+}
