@@ -2,6 +2,11 @@
 import CI2C
 import Dispatch
 import HAL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 
 /// An I2C bus through Linux i2c-dev (`/dev/i2c-N`).
 ///
@@ -106,7 +111,7 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
             let result = sgw_i2c_set_slave(fd, UInt16(address.rawValue))
             guard result >= 0 else {
                 // EBUSY here means a kernel driver is bound to the address (i2cdetect shows UU).
-                let detail = result == -EBUSY_VALUE ? "a kernel driver is bound to \(address)" : nil
+                let detail = result == -EBUSY ? "a kernel driver is bound to \(address)" : nil
                 throw LinuxErrno.error(-result, operation: operation, detail: detail)
             }
             selectedAddress = address.rawValue
@@ -146,11 +151,4 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-/// EBUSY as the shim's negative return value compares against it.
-private let EBUSY_VALUE: Int32 = EBUSY
 #endif
