@@ -1,0 +1,372 @@
+#if os(Linux) && canImport(CGPIOD)
+import CGPIOD
+import Dispatch
+import HAL
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// GPIO lines through the Linux GPIO character device (libgpiod, via the CGPIOD shim).
+///
+/// The chip of each ``HAL/GPIOLineAddress`` may be a path (`/dev/gpiochip0`), a name (`gpiochip0`),
+/// a number (`0`) or a label (`pinctrl-bcm2711`, stable across boots where chip numbers are
+/// not); the line may be an offset or a name from the device tree (`GPIO17`).
+public struct LinuxGPIOController: GPIOController {
+    private let executor = BlockingExecutor(label: "sensorgw.gpio.requests")
+
+    /// Creates a controller; chips are opened per request.
+    public init() {}
+
+    /// The libgpiod API this build was compiled against.
+    public static var backendName: String { String(cString: sgw_gpio_backend_name()) }
+
+    /// Requests a line as an input.
+    /// - Throws: ``HAL/HALError``: `noSuchDevice` for an unknown chip or line, `busy` when another
+    ///   consumer holds the line, `permissionDenied` with a hint to join the `gpio` group.
+    public func requestInput(_ address: GPIOLineAddress, consumer: String,
+                             configuration: GPIOInputConfiguration) async throws -> any GPIOInput {
+        var config = sgw_gpio_line_config()
+        config.direction = Int32(SGW_GPIO_DIRECTION_INPUT)
+        config.edges = Self.edges(configuration.edges)
+        config.bias = Self.bias(configuration.bias)
+        config.active_low = configuration.activeLow ? 1 : 0
+        let lineConfig = config
+        return try await executor.run {
+            let request = try Self.request(address, consumer: consumer, config: lineConfig, role: "input")
+            return LinuxGPIOInput(request: request, address: address, configuration: configuration)
+        }
+    }
+
+    /// Requests a line as an output, driven to `configuration.initialValue` at once.
+    /// - Throws: ``HAL/HALError``, as for ``requestInput(_:consumer:configuration:)``.
+    public func requestOutput(_ address: GPIOLineAddress, consumer: String,
+                              configuration: GPIOOutputConfiguration) async throws -> any GPIOOutput {
+        var config = sgw_gpio_line_config()
+        config.direction = Int32(SGW_GPIO_DIRECTION_OUTPUT)
+        config.active_low = configuration.activeLow ? 1 : 0
+        config.output_value = configuration.initialValue ? 1 : 0
+        let lineConfig = config
+        return try await executor.run {
+            let request = try Self.request(address, consumer: consumer, config: lineConfig, role: "output")
+            return LinuxGPIOOutput(request: request, address: address)
+        }
+    }
+
+    static func edges(_ edges: GPIOEdgeDetection) -> Int32 {
+        switch edges {
+        case .none: return Int32(SGW_GPIO_EDGE_NONE)
+        case .rising: return Int32(SGW_GPIO_EDGE_RISING)
+        case .falling: return Int32(SGW_GPIO_EDGE_FALLING)
+        case .both: return Int32(SGW_GPIO_EDGE_BOTH)
+        }
+    }
+
+    static func bias(_ bias: GPIOBias) -> Int32 {
+        switch bias {
+        case .asIs: return Int32(SGW_GPIO_BIAS_AS_IS)
+        case .disabled: return Int32(SGW_GPIO_BIAS_DISABLED)
+        case .pullUp: return Int32(SGW_GPIO_BIAS_PULL_UP)
+        case .pullDown: return Int32(SGW_GPIO_BIAS_PULL_DOWN)
+        }
+    }
+
+    static let missingChipHint = "no such GPIO chip; list the chips and their labels with gpiodetect"
+
+    /// Opens the chip, resolves the line and requests it; blocking, so only called on an executor.
+    static func request(_ address: GPIOLineAddress, consumer: String, config: sgw_gpio_line_config,
+                        role: String) throws -> GPIOLineRequest {
+        var chipHandle: OpaquePointer?
+        let opened = sgw_gpio_chip_open(address.chip, &chipHandle)
+        guard opened >= 0, let chip = chipHandle else {
+            throw LinuxErrno.openError(-opened, path: address.chip, group: "gpio", missingHint: missingChipHint)
+        }
+        // The request does not need the chip handle once made (see sgw_gpio.h).
+        defer { sgw_gpio_chip_close(chip) }
+
+        let offset: UInt32
+        switch address.line {
+        case .offset(let value):
+            let count = sgw_gpio_chip_num_lines(chip)
+            guard value < count else {
+                throw HALError(.noSuchDevice, operation: "request \(address)",
+                               detail: "line offset \(value) out of range: the chip has \(count) lines")
+            }
+            offset = value
+        case .name(let name):
+            var found: UInt32 = 0
+            let result = sgw_gpio_chip_find_line(chip, name, &found)
+            guard result >= 0 else {
+                throw LinuxErrno.error(-result, operation: "find line \(address)",
+                                       detail: "no line named '\(name)' on this chip; see gpioinfo")
+            }
+            offset = found
+        }
+
+        var requestHandle: OpaquePointer?
+        var lineConfig = config
+        let result = sgw_gpio_request_line(chip, offset, consumer, &lineConfig, &requestHandle)
+        guard result >= 0, let request = requestHandle else {
+            let detail = result == -EBUSY ? "the line is held by another consumer; see gpioinfo" : nil
+            throw LinuxErrno.error(-result, operation: "request \(address) as \(role)", detail: detail)
+        }
+        return GPIOLineRequest(request: request, address: address)
+    }
+}
+
+/// One requested line: owns the shim's request handle and the serial executor its calls run on.
+final class GPIOLineRequest: @unchecked Sendable {
+    // @unchecked: `request` is a C handle that is immutable after init. It is used by `executor`
+    // (serial) and by edge threads; release happens on `executor` only after `edgeThreads` has
+    // drained, and deinit cannot run while an edge thread still holds a reference.
+
+    let address: GPIOLineAddress
+    let executor: BlockingExecutor
+    private let request: OpaquePointer
+    /// Set once release begins: no new reads, writes or edge threads after that.
+    private let closed = Mutex(false)
+    /// Every running edge thread is in this group, so release can wait for them to let go.
+    private let edgeThreads = DispatchGroup()
+
+    init(request: OpaquePointer, address: GPIOLineAddress) {
+        self.request = request
+        self.address = address
+        self.executor = BlockingExecutor(label: "sensorgw.gpio.\(address)")
+    }
+
+    deinit {
+        // release() frees the handle in the same executor block that closes it, and that block
+        // holds a reference; so closed here means freed.
+        if !closed.withLock({ $0 }) { sgw_gpio_request_release(request) }
+    }
+
+    var isReleased: Bool { closed.withLock { $0 } }
+
+    /// Runs `body` with the request on the executor, or throws when the line was released.
+    func withRequest<T: Sendable>(_ operation: String,
+                                  _ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await executor.run { [self] in
+            guard !isReleased else {
+                throw HALError(.invalidArgument, operation: "\(operation) \(address)", detail: "the line was released")
+            }
+            return try body(request)
+        }
+    }
+
+    /// Registers an edge thread about to start; false once release has begun. The check and the
+    /// registration are one step under the lock, so release cannot miss a thread.
+    func enterEdgeThread() -> Bool {
+        closed.withLock { closed in
+            guard !closed else { return false }
+            edgeThreads.enter()
+            return true
+        }
+    }
+
+    /// Called by an edge thread when it will not touch the request again.
+    func leaveEdgeThread() { edgeThreads.leave() }
+
+    /// The request handle, for an edge thread between ``enterEdgeThread()`` and
+    /// ``leaveEdgeThread()`` only.
+    func unsafeRequestForEdgeThread() -> OpaquePointer { request }
+
+    /// Gives the line back once `stopEdgeThreads` has made every edge thread leave.
+    func release(stopEdgeThreads: @escaping @Sendable () -> Void) async {
+        await executor.run { [self] in
+            let wasClosed = closed.withLock { closed in
+                defer { closed = true }
+                return closed
+            }
+            guard !wasClosed else { return }
+            stopEdgeThreads()
+            // Edge threads notice within one poll interval; waiting here (on the executor, not the
+            // cooperative pool) keeps the handle alive until none can touch it.
+            edgeThreads.wait()
+            sgw_gpio_request_release(request)
+        }
+    }
+}
+
+/// A requested output line.
+public final class LinuxGPIOOutput: GPIOOutput, @unchecked Sendable {
+    // @unchecked: only immutable references; all C calls go through the request's serial executor.
+    private let line: GPIOLineRequest
+
+    init(request: GPIOLineRequest, address: GPIOLineAddress) {
+        line = request
+    }
+
+    /// The line's address.
+    public var address: GPIOLineAddress { line.address }
+
+    /// Sets the logical level; active-low was applied when the line was requested.
+    /// - Throws: ``HAL/HALError``.
+    public func set(_ value: Bool) async throws {
+        let address = line.address
+        try await line.withRequest("set") { request in
+            let result = sgw_gpio_set_value(request, value ? 1 : 0)
+            guard result >= 0 else { throw LinuxErrno.error(-result, operation: "set \(address)") }
+        }
+    }
+
+    /// Gives the line back to the kernel; later calls throw.
+    public func release() async {
+        await line.release(stopEdgeThreads: {})
+    }
+}
+
+/// A requested input line, optionally with edge events.
+///
+/// Edge events are waited for on a dedicated thread per ``edges()`` stream, which polls with a
+/// short timeout so it notices a cancelled stream or a released line promptly. libgpiod 1.6 gives
+/// no kernel sequence numbers, so events are numbered here: ``HAL/GPIOEdgeEvent/sequence`` counts
+/// the line's events that passed debouncing, across streams, starting at 1. A gap in one stream
+/// means events were dropped because its consumer fell more than ``bufferLimit`` events behind,
+/// or happened while no stream was open. Overflow of the kernel's own 16-event queue cannot be
+/// seen with the v1 API.
+public final class LinuxGPIOInput: GPIOInput, @unchecked Sendable {
+    // @unchecked: `line` and the configuration are immutable; mutable state is in `state` (Mutex).
+
+    /// Events a stream holds for a slow consumer before dropping the oldest.
+    public static let bufferLimit = 256
+    /// How long an edge thread waits for an event before checking whether to stop.
+    static let pollIntervalNanoseconds: Int64 = 100_000_000
+
+    private struct State: Sendable {
+        var activeStream: UInt64?
+        var nextStreamID: UInt64 = 0
+        var sequence: UInt64 = 0
+        var debouncer: EdgeDebouncer
+    }
+
+    private let line: GPIOLineRequest
+    private let configuration: GPIOInputConfiguration
+    private let state: Mutex<State>
+    /// Held around "still active? still pending? read" so a stream that is winding down can never
+    /// take (or block on) an event meant for its successor.
+    private let readLock = Mutex(())
+
+    init(request: GPIOLineRequest, address: GPIOLineAddress, configuration: GPIOInputConfiguration) {
+        line = request
+        self.configuration = configuration
+        state = Mutex(State(debouncer: EdgeDebouncer(microseconds: configuration.debounceMicroseconds)))
+    }
+
+    /// The line's address.
+    public var address: GPIOLineAddress { line.address }
+
+    /// The logical level (after active-low inversion).
+    /// - Throws: ``HAL/HALError``.
+    public func read() async throws -> Bool {
+        let address = line.address
+        return try await line.withRequest("read") { request in
+            let result = sgw_gpio_get_value(request)
+            guard result >= 0 else { throw LinuxErrno.error(-result, operation: "read \(address)") }
+            return result != 0
+        }
+    }
+
+    /// The edges this line reports, with the kernel's timestamps.
+    ///
+    /// One stream at a time: a second call while one is open gets a stream that fails with
+    /// ``HAL/HALError/Kind/busy``. A line requested without edge detection gets a stream that
+    /// fails with ``HAL/HALError/Kind/invalidArgument``. The stream finishes when the line is
+    /// released.
+    public func edges() -> AsyncThrowingStream<GPIOEdgeEvent, any Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(
+            of: GPIOEdgeEvent.self, throwing: (any Error).self, bufferingPolicy: .bufferingNewest(Self.bufferLimit))
+        let operation = "edges \(line.address)"
+        guard configuration.edges != .none else {
+            continuation.finish(throwing: HALError(.invalidArgument, operation: operation,
+                                                   detail: "the line was requested without edge detection"))
+            return stream
+        }
+        let id: UInt64? = state.withLock { state in
+            guard state.activeStream == nil else { return nil }
+            state.nextStreamID += 1
+            state.activeStream = state.nextStreamID
+            return state.nextStreamID
+        }
+        guard let id else {
+            continuation.finish(throwing: HALError(.busy, operation: operation,
+                                                   detail: "another edge stream of this line is open"))
+            return stream
+        }
+        guard line.enterEdgeThread() else {
+            endStream(id)
+            continuation.finish(throwing: HALError(.invalidArgument, operation: operation,
+                                                   detail: "the line was released"))
+            return stream
+        }
+        continuation.onTermination = { [weak self] _ in self?.endStream(id) }
+        let started = DedicatedThread.start { [self] in
+            defer { line.leaveEdgeThread() }
+            eventLoop(id: id, continuation: continuation, operation: operation)
+        }
+        if !started {
+            line.leaveEdgeThread()
+            endStream(id)
+            continuation.finish(throwing: HALError(.other, operation: operation,
+                                                   detail: "could not start the edge thread"))
+        }
+        return stream
+    }
+
+    /// Gives the line back to the kernel; an open edge stream finishes, later calls throw.
+    public func release() async {
+        await line.release(stopEdgeThreads: { [self] in
+            state.withLock { $0.activeStream = nil }
+        })
+    }
+
+    private func endStream(_ id: UInt64) {
+        state.withLock { state in
+            if state.activeStream == id { state.activeStream = nil }
+        }
+    }
+
+    private func isActive(_ id: UInt64) -> Bool {
+        state.withLock { $0.activeStream == id }
+    }
+
+    private func eventLoop(id: UInt64, continuation: AsyncThrowingStream<GPIOEdgeEvent, any Error>.Continuation,
+                           operation: String) {
+        let request = line.unsafeRequestForEdgeThread()
+        let batch = 16
+        var events = [sgw_gpio_event](repeating: sgw_gpio_event(), count: batch)
+        while isActive(id) {
+            let waited = sgw_gpio_event_wait(request, Self.pollIntervalNanoseconds)
+            if waited == 0 || waited == -EINTR { continue }
+            let count: Int32 = waited < 0 ? waited : readLock.withLock { _ in
+                guard isActive(id) else { return 0 }
+                // Another stream's thread may have drained the queue since our wait returned; a
+                // read with nothing pending would block until the next edge.
+                let pending = sgw_gpio_event_wait(request, 0)
+                guard pending > 0 else { return pending }
+                return events.withUnsafeMutableBufferPointer {
+                    sgw_gpio_event_read(request, $0.baseAddress, UInt32($0.count))
+                }
+            }
+            if count == -EINTR { continue }
+            guard count >= 0 else {
+                endStream(id)
+                continuation.finish(throwing: LinuxErrno.error(-count, operation: operation))
+                return
+            }
+            for event in events.prefix(Int(count)) {
+                let accepted: GPIOEdgeEvent? = state.withLock { state in
+                    guard state.debouncer.accept(timestampNanoseconds: event.timestamp_ns) else { return nil }
+                    state.sequence += 1
+                    let edge: GPIOEdge = event.edge == Int32(SGW_GPIO_EDGE_RISING) ? .rising : .falling
+                    return GPIOEdgeEvent(edge: edge, timestampNanoseconds: event.timestamp_ns,
+                                         sequence: state.sequence)
+                }
+                if let accepted { continuation.yield(accepted) }
+            }
+        }
+        continuation.finish()
+    }
+}
+#endif
