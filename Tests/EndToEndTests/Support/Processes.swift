@@ -104,42 +104,72 @@ func waitUntil(timeout: Duration, _ what: String, _ condition: () throws -> Bool
 }
 
 /// A child process with its output in a log file.
+///
+/// Spawned with posix_spawn and reaped with waitpid by this type alone: Foundation's `Process`
+/// did not notice its children exiting while the tests awaited on the cooperative pool.
 final class Child {
-    let process = Process()
+    let pid: pid_t
     let logPath: String
+    let name: String
+    private var exitStatus: Int32?
 
-    init(_ executable: String, _ arguments: [String], log: String, environment: [String: String] = [:]) throws {
+    init(_ executable: String, _ arguments: [String], log: String) throws {
         logPath = log
-        if !FileManager.default.fileExists(atPath: log) {
-            _ = FileManager.default.createFile(atPath: log, contents: nil)
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        try process.run()
+        name = URL(fileURLWithPath: executable).lastPathComponent
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Children start with default signal handling and nothing blocked, whatever the test runner set.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw TestFailure("cannot start \(executable): errno \(rc)") }
+        pid = child
     }
 
-    var isRunning: Bool { process.isRunning }
+    /// Whether the process is still alive (reaps it when it has ended).
+    var isRunning: Bool {
+        if exitStatus != nil { return false }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid {
+            // WIFEXITED / WEXITSTATUS / WTERMSIG written out: Swift cannot see the macros.
+            let signal = status & 0x7f
+            exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+            return false
+        }
+        return result == 0
+    }
 
-    /// Sends `signal` and waits for the process to end; returns its status.
+    /// Sends `signal` and waits for the process to end; returns its exit status (128+N for signal N).
     @discardableResult
     func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) async throws -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        try await waitUntil(timeout: timeout, "process \(process.executableURL?.lastPathComponent ?? "") to exit") {
-            !process.isRunning
-        }
-        return process.terminationStatus
+        if isRunning { kill(pid, signal) }
+        try await waitUntil(timeout: timeout, "\(name) (pid \(pid)) to exit") { !isRunning }
+        return exitStatus ?? -1
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
     }
 }

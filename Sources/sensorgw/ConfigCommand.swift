@@ -1,0 +1,31 @@
+import Agent
+import ArgumentParser
+import Configuration
+
+/// `sensorgw config check FILE`
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config", abstract: "Work with configuration files.", subcommands: [Check.self])
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate a configuration file without touching hardware or the network (exit 78 if invalid).")
+
+        @Argument(help: "The configuration file.")
+        var file: String
+
+        func run() async throws {
+            let configuration = try loadConfiguration(file)
+            for warning in configuration.warnings {
+                printError("warning: \(warning)")
+            }
+            let tls: String =
+                switch configuration.mqtt.tls {
+                case .disabled: "plaintext"
+                case .mutual: "mutual TLS"
+                }
+            print("\(file): OK — gateway \(configuration.gateway.id), \(configuration.sensors.count) sensor(s), "
+                + "broker \(configuration.mqtt.host):\(configuration.mqtt.port) (\(tls)), topic \(configuration.readingsTopic)")
+        }
+    }
+}

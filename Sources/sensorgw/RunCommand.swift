@@ -1,0 +1,67 @@
+import Agent
+import ArgumentParser
+import Configuration
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `sensorgw run --config FILE`
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the agent until SIGTERM or SIGINT.")
+
+    @Option(name: .long, help: "The configuration file.")
+    var config: String
+
+    func run() async throws {
+        let configuration = try loadConfiguration(config)
+        let environment = currentEnvironment()
+        let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
+        let toJournal = environment["JOURNAL_STREAM"] != nil
+        LoggingSystem.bootstrap { label in
+            AgentLogHandler(label: label, level: level, toJournal: toJournal)
+        }
+        let logger = Logger(label: "sensorgw")
+        let board: any Board =
+            switch configuration.board {
+            case .simulated: SimulatedBoard(sensors: configuration.sensors)
+            case .linux: LinuxBoard()
+            }
+        do {
+            try await GatewayAgent.run(configuration: configuration, board: board, logger: logger, environment: environment)
+        } catch {
+            logger.critical("agent failed", metadata: ["error": "\(error)"])
+            throw ExitCode(70)  // EX_SOFTWARE: systemd restarts us (Restart=on-failure)
+        }
+    }
+}
+
+/// Loads a configuration or exits with 78 (EX_CONFIG) after printing where it is wrong.
+func loadConfiguration(_ path: String) throws -> GatewayConfiguration {
+    do {
+        return try GatewayConfiguration.load(path: path)
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(ConfigurationError.exitCode)
+    }
+}
+
+func currentEnvironment() -> [String: String] {
+    var result: [String: String] = [:]
+    var pointer = environ
+    while let entry = pointer.pointee {
+        let text = String(cString: entry)
+        if let equals = text.firstIndex(of: "=") {
+            result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+        }
+        pointer += 1
+    }
+    return result
+}
+
+func printError(_ text: String) {
+    var bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
