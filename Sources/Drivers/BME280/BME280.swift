@@ -96,8 +96,9 @@ public actor BME280 {
         }
         try await transport.writeRegister(BME280Register.ctrlHum, value: settings.ctrlHumValue)
         try await transport.writeRegister(BME280Register.ctrlMeas, value: settings.ctrlMeasForcedValue)
-        try await clock.sleep(for: .microseconds(settings.typicalMeasurementMicroseconds), tolerance: nil)
+        // The deadline counts from the trigger, so the initial wait is part of it.
         try await waitForStatusClear(mask: BME280Register.statusMeasuring,
+                                     initialDelay: .microseconds(settings.typicalMeasurementMicroseconds),
                                      deadline: settings.measurementDeadline, what: "measurement")
         let block = try await transport.readRegisters(BME280Register.data, count: BME280Register.dataLength)
         let raw = try BME280RawSample(dataBlock: block)
@@ -109,12 +110,15 @@ public actor BME280 {
     /// The deadline is checked *before* each read and acted on only after it, so the last poll
     /// always happens after the deadline: a process descheduled for a while is not reported as a
     /// timeout while the chip had long finished.
-    private func waitForStatusClear(mask: UInt8, deadline: Duration, what: String) async throws {
-        try await poll(clock: clock, mask: mask, deadline: deadline, what: what)
+    private func waitForStatusClear(mask: UInt8, initialDelay: Duration = .zero, deadline: Duration,
+                                    what: String) async throws {
+        try await poll(clock: clock, mask: mask, initialDelay: initialDelay, deadline: deadline, what: what)
     }
 
-    private func poll<C: Clock<Duration>>(clock: C, mask: UInt8, deadline: Duration, what: String) async throws {
+    private func poll<C: Clock<Duration>>(clock: C, mask: UInt8, initialDelay: Duration, deadline: Duration,
+                                          what: String) async throws {
         let end = clock.now.advanced(by: deadline)
+        if initialDelay > .zero { try await clock.sleep(for: initialDelay, tolerance: nil) }
         while true {
             let expired = clock.now >= end
             let status = try await transport.readRegisters(BME280Register.status, count: 1)
