@@ -251,3 +251,34 @@ struct BME280EndToEndTests {
         #expect(abs(sample.temperatureCelsius - 21.5) <= Self.temperatureBound)
     }
 }
+
+@Suite("BME280 driver against a replayed capture")
+struct BME280FixtureReplayTests {
+    /// A capture in the fixture format, with coefficients of the kind real chips carry:
+    /// T1 28485, T2 26735, T3 50; P1 37098, P2 -10700, P3 3024, P4 7141, P5 -124, P6 -7,
+    /// P7 9900, P8 -10230, P9 4285; H1 75, H2 357, H3 0, H4 340, H5 0, H6 30.
+    static let capture = """
+    # BME280 @0x76, calibration banks only
+    0x88: 45 6f 6f 68 32 00 ea 90 34 d6 d0 0b e5 1b 84 ff
+    0x98: f9 ff ac 26 0a d8 bd 10 00 4b
+    0xe1: 65 01 00 15 04 00 1e
+    """
+
+    @Test("calibration from a capture parses to the stated coefficients, and reads back the environment")
+    func replay() async throws {
+        let chip = try SimulatedBME280(fixture: Self.capture)
+        chip.environment = .init(temperatureCelsius: 4.0, pressurePascal: 95_000, humidityPercent: 80)
+        let bus = SimulatedI2CBus()
+        bus.attach(chip, at: address)
+        let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
+        let sample = try await sensor.measure()
+        let calibration = await sensor.calibration
+        #expect(calibration?.digT1 == 28485)
+        #expect(calibration?.digP5 == -124)
+        #expect(calibration?.digH4 == 340)
+        #expect(calibration?.digH5 == 0)
+        #expect(abs(sample.temperatureCelsius - 4.0) <= BME280EndToEndTests.temperatureBound)
+        #expect(abs((sample.pressurePascal ?? 0) - 95_000) <= BME280EndToEndTests.pressureBound)
+        #expect(abs((sample.humidityPercent ?? 0) - 80) <= BME280EndToEndTests.humidityBound)
+    }
+}
