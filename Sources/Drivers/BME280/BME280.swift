@@ -60,7 +60,7 @@ public actor BME280 {
         }
         let id = try await transport.readRegisters(BME280Register.chipID, count: 1)
         guard let chipID = id.first, chipID == BME280Register.expectedChipID else {
-            let got = id.first.map { "0x" + hex($0) } ?? "nothing"
+            let got = id.first.map { "0x" + BME280Register.hex($0) } ?? "nothing"
             throw HALError(.badData, operation: operation("chip id"),
                            detail: "expected chip id 0x60 (BME280), got \(got)")
         }
@@ -88,7 +88,8 @@ public actor BME280 {
     /// one burst so all three values come from the same measurement.
     ///
     /// - Throws: ``HALError``: `.timeout` when `measuring` never clears, `.badData` for
-    ///   sentinel values or short reads, or whatever the bus throws.
+    ///   sentinel values or short reads, or whatever the bus throws; `CancellationError` when the
+    ///   task is cancelled while waiting.
     public func measure() async throws -> BME280Sample {
         if calibration == nil { try await start() }
         guard let calibration else {
@@ -125,7 +126,7 @@ public actor BME280 {
             if let value = status.first, value & mask == 0 { return }
             if expired {
                 throw HALError(.timeout, operation: operation("status poll"),
-                               detail: "\(what) still running after \(deadline) (status bit 0x\(hex(mask)))")
+                               detail: "\(what) still running after \(deadline) (status bit 0x\(BME280Register.hex(mask)))")
             }
             try await clock.sleep(for: pollInterval, tolerance: nil)
         }
