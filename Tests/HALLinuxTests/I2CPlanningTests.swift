@@ -69,6 +69,12 @@ struct I2CTransferPlannerTests {
                 == .smbus(.readI2CBlockData(register: 0xF7, count: 8)))
     }
 
+    @Test func wordReadsComeBackInWireOrder() {
+        // A BMP280 calibration word 0x6B70 arrives as 0x70, 0x6B (low byte first).
+        #expect(SMBusCall.wireBytes(ofWord: 0x6B70) == [0x70, 0x6B])
+        #expect(SMBusCall.wireBytes(ofWord: 0xFF00) == [0x00, 0xFF])
+    }
+
     @Test func blockLimitIs32Bytes() throws {
         let reg: UInt8 = 0x00
         #expect(try style([.write([reg]), .read(count: 32)], Funcs.i801)
