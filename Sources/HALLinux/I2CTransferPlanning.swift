@@ -47,6 +47,12 @@ public enum SMBusCall: Sendable, Hashable {
     case readWordData(register: UInt8)
     /// `i2c_smbus_read_i2c_block_data`: [register] then read `count` (at most 32).
     case readI2CBlockData(register: UInt8, count: Int)
+
+    /// The two bytes of an SMBus word in the order the device sent them: SMBus words travel low
+    /// byte first, so a word read answers a `[register] + read 2` transaction as `[low, high]`.
+    public static func wireBytes(ofWord word: Int32) -> [UInt8] {
+        [UInt8(truncatingIfNeeded: word), UInt8(truncatingIfNeeded: word >> 8)]
+    }
 }
 
 /// How one transaction is handed to the kernel.

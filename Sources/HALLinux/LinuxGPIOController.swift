@@ -112,26 +112,58 @@ public struct LinuxGPIOController: GPIOController {
             let detail = result == -EBUSY ? "the line is held by another consumer; see gpioinfo" : nil
             throw LinuxErrno.error(-result, operation: "request \(address) as \(role)", detail: detail)
         }
-        return GPIOLineRequest(request: request, address: address)
+        return GPIOLineRequest(backend: ShimGPIOLine(request), address: address)
     }
 }
 
-/// One requested line: owns the shim's request handle and the serial executor its calls run on.
-final class GPIOLineRequest: @unchecked Sendable {
-    // @unchecked: `request` is a C handle that is immutable after init. It is used by `executor`
-    // (serial) and by edge threads; release happens on `executor` only after `edgeThreads` has
-    // drained, and deinit cannot run while an edge thread still holds a reference.
+/// The calls a requested line makes, all blocking; the CGPIOD shim in production, a fake in tests
+/// (so the edge thread, numbering and release ordering are tested without a gpiochip).
+/// Results follow the shim: >= 0 success, -errno failure.
+protocol GPIOLineBackend: AnyObject, Sendable {
+    /// The logical value, 0 or 1.
+    func getValue() -> Int32
+    /// Sets the logical value.
+    func setValue(_ value: Int32) -> Int32
+    /// 1 when an event is pending, 0 after `timeoutNanoseconds` without one.
+    func waitForEvent(timeoutNanoseconds: Int64) -> Int32
+    /// Reads pending events into `events`; the number read.
+    func readEvents(into events: UnsafeMutableBufferPointer<sgw_gpio_event>) -> Int32
+    /// Gives the line back; called exactly once, after which no other call is made.
+    func release()
+}
+
+/// ``GPIOLineBackend`` over a CGPIOD request handle.
+final class ShimGPIOLine: GPIOLineBackend, @unchecked Sendable {
+    // @unchecked: the handle is immutable; GPIOLineRequest orders the calls (see there).
+    private let request: OpaquePointer
+
+    init(_ request: OpaquePointer) { self.request = request }
+
+    func getValue() -> Int32 { sgw_gpio_get_value(request) }
+    func setValue(_ value: Int32) -> Int32 { sgw_gpio_set_value(request, value) }
+    func waitForEvent(timeoutNanoseconds: Int64) -> Int32 { sgw_gpio_event_wait(request, timeoutNanoseconds) }
+    func readEvents(into events: UnsafeMutableBufferPointer<sgw_gpio_event>) -> Int32 {
+        sgw_gpio_event_read(request, events.baseAddress, UInt32(events.count))
+    }
+    func release() { sgw_gpio_request_release(request) }
+}
+
+/// One requested line: owns its backend and the serial executor its calls run on.
+final class GPIOLineRequest: Sendable {
+    // The backend is used by `executor` (serial) and by edge threads; it is released on
+    // `executor` only after `edgeThreads` has drained, and deinit cannot run while an edge thread
+    // still holds a reference.
 
     let address: GPIOLineAddress
     let executor: BlockingExecutor
-    private let request: OpaquePointer
+    private let backend: any GPIOLineBackend
     /// Set once release begins: no new reads, writes or edge threads after that.
     private let closed = Mutex(false)
     /// Every running edge thread is in this group, so release can wait for them to let go.
     private let edgeThreads = DispatchGroup()
 
-    init(request: OpaquePointer, address: GPIOLineAddress) {
-        self.request = request
+    init(backend: any GPIOLineBackend, address: GPIOLineAddress) {
+        self.backend = backend
         self.address = address
         self.executor = BlockingExecutor(label: "sensorgw.gpio.\(address)")
     }
@@ -139,19 +171,19 @@ final class GPIOLineRequest: @unchecked Sendable {
     deinit {
         // release() frees the handle in the same executor block that closes it, and that block
         // holds a reference; so closed here means freed.
-        if !closed.withLock({ $0 }) { sgw_gpio_request_release(request) }
+        if !closed.withLock({ $0 }) { backend.release() }
     }
 
     var isReleased: Bool { closed.withLock { $0 } }
 
     /// Runs `body` with the request on the executor, or throws when the line was released.
     func withRequest<T: Sendable>(_ operation: String,
-                                  _ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+                                  _ body: @escaping @Sendable (any GPIOLineBackend) throws -> T) async throws -> T {
         try await executor.run { [self] in
             guard !isReleased else {
                 throw HALError(.invalidArgument, operation: "\(operation) \(address)", detail: "the line was released")
             }
-            return try body(request)
+            return try body(backend)
         }
     }
 
@@ -168,9 +200,8 @@ final class GPIOLineRequest: @unchecked Sendable {
     /// Called by an edge thread when it will not touch the request again.
     func leaveEdgeThread() { edgeThreads.leave() }
 
-    /// The request handle, for an edge thread between ``enterEdgeThread()`` and
-    /// ``leaveEdgeThread()`` only.
-    func unsafeRequestForEdgeThread() -> OpaquePointer { request }
+    /// The backend, for an edge thread between ``enterEdgeThread()`` and ``leaveEdgeThread()`` only.
+    func backendForEdgeThread() -> any GPIOLineBackend { backend }
 
     /// Gives the line back once `stopEdgeThreads` has made every edge thread leave.
     func release(stopEdgeThreads: @escaping @Sendable () -> Void) async {
@@ -184,7 +215,7 @@ final class GPIOLineRequest: @unchecked Sendable {
             // Edge threads notice within one poll interval; waiting here (on the executor, not the
             // cooperative pool) keeps the handle alive until none can touch it.
             edgeThreads.wait()
-            sgw_gpio_request_release(request)
+            backend.release()
         }
     }
 }
@@ -205,8 +236,8 @@ public final class LinuxGPIOOutput: GPIOOutput, @unchecked Sendable {
     /// - Throws: ``HAL/HALError``.
     public func set(_ value: Bool) async throws {
         let address = line.address
-        try await line.withRequest("set") { request in
-            let result = sgw_gpio_set_value(request, value ? 1 : 0)
+        try await line.withRequest("set") { backend in
+            let result = backend.setValue(value ? 1 : 0)
             guard result >= 0 else { throw LinuxErrno.error(-result, operation: "set \(address)") }
         }
     }
@@ -261,8 +292,8 @@ public final class LinuxGPIOInput: GPIOInput, @unchecked Sendable {
     /// - Throws: ``HAL/HALError``.
     public func read() async throws -> Bool {
         let address = line.address
-        return try await line.withRequest("read") { request in
-            let result = sgw_gpio_get_value(request)
+        return try await line.withRequest("read") { backend in
+            let result = backend.getValue()
             guard result >= 0 else { throw LinuxErrno.error(-result, operation: "read \(address)") }
             return result != 0
         }
@@ -333,21 +364,19 @@ public final class LinuxGPIOInput: GPIOInput, @unchecked Sendable {
 
     private func eventLoop(id: UInt64, continuation: AsyncThrowingStream<GPIOEdgeEvent, any Error>.Continuation,
                            operation: String) {
-        let request = line.unsafeRequestForEdgeThread()
+        let backend = line.backendForEdgeThread()
         let batch = 16
         var events = [sgw_gpio_event](repeating: sgw_gpio_event(), count: batch)
         while isActive(id) {
-            let waited = sgw_gpio_event_wait(request, Self.pollIntervalNanoseconds)
+            let waited = backend.waitForEvent(timeoutNanoseconds: Self.pollIntervalNanoseconds)
             if waited == 0 || waited == -EINTR { continue }
             let count: Int32 = waited < 0 ? waited : readLock.withLock { _ in
                 guard isActive(id) else { return 0 }
                 // Another stream's thread may have drained the queue since our wait returned; a
                 // read with nothing pending would block until the next edge.
-                let pending = sgw_gpio_event_wait(request, 0)
+                let pending = backend.waitForEvent(timeoutNanoseconds: 0)
                 guard pending > 0 else { return pending }
-                return events.withUnsafeMutableBufferPointer {
-                    sgw_gpio_event_read(request, $0.baseAddress, UInt32($0.count))
-                }
+                return events.withUnsafeMutableBufferPointer { backend.readEvents(into: $0) }
             }
             if count == -EINTR { continue }
             guard count >= 0 else {

@@ -138,8 +138,7 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
         case .readByteData(let register):
             return [[UInt8(truncatingIfNeeded: try check(sgw_i2c_smbus_read_byte_data(fd, register)))]]
         case .readWordData(let register):
-            let word = try check(sgw_i2c_smbus_read_word_data(fd, register))
-            return [[UInt8(truncatingIfNeeded: word), UInt8(truncatingIfNeeded: word >> 8)]]
+            return [SMBusCall.wireBytes(ofWord: try check(sgw_i2c_smbus_read_word_data(fd, register)))]
         case .readI2CBlockData(let register, let count):
             var bytes = [UInt8](repeating: 0, count: count)
             let got = try check(sgw_i2c_smbus_read_i2c_block_data(fd, register, UInt8(clamping: count), &bytes))

@@ -41,6 +41,8 @@ public final class LinuxSPIDevice: SPIDevice, @unchecked Sendable {
         guard fd >= 0 else {
             throw LinuxErrno.openError(-fd, path: path, group: "spi", missingHint: Self.missingDeviceHint)
         }
+        // SPI_IOC_WR_MODE writes the whole mode byte, so CS_HIGH, LSB_FIRST and 3WIRE left over from
+        // another program are cleared: the device runs exactly the configuration asked for.
         let settings: [(String, () -> Int32)] = [
             ("set SPI mode \(configuration.mode.rawValue)", { sgw_spi_set_mode(fd, configuration.mode.rawValue) }),
             ("set SPI bits per word \(configuration.bitsPerWord)",

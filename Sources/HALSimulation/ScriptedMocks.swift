@@ -144,6 +144,7 @@ public final class ScriptedSPIDevice: SPIDevice {
         var performed: [String] = []
     }
 
+    /// Mode, speed and word size reported to the code under test.
     public let configuration: SPIConfiguration
     private let state: Mutex<State>
 

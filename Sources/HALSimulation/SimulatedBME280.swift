@@ -18,9 +18,13 @@ import Synchronization
 public final class SimulatedBME280: SimulatedI2CDevice, SimulatedRegisterModel {
     /// The trimming coefficients, as the driver would parse them.
     public struct Calibration: Sendable, Hashable {
+        /// Temperature coefficients dig_T1...dig_T3 (T1 unsigned).
         public var digT1: UInt16, digT2: Int16, digT3: Int16
+        /// Pressure coefficients dig_P1...dig_P5 (P1 unsigned).
         public var digP1: UInt16, digP2: Int16, digP3: Int16, digP4: Int16, digP5: Int16
+        /// Pressure coefficients dig_P6...dig_P9.
         public var digP6: Int16, digP7: Int16, digP8: Int16, digP9: Int16
+        /// Humidity coefficients dig_H1...dig_H6 (H1, H3 unsigned; H4, H5 12-bit signed; H6 int8).
         public var digH1: UInt8, digH2: Int16, digH3: UInt8, digH4: Int16, digH5: Int16, digH6: Int8
 
         /// Creates a calibration. `digH4` and `digH5` must fit in 12 signed bits.
@@ -34,6 +38,22 @@ public final class SimulatedBME280: SimulatedI2CDevice, SimulatedRegisterModel {
             self.digP9 = digP9
             self.digH1 = digH1; self.digH2 = digH2; self.digH3 = digH3; self.digH4 = digH4
             self.digH5 = digH5; self.digH6 = digH6
+        }
+
+        /// Parses the two banks as read from a chip (0x88...0xA1 and 0xE1...0xE7); `nil` when a
+        /// bank is too short. Restated from the datasheet rather than shared with Drivers.
+        public init?(bank1: [UInt8], bank2: [UInt8]) {
+            guard bank1.count >= 26, bank2.count >= 7 else { return nil }
+            func u16(_ i: Int) -> UInt16 { UInt16(bank1[i]) | (UInt16(bank1[i + 1]) << 8) }
+            func s16(_ i: Int) -> Int16 { Int16(bitPattern: u16(i)) }
+            self.init(digT1: u16(0), digT2: s16(2), digT3: s16(4),
+                      digP1: u16(6), digP2: s16(8), digP3: s16(10), digP4: s16(12), digP5: s16(14),
+                      digP6: s16(16), digP7: s16(18), digP8: s16(20), digP9: s16(22),
+                      digH1: bank1[25], digH2: Int16(bitPattern: UInt16(bank2[0]) | (UInt16(bank2[1]) << 8)),
+                      digH3: bank2[2],
+                      digH4: Int16(Int8(bitPattern: bank2[3])) * 16 | Int16(bank2[4] & 0x0F),
+                      digH5: Int16(Int8(bitPattern: bank2[5])) * 16 | Int16(bank2[4] >> 4),
+                      digH6: Int8(bitPattern: bank2[6]))
         }
 
         /// T and P: the worked example of Bosch's datasheet (27504, 26435, -1000; 36477, -10685,
@@ -127,6 +147,25 @@ public final class SimulatedBME280: SimulatedI2CDevice, SimulatedRegisterModel {
         var initial = State(environment: environment, calibration: calibration)
         Self.powerOn(&initial)
         state = Mutex(initial)
+    }
+
+    /// Creates a chip whose calibration comes from a register fixture, e.g. one captured from a
+    /// real sensor with `sensorgw probe dump`, so its quirks can be replayed on a laptop.
+    ///
+    /// Only the calibration banks (0x88...0xA1, 0xE1...0xE7) are taken from the fixture; chip id,
+    /// control and data registers keep their power-on values, since a capture of those describes
+    /// one past moment, not the chip.
+    /// - Throws: ``HALError`` `.invalidArgument` when the fixture does not parse.
+    public convenience init(fixture text: String,
+                            environment: Environment = Environment(temperatureCelsius: 21.5,
+                                                                   pressurePascal: 101_325, humidityPercent: 45)) throws {
+        var file = RegisterFile()
+        try file.load(fixture: text)
+        guard let calibration = Calibration(bank1: file.peek(Reg.calib00, count: 26),
+                                            bank2: file.peek(Reg.calib26, count: 7)) else {
+            throw HALError(.invalidArgument, operation: "load bme280 fixture", detail: "calibration banks missing")
+        }
+        self.init(calibration: calibration, environment: environment)
     }
 
     // MARK: Test controls

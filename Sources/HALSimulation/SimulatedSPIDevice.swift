@@ -23,6 +23,7 @@ public final class SimulatedSPIDevice: SPIDevice {
 
     /// The register model behind chip select.
     public let model: any SimulatedRegisterModel
+    /// Mode, speed and word size (not checked by the model).
     public let configuration: SPIConfiguration
     private let state = Mutex(State())
 

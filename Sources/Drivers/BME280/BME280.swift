@@ -60,7 +60,7 @@ public actor BME280 {
         }
         let id = try await transport.readRegisters(BME280Register.chipID, count: 1)
         guard let chipID = id.first, chipID == BME280Register.expectedChipID else {
-            let got = id.first.map { "0x" + hex($0) } ?? "nothing"
+            let got = id.first.map { "0x" + BME280Register.hex($0) } ?? "nothing"
             throw HALError(.badData, operation: operation("chip id"),
                            detail: "expected chip id 0x60 (BME280), got \(got)")
         }
@@ -88,7 +88,8 @@ public actor BME280 {
     /// one burst so all three values come from the same measurement.
     ///
     /// - Throws: ``HALError``: `.timeout` when `measuring` never clears, `.badData` for
-    ///   sentinel values or short reads, or whatever the bus throws.
+    ///   sentinel values or short reads, or whatever the bus throws; `CancellationError` when the
+    ///   task is cancelled while waiting.
     public func measure() async throws -> BME280Sample {
         if calibration == nil { try await start() }
         guard let calibration else {
@@ -96,8 +97,9 @@ public actor BME280 {
         }
         try await transport.writeRegister(BME280Register.ctrlHum, value: settings.ctrlHumValue)
         try await transport.writeRegister(BME280Register.ctrlMeas, value: settings.ctrlMeasForcedValue)
-        try await clock.sleep(for: .microseconds(settings.typicalMeasurementMicroseconds), tolerance: nil)
+        // The deadline counts from the trigger, so the initial wait is part of it.
         try await waitForStatusClear(mask: BME280Register.statusMeasuring,
+                                     initialDelay: .microseconds(settings.typicalMeasurementMicroseconds),
                                      deadline: settings.measurementDeadline, what: "measurement")
         let block = try await transport.readRegisters(BME280Register.data, count: BME280Register.dataLength)
         let raw = try BME280RawSample(dataBlock: block)
@@ -109,19 +111,22 @@ public actor BME280 {
     /// The deadline is checked *before* each read and acted on only after it, so the last poll
     /// always happens after the deadline: a process descheduled for a while is not reported as a
     /// timeout while the chip had long finished.
-    private func waitForStatusClear(mask: UInt8, deadline: Duration, what: String) async throws {
-        try await poll(clock: clock, mask: mask, deadline: deadline, what: what)
+    private func waitForStatusClear(mask: UInt8, initialDelay: Duration = .zero, deadline: Duration,
+                                    what: String) async throws {
+        try await poll(clock: clock, mask: mask, initialDelay: initialDelay, deadline: deadline, what: what)
     }
 
-    private func poll<C: Clock<Duration>>(clock: C, mask: UInt8, deadline: Duration, what: String) async throws {
+    private func poll<C: Clock<Duration>>(clock: C, mask: UInt8, initialDelay: Duration, deadline: Duration,
+                                          what: String) async throws {
         let end = clock.now.advanced(by: deadline)
+        if initialDelay > .zero { try await clock.sleep(for: initialDelay, tolerance: nil) }
         while true {
             let expired = clock.now >= end
             let status = try await transport.readRegisters(BME280Register.status, count: 1)
             if let value = status.first, value & mask == 0 { return }
             if expired {
                 throw HALError(.timeout, operation: operation("status poll"),
-                               detail: "\(what) still running after \(deadline) (status bit 0x\(hex(mask)))")
+                               detail: "\(what) still running after \(deadline) (status bit 0x\(BME280Register.hex(mask)))")
             }
             try await clock.sleep(for: pollInterval, tolerance: nil)
         }

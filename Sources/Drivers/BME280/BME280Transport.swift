@@ -70,13 +70,16 @@ public struct BME280SPITransport: BME280Transport {
 /// here rather than compensated.
 private func checkLength(_ bytes: [UInt8], register: UInt8, count: Int, location: String) throws -> [UInt8] {
     guard bytes.count == count else {
-        throw HALError(.badData, operation: "bme280 \(location) read 0x\(hex(register))",
+        throw HALError(.badData, operation: "bme280 \(location) read 0x\(BME280Register.hex(register))",
                        detail: "expected \(count) bytes, got \(bytes.count)")
     }
     return bytes
 }
 
-func hex(_ byte: UInt8) -> String {
-    let text = String(byte, radix: 16, uppercase: true)
-    return text.count < 2 ? "0" + text : text
+extension BME280Register {
+    /// `0x5A`-style text for error details; namespaced because Drivers hosts many chips.
+    static func hex(_ byte: UInt8) -> String {
+        let text = String(byte, radix: 16, uppercase: true)
+        return text.count < 2 ? "0" + text : text
+    }
 }
