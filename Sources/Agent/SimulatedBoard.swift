@@ -24,6 +24,10 @@ public final class SimulatedBoard: Board {
         var chips: [SimulatedBME280] = []
         for sensor in sensors {
             let chip = SimulatedBME280()
+            // The model's measuring bit counts status reads, not time; a loaded machine can make
+            // the driver's first poll come after its deadline and read that as a timeout. A board
+            // that runs in real time finishes each measurement at once instead.
+            chip.statusReadsWhileMeasuring = 0
             chips.append(chip)
             switch sensor.bus {
             case .i2c(let number, let address):
