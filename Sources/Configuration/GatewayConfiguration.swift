@@ -70,21 +70,39 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var interval: Duration
         /// Oversampling of each measurement (BME280: 0 = skipped, 1, 2, 4, 8, 16).
         public var oversampling: Oversampling
+        /// Whether its readings are kept longest when the outbox must drop: `normal` or `critical`.
+        public var priority: Priority
+        /// For `synthetic` sensors: readings made per sample, 1...1000 (default 1).
+        public var readingsPerSample: Int
 
         /// Creates a sensor entry.
         public init(id: String, type: SensorType, bus: SensorBus, interval: Duration = .seconds(10),
-                    oversampling: Oversampling = Oversampling()) {
+                    oversampling: Oversampling = Oversampling(), priority: Priority = .normal,
+                    readingsPerSample: Int = 1) {
             self.id = id
             self.type = type
             self.bus = bus
             self.interval = interval
             self.oversampling = oversampling
+            self.priority = priority
+            self.readingsPerSample = readingsPerSample
+        }
+
+        /// How a sensor's readings fare when the outbox is full.
+        public enum Priority: String, Sendable, Equatable, CaseIterable {
+            /// Dropped first.
+            case normal
+            /// Dropped only when no normal reading is left.
+            case critical
         }
 
         /// The chips the agent has drivers for.
         public enum SensorType: String, Sendable, Equatable, CaseIterable {
             /// Bosch BME280: temperature, pressure, humidity.
             case bme280
+            /// A load generator with no hardware: `readings_per_sample` counter readings per
+            /// sample. For soak and fault tests; its bus setting is ignored.
+            case synthetic
         }
 
         /// The bus a sensor is on.
@@ -121,14 +139,24 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public struct StorageConfiguration: Sendable, Equatable {
         /// The outbox database file, absolute or resolved against the config file's directory.
         public var path: String
-        /// How long written readings may wait before they are committed together; 100ms ... 5m,
-        /// default 1s.
+        /// How long measured readings may wait in memory before they are committed together;
+        /// 0 (commit every sample) or 100ms ... 5m, default 1s. This is the durability trade-off:
+        /// a crash or power cut loses at most this much of the newest readings, and each commit
+        /// costs an fsync and at least one page written to the SD card.
         public var flushInterval: Duration
+        /// The most space the stored readings may take; 64KB ... 1TB, default 128MB.
+        public var maxBytes: Int
+        /// Readings older than this are dropped (only those stamped with a synchronized clock);
+        /// nil (the default) keeps them until `max_bytes` forces a drop.
+        public var maxAge: Duration?
 
         /// Creates the section.
-        public init(path: String, flushInterval: Duration = .seconds(1)) {
+        public init(path: String, flushInterval: Duration = .seconds(1), maxBytes: Int = 128 << 20,
+                    maxAge: Duration? = nil) {
             self.path = path
             self.flushInterval = flushInterval
+            self.maxBytes = maxBytes
+            self.maxAge = maxAge
         }
     }
 
@@ -150,11 +178,15 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var reconnect: Reconnect
         /// Transport security.
         public var tls: TLSSetting
+        /// Backlog (readings stored before the connection came up) is sent at most this many
+        /// per second, 1 ... 100000, default 500, while new readings go out at once.
+        public var replayRate: Int
 
         /// Creates the section.
         public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",
                     keepalive: Duration = .seconds(30), inflightWindow: Int = 20,
-                    reconnect: Reconnect = Reconnect(), tls: TLSSetting) {
+                    reconnect: Reconnect = Reconnect(), tls: TLSSetting, replayRate: Int = 500) {
+            self.replayRate = replayRate
             self.host = host
             self.port = port
             self.clientID = clientID

@@ -108,7 +108,7 @@ struct NodeReader {
         }
         guard let value = Self.parseDuration(scalar.string) else {
             throw error(path, at: node.mark,
-                        "invalid duration '\(scalar.string)'; write a whole number and a unit: 500ms, 10s, 5m or 1h")
+                        "invalid duration '\(scalar.string)'; write a whole number and a unit: 500ms, 10s, 5m, 1h or 7d")
         }
         guard range.contains(value) else {
             throw error(path, at: node.mark,
@@ -125,6 +125,34 @@ struct NodeReader {
         case "s": return .seconds(number)
         case "m": return .seconds(number * 60)
         case "h": return .seconds(number * 3600)
+        case "d": return .seconds(number * 86_400)
+        default: return nil
+        }
+    }
+
+    /// A size in bytes written as a whole number and a unit: `512KB`, `64MB`, `1GB` (powers of
+    /// 1024, as `df -h` counts), or a plain number of bytes, within `range`.
+    func byteSize(_ node: Node, path: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard case .scalar(let scalar) = node, ![.null, .bool].contains(tagName(node)) else {
+            throw error(path, at: node.mark, "expected a size like 64MB, found \(kind(of: node))")
+        }
+        guard let value = Self.parseByteSize(scalar.string) else {
+            throw error(path, at: node.mark, "invalid size '\(scalar.string)'; write a whole number and a unit: 512KB, 64MB or 1GB")
+        }
+        guard range.contains(value) else {
+            throw error(path, at: node.mark, "\(scalar.string) is out of range \(range.lowerBound / 1024)KB...\(range.upperBound >> 30)GB")
+        }
+        return value
+    }
+
+    static func parseByteSize(_ text: String) -> Int? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 12, let number = Int(digits) else { return nil }
+        switch text.dropFirst(digits.count) {
+        case "": return number
+        case "KB": return number << 10
+        case "MB": return number << 20
+        case "GB": return number << 30
         default: return nil
         }
     }
@@ -132,6 +160,7 @@ struct NodeReader {
     /// Writes a duration in the largest unit that divides it, as the file would.
     static func format(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        if milliseconds % 86_400_000 == 0 { return "\(milliseconds / 86_400_000)d" }
         if milliseconds % 3_600_000 == 0 { return "\(milliseconds / 3_600_000)h" }
         if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
         if milliseconds % 1000 == 0 { return "\(milliseconds / 1000)s" }

@@ -16,6 +16,7 @@ struct SchemaReader {
     // Ranges the agent can honour; the file cannot widen them.
     static let sensorInterval = Duration.milliseconds(100)...Duration.seconds(24 * 3600)
     static let flushInterval = Duration.milliseconds(100)...Duration.seconds(5 * 60)
+    static let maxAge = Duration.seconds(60)...Duration.seconds(3650 * 86_400)
     static let keepalive = Duration.seconds(5)...Duration.seconds(3600)
     static let reconnectDelay = Duration.milliseconds(100)...Duration.seconds(3600)
     static let spiSpeed = 1...50_000_000
@@ -48,7 +49,7 @@ struct SchemaReader {
         let settings = Config.MQTTConfiguration(
             host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.id,
             topicPrefix: mqtt.topicPrefix, keepalive: mqtt.keepalive, inflightWindow: mqtt.inflightWindow,
-            reconnect: mqtt.reconnect, tls: mqtt.tls)
+            reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate)
         var warnings: [String] = []
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
@@ -118,8 +119,11 @@ struct SchemaReader {
         var bus: Config.SensorConfiguration.SensorBus?
         var interval = Duration.seconds(10)
         var oversampling = Config.SensorConfiguration.Oversampling()
+        var priority = Config.SensorConfiguration.Priority.normal
+        var readingsPerSample = 1
         try reader.forEachEntry(
-            of: node, path: path, allowed: ["id", "type", "i2c", "spi", "interval", "oversampling"]
+            of: node, path: path,
+            allowed: ["id", "type", "i2c", "spi", "interval", "oversampling", "priority", "readings_per_sample"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "id":
@@ -143,6 +147,14 @@ struct SchemaReader {
                     : try spi(value, path: keyPath, anchor: keyMark)
             case "interval":
                 interval = try reader.duration(value, path: keyPath, in: Self.sensorInterval)
+            case "priority":
+                let text = try reader.string(value, path: keyPath)
+                guard let parsed = Config.SensorConfiguration.Priority(rawValue: text) else {
+                    throw fail(keyPath, at: value.mark, "unknown priority '\(text)'; use normal or critical")
+                }
+                priority = parsed
+            case "readings_per_sample":
+                readingsPerSample = try reader.integer(value, path: keyPath, in: 1...1000)
             default:
                 oversampling = try self.oversampling(value, path: keyPath)
             }
@@ -150,7 +162,8 @@ struct SchemaReader {
         guard let id else { throw reader.missing("\(path).id", in: node.mark) }
         guard let type else { throw reader.missing("\(path).type", in: node.mark) }
         guard let bus else { throw fail(path, at: node.mark, "missing bus: add i2c or spi") }
-        return Config.SensorConfiguration(id: id, type: type, bus: bus, interval: interval, oversampling: oversampling)
+        return Config.SensorConfiguration(id: id, type: type, bus: bus, interval: interval, oversampling: oversampling,
+                                          priority: priority, readingsPerSample: readingsPerSample)
     }
 
     private func i2c(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.SensorConfiguration.SensorBus {
@@ -219,15 +232,28 @@ struct SchemaReader {
     private func storage(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.StorageConfiguration {
         var file: String?
         var flush = Duration.seconds(1)
-        try reader.forEachEntry(of: node, path: path, allowed: ["path", "flush_interval"]) { (key, value, _, keyPath) throws(ConfigurationError) in
-            if key == "path" {
+        var maxBytes = 128 << 20
+        var maxAge: Duration?
+        try reader.forEachEntry(
+            of: node, path: path, allowed: ["path", "flush_interval", "max_bytes", "max_age"]
+        ) { (key, value, _, keyPath) throws(ConfigurationError) in
+            switch key {
+            case "path":
                 file = try storagePath(value, path: keyPath)
-            } else {
-                flush = try reader.duration(value, path: keyPath, in: Self.flushInterval)
+            case "flush_interval":
+                if case .scalar(let scalar) = value, scalar.string == "0" {
+                    flush = .zero
+                } else {
+                    flush = try reader.duration(value, path: keyPath, in: Self.flushInterval)
+                }
+            case "max_bytes":
+                maxBytes = try reader.byteSize(value, path: keyPath, in: (64 << 10)...(1 << 40))
+            default:
+                maxAge = try reader.duration(value, path: keyPath, in: Self.maxAge)
             }
         }
         guard let file else { throw reader.missing("\(path).path", in: anchor) }
-        return Config.StorageConfiguration(path: file, flushInterval: flush)
+        return Config.StorageConfiguration(path: file, flushInterval: flush, maxBytes: maxBytes, maxAge: maxAge)
     }
 
     /// The outbox file: its directory must exist, or at least that directory's parent so the
@@ -264,6 +290,7 @@ struct SchemaReader {
         var inflightWindow: Int
         var reconnect: Config.MQTTConfiguration.Reconnect
         var tls: Config.MQTTConfiguration.TLSSetting
+        var replayRate: Int
     }
 
     private func mqtt(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> PartialMQTT {
@@ -275,9 +302,11 @@ struct SchemaReader {
         var inflightWindow = 20
         var reconnect = Config.MQTTConfiguration.Reconnect()
         var tls: Config.MQTTConfiguration.TLSSetting?
+        var replayRate = 500
         try reader.forEachEntry(
             of: node, path: path,
-            allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls"]
+            allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
+                      "replay_rate"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -305,6 +334,8 @@ struct SchemaReader {
                 inflightWindow = try reader.integer(value, path: keyPath, in: 1...1000)
             case "reconnect":
                 reconnect = try self.reconnect(value, path: keyPath)
+            case "replay_rate":
+                replayRate = try reader.integer(value, path: keyPath, in: 1...100_000)
             default:
                 tls = try self.tls(value, path: keyPath, anchor: keyMark)
             }
@@ -314,7 +345,7 @@ struct SchemaReader {
         return PartialMQTT(
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
             topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
-            reconnect: reconnect, tls: tls)
+            reconnect: reconnect, tls: tls, replayRate: replayRate)
     }
 
     private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {

@@ -1,17 +1,31 @@
 import Pipeline
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The durable queue between the sensors and the broker.
 ///
-/// Contract: a reading is written here before anything tries to send it, gets its per-gateway
-/// sequence number here (from SQLite's AUTOINCREMENT counter, so numbers are never reused, even
-/// after every row was deleted), and is deleted only after the broker acknowledged it. A crash or
-/// `kill -9` at any moment loses nothing that `append` returned for: SQLite in WAL mode with
-/// `synchronous=FULL` has the reading on disk when the commit returns.
+/// Contract (docs/RELIABILITY.md):
+/// - A reading gets its per-gateway sequence number here, from SQLite's AUTOINCREMENT counter,
+///   so numbers are never reused, even after every row was deleted.
+/// - Once `append` returns, the reading is on disk: SQLite in WAL mode with `synchronous=FULL`
+///   fsyncs the write-ahead log at every commit, so neither `kill -9` nor a power cut loses it.
+/// - It is deleted only when the broker acknowledged it (``acknowledge(_:)``), or when a limit
+///   forces a drop: oldest first, normal priority before critical, every drop counted by reason
+///   and the counts kept in the database until reported upstream.
+/// - A database that fails SQLite's `quick_check` at start-up is moved aside (renamed with a
+///   `.corrupt-<unix time>` suffix, kept for the user) and a fresh one is started; nothing is
+///   ever silently wiped.
 ///
 /// All SQLite calls run on the store's own serial executor, never on the cooperative pool.
 public actor OutboxStore {
-    private let connection: SQLiteConnection
+    private var connection: SQLiteConnection
     private let executor: DispatchQueueExecutor
+    private let limits: OutboxLimits
+    private var drops: DropCounts
+    private var reported: DropCounts
 
     /// Runs the actor on its own dispatch queue (see ``DispatchQueueExecutor``).
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -20,16 +34,51 @@ public actor OutboxStore {
 
     /// The database file.
     public nonisolated let path: String
+    /// Where a corrupt database found at start-up was moved, if one was.
+    public nonisolated let movedAsideCorruptDatabase: String?
 
     /// Opens (or creates) the outbox at `path`.
-    public init(path: String) throws(StorageError) {
+    ///
+    /// A file that is not a database or fails its integrity check is moved aside and replaced
+    /// (see ``movedAsideCorruptDatabase``); a file that cannot be opened at all (a missing
+    /// directory, no permission) is an error.
+    public init(path: String, limits: OutboxLimits = OutboxLimits(), testingMaxPageCount: Int? = nil) throws(StorageError) {
         self.path = path
+        self.limits = limits
         executor = DispatchQueueExecutor(label: "sensorgw.outbox")
-        connection = try SQLiteConnection(path: path)
+        var movedAside: String?
+        var opened: SQLiteConnection
+        do {
+            opened = try Self.open(path: path)
+        } catch let error where error.isCorruption {
+            movedAside = try Self.moveAside(path)
+            opened = try Self.open(path: path)
+        }
+        if let testingMaxPageCount {
+            try opened.execute("PRAGMA max_page_count=\(testingMaxPageCount)")
+        }
+        connection = opened
+        movedAsideCorruptDatabase = movedAside
+        drops = try Self.readCounts(opened, prefix: "dropped_")
+        reported = try Self.readCounts(opened, prefix: "reported_")
+    }
+
+    /// Opens, checks and prepares one database file.
+    private static func open(path: String) throws(StorageError) -> SQLiteConnection {
+        let connection = try SQLiteConnection(path: path)
+        var verdict = ""
+        try connection.query("PRAGMA quick_check") { row throws(StorageError) in
+            if verdict.isEmpty { verdict = row.text(0) }
+        }
+        guard verdict == "ok" else {
+            connection.close()
+            throw StorageError(code: 11 /* SQLITE_CORRUPT */, message: verdict, operation: "integrity check of \(path)")
+        }
         try connection.query("PRAGMA journal_mode=WAL") { _ throws(StorageError) in }
         try connection.execute(
             """
             PRAGMA synchronous=FULL;
+            PRAGMA journal_size_limit=4194304;
             CREATE TABLE IF NOT EXISTS readings(
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 sensor TEXT NOT NULL,
@@ -38,25 +87,94 @@ public actor OutboxStore {
                 value REAL NOT NULL,
                 wall REAL NOT NULL,
                 mono INTEGER NOT NULL,
-                synced INTEGER NOT NULL
+                synced INTEGER NOT NULL,
+                priority INTEGER NOT NULL DEFAULT 0
             );
+            CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """)
+        // Outboxes written by 0.1 have no priority column; their readings are all normal.
+        var hasPriority = false
+        try connection.query("PRAGMA table_info(readings)") { row throws(StorageError) in
+            if row.text(1) == "priority" { hasPriority = true }
+        }
+        if !hasPriority {
+            try connection.execute("ALTER TABLE readings ADD COLUMN priority INTEGER NOT NULL DEFAULT 0")
+        }
+        return connection
     }
 
-    /// Stores readings in one transaction and returns them with their sequence numbers.
+    /// Renames a damaged database and its WAL files; returns the new name of the main file.
+    private static func moveAside(_ path: String) throws(StorageError) -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let target = "\(path).corrupt-\(now.tv_sec)"
+        for suffix in ["", "-wal", "-shm"] where access(path + suffix, F_OK) == 0 {
+            guard rename(path + suffix, target + suffix) == 0 else {
+                throw StorageError(code: 10 /* SQLITE_IOERR */, message: String(cString: strerror(errno)),
+                                   operation: "move corrupt \(path + suffix) aside")
+            }
+        }
+        return target
+    }
+
+    private static func readCounts(_ connection: SQLiteConnection, prefix: String) throws(StorageError) -> DropCounts {
+        var counts = DropCounts()
+        try connection.query("SELECT name, value FROM counters WHERE name LIKE ?", [.text(prefix + "%")]) { row throws(StorageError) in
+            let name = row.text(0)
+            if let reason = DropReason(rawValue: String(name.dropFirst(prefix.count))) {
+                counts[reason] = Int(row.integer(1))
+            }
+        }
+        return counts
+    }
+
+    // MARK: Writing
+
+    /// Stores readings of normal priority in one transaction; see ``append(pending:)``.
     public func append(_ readings: [Reading]) throws(StorageError) -> [Reading] {
+        try append(pending: readings.map { PendingReading($0) })
+    }
+
+    /// Stores readings in one transaction and returns them with their sequence numbers, then
+    /// applies the limits.
+    ///
+    /// When the disk is full, the oldest readings are dropped (normal priority first) and the
+    /// write is tried once more; if it still does not fit, the new readings are dropped and
+    /// counted as `disk_full`, and an empty array is returned. Other storage errors are thrown.
+    public func append(pending readings: [PendingReading]) throws(StorageError) -> [Reading] {
         guard !readings.isEmpty else { return [] }
+        do {
+            let stored = try insert(readings)
+            try enforceLimits()
+            return stored
+        } catch let error where error.isDiskFull {
+            // Make room: a tenth of what is stored, at least as many rows as we are adding.
+            let stored = try count()
+            _ = try dropOldest(max(readings.count * 2, stored / 10), reason: .capacity)
+            do {
+                let result = try insert(readings)
+                try enforceLimits()
+                return result
+            } catch let again where again.isDiskFull {
+                try record(readings.count, as: .diskFull)
+                return []
+            }
+        }
+    }
+
+    private func insert(_ readings: [PendingReading]) throws(StorageError) -> [Reading] {
         try connection.execute("BEGIN IMMEDIATE")
         var stored: [Reading] = []
         stored.reserveCapacity(readings.count)
         do {
-            for var reading in readings {
+            for item in readings {
+                var reading = item.reading
                 try connection.query(
-                    "INSERT INTO readings(sensor, quantity, unit, value, wall, mono, synced) VALUES(?,?,?,?,?,?,?) RETURNING seq",
+                    "INSERT INTO readings(sensor, quantity, unit, value, wall, mono, synced, priority) VALUES(?,?,?,?,?,?,?,?) RETURNING seq",
                     [.text(reading.sensorID), .text(reading.quantity), .text(reading.unit.rawValue),
                      .real(reading.value), .real(reading.timestamp.wallSeconds),
                      .integer(Int64(bitPattern: reading.timestamp.monotonicNanoseconds)),
-                     .integer(reading.timestamp.clockSynchronized ? 1 : 0)]
+                     .integer(reading.timestamp.clockSynchronized ? 1 : 0), .integer(Int64(item.priority.rawValue))]
                 ) { row throws(StorageError) in
                     reading.sequence = UInt64(row.integer(0))
                 }
@@ -70,12 +188,104 @@ public actor OutboxStore {
         return stored
     }
 
-    /// Up to `limit` stored readings with a sequence number above `sequence`, oldest first.
-    public func pending(after sequence: UInt64, limit: Int) throws(StorageError) -> [Reading] {
+    // MARK: Limits
+
+    /// Bytes of database pages holding data (not free pages).
+    public func storedBytes() throws(StorageError) -> Int {
+        var pages = 0, free = 0, size = 0
+        try connection.query("PRAGMA page_count") { row throws(StorageError) in pages = Int(row.integer(0)) }
+        try connection.query("PRAGMA freelist_count") { row throws(StorageError) in free = Int(row.integer(0)) }
+        try connection.query("PRAGMA page_size") { row throws(StorageError) in size = Int(row.integer(0)) }
+        return (pages - free) * size
+    }
+
+    /// Applies the age limit, then the byte cap (down to 90 % of it, so that a full outbox does
+    /// not drop a few rows at every single write).
+    private func enforceLimits() throws(StorageError) {
+        if let maxAge = limits.maxAge {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let cutoff = Double(now.tv_sec) - Double(maxAge.components.seconds)
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                try connection.query("DELETE FROM readings WHERE synced = 1 AND wall < ?", [.real(cutoff)])
+                let removed = connection.changes
+                try connection.execute("COMMIT")
+                if removed > 0 { try record(removed, as: .age) }
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+        }
+        if let maxBytes = limits.maxBytes {
+            var used = try storedBytes()
+            guard used > maxBytes else { return }
+            let target = maxBytes * 9 / 10
+            while used > target {
+                let rows = try count()
+                guard rows > 0 else { return }
+                // Rows are stored in sequence order, so dropping the oldest frees whole pages.
+                let perRow = max(1, used / rows)
+                let removed = try dropOldest(max(16, (used - target) / perRow), reason: .capacity)
+                if removed == 0 { return }
+                used = try storedBytes()
+            }
+        }
+    }
+
+    /// Deletes the `count` oldest readings, normal priority before critical; returns how many.
+    private func dropOldest(_ count: Int, reason: DropReason) throws(StorageError) -> Int {
+        var removed = 0
+        try connection.execute("PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE")
+        do {
+            for priority in ReadingPriority.allCases where removed < count {
+                try connection.query(
+                    "DELETE FROM readings WHERE seq IN (SELECT seq FROM readings WHERE priority = ? ORDER BY seq LIMIT ?)",
+                    [.integer(Int64(priority.rawValue)), .integer(Int64(count - removed))])
+                removed += connection.changes
+            }
+            try connection.execute("COMMIT; PRAGMA synchronous=FULL")
+        } catch {
+            try? connection.execute("ROLLBACK; PRAGMA synchronous=FULL")
+            throw error
+        }
+        if removed > 0 { try record(removed, as: reason) }
+        return removed
+    }
+
+    /// Adds to a drop counter, in memory and in the database.
+    private func record(_ count: Int, as reason: DropReason) throws(StorageError) {
+        drops[reason] += count
+        try? connection.query(
+            "INSERT INTO counters(name, value) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            [.text("dropped_" + reason.rawValue), .integer(Int64(drops[reason]))])
+    }
+
+    /// Every reading dropped since the database was created, by reason.
+    public var droppedTotal: DropCounts { drops }
+
+    /// Drops not yet reported upstream.
+    public var unreportedDrops: DropCounts { drops - reported }
+
+    /// Records that the broker acknowledged a status message carrying `counts` as the totals.
+    public func markReported(_ counts: DropCounts) throws(StorageError) {
+        reported = counts
+        for reason in DropReason.allCases {
+            try connection.query(
+                "INSERT INTO counters(name, value) VALUES(?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                [.text("reported_" + reason.rawValue), .integer(Int64(counts[reason]))])
+        }
+    }
+
+    // MARK: Reading and acknowledging
+
+    /// Up to `limit` stored readings with a sequence number above `sequence` (and at most
+    /// `through`, when given), oldest first.
+    public func pending(after sequence: UInt64, through last: UInt64 = UInt64(Int64.max), limit: Int) throws(StorageError) -> [Reading] {
         var result: [Reading] = []
         try connection.query(
-            "SELECT seq, sensor, quantity, unit, value, wall, mono, synced FROM readings WHERE seq > ? ORDER BY seq LIMIT ?",
-            [.integer(Int64(bitPattern: sequence)), .integer(Int64(limit))]
+            "SELECT seq, sensor, quantity, unit, value, wall, mono, synced FROM readings WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            [.integer(Int64(bitPattern: sequence)), .integer(Int64(bitPattern: last)), .integer(Int64(limit))]
         ) { row throws(StorageError) in
             result.append(
                 Reading(

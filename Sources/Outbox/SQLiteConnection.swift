@@ -12,6 +12,9 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the disk (or the file system quota) is full.
     public var isDiskFull: Bool { code & 0xFF == SQLITE_FULL }
 
+    /// Whether the file is damaged or not a database at all.
+    public var isCorruption: Bool { code & 0xFF == SQLITE_CORRUPT || code & 0xFF == SQLITE_NOTADB }
+
     public var description: String { "\(operation): \(message) (sqlite \(code))" }
 }
 

@@ -122,17 +122,17 @@ struct InvalidConfigurationTests {
 
     @Test func badDuration() {
         expectError(minimal(inserting: "    interval: 10 seconds", before: 8),
-                    "sensorgw.yaml:8:15: sensors[0].interval: invalid duration '10 seconds'; write a whole number and a unit: 500ms, 10s, 5m or 1h")
+                    "sensorgw.yaml:8:15: sensors[0].interval: invalid duration '10 seconds'; write a whole number and a unit: 500ms, 10s, 5m, 1h or 7d")
     }
 
     @Test func durationWithoutUnit() {
         expectError(minimal(inserting: "    interval: 10", before: 8),
-                    "sensorgw.yaml:8:15: sensors[0].interval: invalid duration '10'; write a whole number and a unit: 500ms, 10s, 5m or 1h")
+                    "sensorgw.yaml:8:15: sensors[0].interval: invalid duration '10'; write a whole number and a unit: 500ms, 10s, 5m, 1h or 7d")
     }
 
     @Test func durationTooShort() {
         expectError(minimal(inserting: "    interval: 50ms", before: 8),
-                    "sensorgw.yaml:8:15: sensors[0].interval: 50ms is out of range 100ms...24h")
+                    "sensorgw.yaml:8:15: sensors[0].interval: 50ms is out of range 100ms...1d")
     }
 
     @Test func keepaliveNotWholeSeconds() {
@@ -167,7 +167,7 @@ struct InvalidConfigurationTests {
 
     @Test func unknownSensorType() {
         expectError(minimal(replacingLine: 6, with: "    type: bme680"),
-                    "sensorgw.yaml:6:11: sensors[0].type: unknown sensor type 'bme680'; supported: bme280")
+                    "sensorgw.yaml:6:11: sensors[0].type: unknown sensor type 'bme680'; supported: bme280, synthetic")
     }
 
     @Test func badOversampling() {
@@ -224,5 +224,63 @@ struct InvalidConfigurationTests {
         // And with mqtt before gateway, mqtt's error is first.
         let reordered = "mqtt:\n  host: h\n  port: 0\n  tls: false\n" + yaml.replacingOccurrences(of: "mqtt:\n  host: localhost\n  port: 0\n  tls: false\n", with: "")
         expectError(reordered, "sensorgw.yaml:3:9: mqtt.port: 0 is out of range 1...65535")
+    }
+}
+
+@Suite("Storage and replay settings")
+struct StorageSettingsTests {
+    func parse(_ storage: String, mqttExtra: String = "", sensorExtra: String = "") throws(ConfigurationError) -> GatewayConfiguration {
+        let yaml = """
+            gateway: { id: g }
+            board: simulated
+            sensors:
+              - id: s
+                type: bme280
+                i2c: { bus: 1, address: 0x76 }\(sensorExtra)
+            storage:
+              path: /tmp/outbox.sqlite\(storage)
+            mqtt:
+              host: localhost
+              tls: false\(mqttExtra)
+            """
+        return try GatewayConfiguration.parse(yaml: yaml, file: "c.yaml", baseDirectory: "/tmp")
+    }
+
+    @Test func defaultsBoundTheDiskAndReplay() throws {
+        let config = try parse("")
+        #expect(config.storage.maxBytes == 128 * 1024 * 1024)
+        #expect(config.storage.maxAge == nil)
+        #expect(config.storage.flushInterval == .seconds(1))
+        #expect(config.mqtt.replayRate == 500)
+        #expect(config.sensors[0].priority == .normal)
+    }
+
+    @Test func sizesDurationsAndPriorityAreRead() throws {
+        let config = try parse("\n  max_bytes: 64MB\n  max_age: 7d\n  flush_interval: 0",
+                               mqttExtra: "\n  replay_rate: 50", sensorExtra: "\n    priority: critical")
+        #expect(config.storage.maxBytes == 64 << 20)
+        #expect(config.storage.maxAge == .seconds(7 * 86_400))
+        #expect(config.storage.flushInterval == .zero)
+        #expect(config.mqtt.replayRate == 50)
+        #expect(config.sensors[0].priority == .critical)
+    }
+
+    @Test func badSizeNamesLineAndKey() {
+        #expect(throws: ConfigurationError.self) { try parse("\n  max_bytes: 64 megs") }
+        do {
+            _ = try parse("\n  max_bytes: 1KB")
+            Issue.record("1KB must be refused")
+        } catch {
+            #expect(error.description == "c.yaml:9:14: storage.max_bytes: 1KB is out of range 64KB...1024GB")
+        }
+    }
+
+    @Test func unknownPriorityIsRefused() {
+        do {
+            _ = try parse("", sensorExtra: "\n    priority: urgent")
+            Issue.record("urgent must be refused")
+        } catch {
+            #expect(error.description == "c.yaml:7:15: sensors[0].priority: unknown priority 'urgent'; use normal or critical")
+        }
     }
 }

@@ -78,3 +78,111 @@ func makeReadings(_ count: Int, sensor: String = "air") -> [Reading] {
         }
     }
 }
+
+@Suite struct OutboxLimitTests {
+    @Test func byteCapDropsOldestNormalReadingsFirstAndCountsThem() async throws {
+        let store = try OutboxStore(path: temporaryDatabasePath(), limits: OutboxLimits(maxBytes: 64 * 1024))
+        // 100 critical readings first (the oldest), then a stream of normal ones.
+        _ = try await store.append(pending: makeReadings(100, sensor: "alarm").map { PendingReading($0, priority: .critical) })
+        for _ in 0..<40 {
+            _ = try await store.append(pending: makeReadings(100).map { PendingReading($0) })
+        }
+        #expect(try await store.storedBytes() <= 64 * 1024)
+        let remaining = try await store.pending(after: 0, limit: 100_000)
+        // The critical readings are older than everything dropped, and all survived.
+        #expect(remaining.filter { $0.sensorID == "alarm" }.count == 100)
+        let dropped = await store.droppedTotal
+        #expect(dropped.capacity > 0 && dropped.age == 0 && dropped.diskFull == 0)
+        // Every sequence number is either still stored or counted as dropped.
+        #expect(remaining.count + dropped.capacity == 4_100)
+        // The survivors among normal readings are the newest ones, in order.
+        let normal = remaining.filter { $0.sensorID == "air" }.map(\.sequence)
+        #expect(normal == Array((4_100 - UInt64(normal.count) + 1)...4_100))
+    }
+
+    @Test func ageLimitDropsOldSynchronizedReadingsButKeepsUnsynchronizedOnes() async throws {
+        let store = try OutboxStore(path: temporaryDatabasePath(), limits: OutboxLimits(maxAge: .seconds(3600)))
+        func reading(wall: Double, synced: Bool) -> Reading {
+            Reading(sensorID: "s", quantity: "t", value: 1, unit: .celsius,
+                    timestamp: Timestamp(wallSeconds: wall, monotonicNanoseconds: 1, clockSynchronized: synced))
+        }
+        let now = SystemClock.now().wallSeconds
+        _ = try await store.append([reading(wall: now - 7200, synced: true), reading(wall: 0, synced: false),
+                                    reading(wall: now - 60, synced: true)])
+        let kept = try await store.pending(after: 0, limit: 10).map(\.timestamp.wallSeconds)
+        #expect(kept == [0, now - 60])
+        #expect(await store.droppedTotal == DropCounts(age: 1))
+    }
+
+    @Test func aFullDiskDropsOldestToMakeRoomAndCountsWhatDoesNotFit() async throws {
+        // max_page_count makes SQLite answer SQLITE_FULL exactly as a full file system does.
+        let store = try OutboxStore(path: temporaryDatabasePath(), testingMaxPageCount: 12)
+        var stored = 0
+        for _ in 0..<60 {
+            stored += try await store.append(makeReadings(50)).count
+        }
+        let dropped = await store.droppedTotal
+        #expect(dropped.total > 0, "the small database must have filled up")
+        let remaining = try await store.count()
+        // Nothing vanished silently: stored = kept + dropped to make room; the rest was counted.
+        #expect(remaining + dropped.capacity == stored)
+        #expect(stored + dropped.diskFull == 3_000)
+        // It keeps accepting new readings after being full.
+        #expect(try await store.append(makeReadings(1)).count == 1)
+    }
+
+    @Test func dropCountsSurviveRestartUntilReported() async throws {
+        let path = temporaryDatabasePath()
+        do {
+            let store = try OutboxStore(path: path, limits: OutboxLimits(maxBytes: 16 * 1024))
+            for _ in 0..<20 { _ = try await store.append(makeReadings(100)) }
+            #expect(await store.unreportedDrops.capacity > 0)
+            await store.close()
+        }
+        let reopened = try OutboxStore(path: path)
+        let drops = await reopened.droppedTotal
+        #expect(drops.capacity > 0)
+        #expect(await reopened.unreportedDrops == drops)
+        try await reopened.markReported(drops)
+        #expect(await reopened.unreportedDrops.total == 0)
+        await reopened.close()
+        #expect(try await OutboxStore(path: path).unreportedDrops.total == 0)
+    }
+
+    @Test func aCorruptDatabaseIsMovedAsideKeptAndReplaced() async throws {
+        let path = temporaryDatabasePath()
+        let garbage = Array("this is not an SQLite database, it is what a power cut left behind".utf8)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        _ = garbage.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+
+        let store = try OutboxStore(path: path)
+        let aside = try #require(store.movedAsideCorruptDatabase)
+        #expect(aside.hasPrefix(path + ".corrupt-"))
+        // The damaged file is kept, byte for byte, for the user.
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let kept = open(aside, O_RDONLY)
+        let count = read(kept, &buffer, buffer.count)
+        close(kept)
+        #expect(Array(buffer[0..<max(0, count)]) == garbage)
+        // And the agent goes on with a fresh outbox.
+        #expect(try await store.append(makeReadings(2)).map(\.sequence) == [1, 2])
+    }
+
+    @Test func aDatabaseDamagedInsideItsPagesIsMovedAside() async throws {
+        let path = temporaryDatabasePath()
+        do {
+            let store = try OutboxStore(path: path)
+            for _ in 0..<20 { _ = try await store.append(makeReadings(100)) }
+            await store.close()
+        }
+        // Checkpointed into the main file by close; now scribble over a data page.
+        let fd = open(path, O_WRONLY)
+        let noise = [UInt8](repeating: 0xA5, count: 4096)
+        _ = noise.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 4096 * 3) }
+        close(fd)
+        let store = try OutboxStore(path: path)
+        #expect(store.movedAsideCorruptDatabase != nil)
+        #expect(try await store.count() == 0)
+    }
+}
