@@ -18,18 +18,40 @@ public enum GatewayAgent {
         for warning in configuration.warnings {
             logger.warning("\(warning)")
         }
-        let outbox = try OutboxStore(path: configuration.storage.path)
+        let storage = configuration.storage
+        let outbox = try OutboxStore(path: storage.path,
+                                     limits: OutboxLimits(maxBytes: storage.maxBytes, maxAge: storage.maxAge))
+        if let aside = outbox.movedAsideCorruptDatabase {
+            logger.error("the outbox failed its integrity check: moved aside and started afresh; the damaged file is kept",
+                         metadata: ["kept_as": "\(aside)"])
+        }
         let pending = try await outbox.count()
-        logger.info("outbox open", metadata: ["path": "\(configuration.storage.path)", "pending": "\(pending)"])
+        let droppedTotal = await outbox.droppedTotal.total
+        logger.info("outbox open", metadata: [
+            "path": "\(storage.path)", "pending": "\(pending)", "dropped_total": "\(droppedTotal)",
+        ])
 
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
                             encoder: SenMLEncoder(gatewayID: configuration.gateway.id),
                             logger: logger.with(label: "uplink"))
         let schedules = configuration.sensors.map { sensor in
-            SensorSchedule(sensor: BME280Sensor(configuration: sensor, board: board), interval: sensor.interval)
+            SensorSchedule(sensor: makeSensor(sensor, board: board), interval: sensor.interval,
+                           priority: sensor.priority == .critical ? .critical : .normal)
         }
-        let sampler = Sampler(schedules: schedules, outbox: outbox, logger: logger.with(label: "sampler")) {
-            uplink.readingsStored()
+        let buffer = ReadingBuffer()
+        let storageService = StorageService(buffer: buffer, outbox: outbox, uplink: uplink,
+                                            interval: storage.flushInterval, logger: logger.with(label: "storage"))
+        let sampler: Sampler
+        if storage.flushInterval == .zero {
+            // Every sample is its own commit: the most durable, the most SD-card writes.
+            sampler = Sampler(schedules: schedules, logger: logger.with(label: "sampler")) { readings in
+                buffer.add(readings)
+                await storageService.flush()
+            }
+        } else {
+            sampler = Sampler(schedules: schedules, logger: logger.with(label: "sampler")) { readings in
+                buffer.add(readings)
+            }
         }
         let notifier = SystemdNotifier(environment: environment)
         let status: @Sendable () -> String = {
@@ -37,13 +59,15 @@ public enum GatewayAgent {
             let health = sampler.sensorHealth.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.rawValue)" }
             return "sent \(counters.acknowledged), sensors: " + health.joined(separator: ", ")
         }
-        // ServiceGroup stops services in reverse order: sampler first (no new readings), then
-        // the uplink drains what is in flight, then systemd hears STOPPING.
+        // ServiceGroup stops services in reverse order: sampler first (no new readings), then the
+        // storage service commits what is buffered, then the uplink drains what is in flight,
+        // then systemd hears STOPPING.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: SystemdService(notifier: notifier, status: status)),
                     .init(service: UplinkService(uplink: uplink, drainTimeout: drainTimeout)),
+                    .init(service: storageService),
                     .init(service: SamplerService(sampler: sampler)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -58,6 +82,14 @@ public enum GatewayAgent {
     }
 }
 
+/// The sensor object for one configured sensor.
+func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
+    switch configuration.type {
+    case .bme280: BME280Sensor(configuration: configuration, board: board)
+    case .synthetic: SyntheticSensor(id: configuration.id, readingsPerSample: configuration.readingsPerSample)
+    }
+}
+
 extension MQTTSettings {
     /// The uplink's settings from the configuration.
     init(_ configuration: GatewayConfiguration) {
@@ -68,7 +100,9 @@ extension MQTTSettings {
             case .mutual(let ca, let certificate, let key): .mutualTLS(caFile: ca, certificateFile: certificate, keyFile: key)
             }
         self.init(host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID, topic: configuration.readingsTopic,
+                  statusTopic: configuration.statusTopic,
                   keepaliveSeconds: Int(mqtt.keepalive.components.seconds), inflightWindow: mqtt.inflightWindow,
+                  replayRate: mqtt.replayRate,
                   reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
     }
 }

@@ -13,8 +13,7 @@ import Synchronization
 /// itself when a measurement succeeds again.
 public final class Sampler: Sendable {
     private let schedules: [SensorSchedule]
-    private let outbox: OutboxStore
-    private let onStored: @Sendable () -> Void
+    private let store: @Sendable ([PendingReading]) async throws -> Void
     private let logger: Logger
     private let health: Mutex<[String: SensorHealth]>
 
@@ -23,14 +22,23 @@ public final class Sampler: Sendable {
     /// Longest delay between retries of a failing sensor.
     public let maximumBackoff: Duration = .seconds(300)
 
-    /// Creates a sampler; `onStored` is called after each successful store (to wake the uplink).
-    public init(schedules: [SensorSchedule], outbox: OutboxStore, logger: Logger,
-                onStored: @escaping @Sendable () -> Void) {
+    /// Creates a sampler that hands each sample's valid readings to `store` (a
+    /// ``ReadingBuffer`` in the agent).
+    public init(schedules: [SensorSchedule], logger: Logger,
+                store: @escaping @Sendable ([PendingReading]) async throws -> Void) {
         self.schedules = schedules
-        self.outbox = outbox
         self.logger = logger
-        self.onStored = onStored
+        self.store = store
         health = Mutex(Dictionary(uniqueKeysWithValues: schedules.map { ($0.sensor.id, .starting) }))
+    }
+
+    /// Creates a sampler that commits every sample straight to `outbox` (no batching).
+    public convenience init(schedules: [SensorSchedule], outbox: OutboxStore, logger: Logger,
+                            onStored: @escaping @Sendable () -> Void) {
+        self.init(schedules: schedules, logger: logger) { readings in
+            _ = try await outbox.append(pending: readings)
+            onStored()
+        }
     }
 
     /// Each sensor's health, by id.
@@ -69,7 +77,7 @@ public final class Sampler: Sendable {
                     try await sensor.prepare()
                     prepared = true
                 }
-                let readings = try await sensor.measure(at: SystemClock.now())
+                let readings = try await Self.measure(sensor, timeout: schedule.timeout)
                 var valid: [Reading] = []
                 for reading in readings {
                     if let rejection = reading.rejection() {
@@ -82,9 +90,9 @@ public final class Sampler: Sendable {
                     }
                 }
                 do {
-                    _ = try await outbox.append(valid)
+                    try await store(valid.map { PendingReading($0, priority: schedule.priority) })
                     stored.increment(by: valid.count)
-                    onStored()
+                    logger.trace("readings stored", metadata: ["count": "\(valid.count)"])
                 } catch {
                     // The sensor is fine; the storage is not (disk full, card failing). Count
                     // the lost measurement and keep the schedule: the next one may fit.
@@ -114,6 +122,22 @@ public final class Sampler: Sendable {
                                             maximum: maximumBackoff)
                 next = clock.now + delay
             }
+        }
+    }
+
+    /// One measurement, or a `.timeout` HALError when it takes longer than `timeout`.
+    static func measure(_ sensor: any Sensor, timeout: Duration) async throws -> [Reading] {
+        try await withThrowingTaskGroup(of: [Reading]?.self) { group in
+            group.addTask { try await sensor.measure(at: SystemClock.now()) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let readings = first else {
+                throw HALError(.timeout, operation: "measure \(sensor.id)", detail: "no answer within \(timeout)")
+            }
+            return readings
         }
     }
 

@@ -1,4 +1,5 @@
 import HAL
+import Outbox
 import Pipeline
 
 /// A configured sensor the sampler can read.
@@ -18,11 +19,19 @@ public struct SensorSchedule: Sendable {
     public var sensor: any Sensor
     /// Time between the starts of two measurements.
     public var interval: Duration
+    /// How its readings fare when the outbox is full.
+    public var priority: ReadingPriority
+    /// A measurement that takes longer than this is a failure (a sensor that takes seconds to
+    /// answer must not hold its slot forever).
+    public var timeout: Duration
 
     /// Creates a schedule.
-    public init(sensor: any Sensor, interval: Duration) {
+    public init(sensor: any Sensor, interval: Duration, priority: ReadingPriority = .normal,
+                timeout: Duration = .seconds(2)) {
         self.sensor = sensor
         self.interval = interval
+        self.priority = priority
+        self.timeout = timeout
     }
 }
 

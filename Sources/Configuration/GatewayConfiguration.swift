@@ -39,6 +39,11 @@ public struct GatewayConfiguration: Sendable, Equatable {
         "\(mqtt.topicPrefix)/\(gateway.id)/readings"
     }
 
+    /// The topic status reports (drops, a recovered outbox) go to: `<topic_prefix>/<gateway id>/status`.
+    public var statusTopic: String {
+        "\(mqtt.topicPrefix)/\(gateway.id)/status"
+    }
+
     /// The `gateway` section.
     public struct GatewaySection: Sendable, Equatable {
         /// The gateway's name in topics and SenML base names: 1-64 of `[A-Za-z0-9_-]`.

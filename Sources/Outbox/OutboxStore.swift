@@ -285,7 +285,8 @@ public actor OutboxStore {
         var result: [Reading] = []
         try connection.query(
             "SELECT seq, sensor, quantity, unit, value, wall, mono, synced FROM readings WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
-            [.integer(Int64(bitPattern: sequence)), .integer(Int64(bitPattern: last)), .integer(Int64(limit))]
+            // Clamped: a `through` of UInt64.max must mean "no upper bound", not -1.
+            [.integer(Int64(clamping: sequence)), .integer(Int64(clamping: last)), .integer(Int64(limit))]
         ) { row throws(StorageError) in
             result.append(
                 Reading(

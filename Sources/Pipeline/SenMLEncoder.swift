@@ -19,9 +19,9 @@ public struct SenMLEncoder: Sendable {
     public func encode(_ reading: Reading) -> String? {
         guard reading.value.isFinite, reading.timestamp.wallSeconds.isFinite else { return nil }
         var json = "[{\"bn\":"
-        json += Self.quoted(gatewayID + ":" + reading.sensorID + ":")
-        json += ",\"n\":" + Self.quoted(reading.quantity)
-        json += ",\"u\":" + Self.quoted(reading.unit.rawValue)
+        json += JSONText.quoted(gatewayID + ":" + reading.sensorID + ":")
+        json += ",\"n\":" + JSONText.quoted(reading.quantity)
+        json += ",\"u\":" + JSONText.quoted(reading.unit.rawValue)
         json += ",\"v\":" + Self.number(reading.value)
         json += ",\"bt\":" + Self.number(reading.timestamp.wallSeconds)
         json += ",\"seq\":" + String(reading.sequence)
@@ -37,8 +37,13 @@ public struct SenMLEncoder: Sendable {
         value.description
     }
 
+    static func quoted(_ text: String) -> String { JSONText.quoted(text) }
+}
+
+/// JSON text helpers for the gateway's hand-written, fixed-shape messages.
+public enum JSONText {
     /// A JSON string literal, escaping what RFC 8259 requires.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

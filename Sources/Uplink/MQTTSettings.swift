@@ -18,6 +18,10 @@ public struct MQTTSettings: Sendable, Hashable {
     public var clientID: String
     /// Topic every reading is published to.
     public var topic: String
+    /// Topic for the gateway's status reports (drops, a recovered outbox).
+    public var statusTopic: String
+    /// Backlog replay pace, messages per second (live readings are not paced).
+    public var replayRate: Int
     /// Keepalive; a link that goes silent for 1.5 times this is declared dead.
     public var keepaliveSeconds: Int
     /// Most messages published and not yet acknowledged at once (MQTT packet ids are 16-bit).
@@ -30,9 +34,12 @@ public struct MQTTSettings: Sendable, Hashable {
     public var security: Security
 
     /// Creates settings.
-    public init(host: String, port: Int, clientID: String, topic: String, keepaliveSeconds: Int = 30,
-                inflightWindow: Int = 20, reconnectInitial: Duration = .seconds(1),
-                reconnectMax: Duration = .seconds(60), security: Security) {
+    public init(host: String, port: Int, clientID: String, topic: String, statusTopic: String,
+                keepaliveSeconds: Int = 30, inflightWindow: Int = 20, replayRate: Int = 500,
+                reconnectInitial: Duration = .seconds(1), reconnectMax: Duration = .seconds(60),
+                security: Security) {
+        self.statusTopic = statusTopic
+        self.replayRate = replayRate
         self.host = host
         self.port = port
         self.clientID = clientID

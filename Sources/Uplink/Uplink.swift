@@ -4,34 +4,45 @@ import Pipeline
 import Synchronization
 
 /// Forwards the outbox to the broker: QoS 1, a bounded in-flight window, delete on PUBACK,
-/// reconnect with capped exponential backoff and jitter.
+/// reconnect with capped exponential backoff and jitter, paced replay of the backlog.
 ///
-/// Life of a connection: connect; on CONNACK, publish the oldest stored readings until the
-/// window is full; on each PUBACK delete that reading and publish the next; when the link
-/// fails, forget the window (the readings are still stored), wait, and start again from the
-/// oldest stored reading. Duplicates are therefore possible only for readings that were sent
-/// and not yet acknowledged, and they carry their original sequence numbers.
+/// Life of a connection: connect; on CONNACK note the highest stored sequence number (the
+/// boundary between backlog and live readings) and report drops if any are unreported; then keep
+/// the window full from two lanes, each in sequence order: live readings (above the boundary) at
+/// once, backlog (up to the boundary) at most `replayRate` per second. On each PUBACK the reading
+/// is marked for deletion (deleted in batches); when the link fails, the window is forgotten
+/// (the readings are still stored) and the next connection starts both lanes again from the
+/// oldest stored reading. Duplicates are therefore possible only for readings that were sent and
+/// not yet deleted, and they carry their original sequence numbers.
 public final class Uplink: Sendable {
     private let settings: MQTTSettings
     private let outbox: OutboxStore
     private let encoder: SenMLEncoder
+    private let gatewayID: String
     private let logger: Logger
     private let events: AsyncStream<Event>
     private let eventInput: AsyncStream<Event>.Continuation
     private let counters = Mutex(UplinkCounters())
+    /// Acknowledged readings are deleted in one transaction per this many (or per tick).
+    private let ackBatch: Int
+    private static let tickInterval: Duration = .milliseconds(200)
 
     private enum Event: Sendable {
         case connection(generation: Int, ConnectionEvent)
         case readingsStored
+        case dropsChanged
+        case tick
         case stop
     }
 
-    /// Creates an uplink; nothing happens until ``run()``.
+    /// Creates an uplink; nothing happens until ``run(drainTimeout:)``.
     public init(settings: MQTTSettings, outbox: OutboxStore, encoder: SenMLEncoder, logger: Logger) {
         self.settings = settings
         self.outbox = outbox
         self.encoder = encoder
+        self.gatewayID = encoder.gatewayID
         self.logger = logger
+        ackBatch = max(1, settings.inflightWindow / 2)
         (events, eventInput) = AsyncStream.makeStream(of: Event.self)
     }
 
@@ -40,8 +51,13 @@ public final class Uplink: Sendable {
         eventInput.yield(.readingsStored)
     }
 
-    /// Asks ``run()`` to finish: it stops publishing, waits up to `drainTimeout` for the
-    /// acknowledgements of what is in flight, disconnects and returns.
+    /// Tells the uplink that the outbox dropped readings, so a status report is due.
+    public func dropsChanged() {
+        eventInput.yield(.dropsChanged)
+    }
+
+    /// Asks ``run(drainTimeout:)`` to finish: it stops publishing, waits up to `drainTimeout`
+    /// for the acknowledgements of what is in flight, disconnects and returns.
     public func stop() {
         eventInput.yield(.stop)
     }
@@ -54,9 +70,12 @@ public final class Uplink: Sendable {
         var backoff = ReconnectBackoff(initial: settings.reconnectInitial, max: settings.reconnectMax)
         var generation = 0
         var iterator = events.makeAsyncIterator()
+        var recoveryReported = outbox.movedAsideCorruptDatabase == nil
         while !Task.isCancelled {
             generation += 1
-            let outcome = await runConnection(generation: generation, iterator: &iterator, drainTimeout: drainTimeout)
+            var session = Session(uplink: self, generation: generation, recoveryReported: recoveryReported)
+            let outcome = await session.run(iterator: &iterator, drainTimeout: drainTimeout)
+            recoveryReported = session.recoveryReported
             switch outcome {
             case .stopped:
                 return
@@ -64,152 +83,275 @@ public final class Uplink: Sendable {
                 if wasConnected { backoff.reset() }
                 let delay = backoff.nextDelay()
                 logger.info("reconnecting", metadata: ["in": "\(delay)"])
-                // Wait for the delay, but stay responsive to stop requests meanwhile.
                 if await waitForStop(iterator: &iterator, upTo: delay) { return }
             }
         }
     }
 
-    private enum ConnectionOutcome {
+    private enum Outcome {
         case stopped
         case failed(wasConnected: Bool)
     }
 
-    private func runConnection(generation: Int, iterator: inout AsyncStream<Event>.Iterator,
-                               drainTimeout: Duration) async -> ConnectionOutcome {
-        let input = eventInput
-        let connection: MosquittoConnection
-        do {
-            connection = try MosquittoConnection(settings: settings) { event in
-                input.yield(.connection(generation: generation, event))
-            }
-        } catch {
-            logger.error("cannot set up the MQTT client", metadata: ["error": "\(error)"])
-            return .failed(wasConnected: false)
-        }
-        counters.withLock { $0.connectionAttempts += 1 }
-        logger.debug("connecting", metadata: ["host": "\(settings.host)", "port": "\(settings.port)"])
-        connection.start(host: settings.host, port: settings.port, keepaliveSeconds: settings.keepaliveSeconds)
-
-        // A CONNACK that never comes (a black-holed SYN, a broker that hangs) must not hold us forever.
-        let connectTimeout = Task { [input] in
-            try await Task.sleep(for: .seconds(max(10, settings.keepaliveSeconds)))
-            input.yield(.connection(generation: generation, .closed(reason: "no CONNACK in time")))
-        }
-        defer { connectTimeout.cancel() }
-
-        var window = InflightWindow(capacity: settings.inflightWindow)
+    /// One connection's state and event loop.
+    private struct Session {
+        let uplink: Uplink
+        let generation: Int
+        var recoveryReported: Bool
+        var window: InflightWindow
+        var connection: MosquittoConnection?
         var connected = false
         var stopping = false
         var stopDeadline: ContinuousClock.Instant?
-        var drainTimer: Task<Void, any Error>?
-        defer { drainTimer?.cancel() }
+        /// Sequence numbers at or below this were stored before the connection came up.
+        var liveBoundary: UInt64 = 0
+        var liveCursor: UInt64 = 0
+        var backlogCursor: UInt64 = 0
+        var bucket: TokenBucket
+        var acknowledged: [UInt64] = []
+        var statusInFlight: (packetID: Int32, totals: DropCounts)?
+        var tickScheduled = false
 
-        while let event = await iterator.next() {
-            switch event {
-            case .stop:
-                if !connected || window.isEmpty {
-                    await connection.stop()
-                    return .stopped
+        init(uplink: Uplink, generation: Int, recoveryReported: Bool) {
+            self.uplink = uplink
+            self.generation = generation
+            self.recoveryReported = recoveryReported
+            window = InflightWindow(capacity: uplink.settings.inflightWindow)
+            bucket = TokenBucket(rate: uplink.settings.replayRate,
+                                 burst: min(uplink.settings.replayRate, uplink.settings.inflightWindow), now: .now)
+        }
+
+        var settings: MQTTSettings { uplink.settings }
+        var logger: Logger { uplink.logger }
+        var outbox: OutboxStore { uplink.outbox }
+
+        mutating func run(iterator: inout AsyncStream<Event>.Iterator, drainTimeout: Duration) async -> Outcome {
+            let input = uplink.eventInput
+            let generation = self.generation
+            let connection: MosquittoConnection
+            do {
+                connection = try MosquittoConnection(settings: settings) { event in
+                    input.yield(.connection(generation: generation, event))
                 }
-                stopping = true
-                stopDeadline = .now + drainTimeout
-                drainTimer = Task { [input] in
-                    try await Task.sleep(for: drainTimeout)
-                    input.yield(.readingsStored)
-                }
-            case .readingsStored:
-                if let stopDeadline, ContinuousClock.now >= stopDeadline {
-                    logger.warning("stopping with readings in flight; they stay stored and are sent after restart",
-                                   metadata: ["in_flight": "\(window.count)"])
-                    await connection.stop()
-                    return .stopped
-                }
-                if connected && !stopping { await fill(&window, connection) }
-            case .connection(let eventGeneration, let connectionEvent):
-                guard eventGeneration == generation else { continue }
-                switch connectionEvent {
-                case .connected:
-                    connected = true
-                    connectTimeout.cancel()
-                    counters.withLock { $0.connections += 1 }
-                    logger.info("connected to broker", metadata: ["host": "\(settings.host)"])
-                    await fill(&window, connection)
-                case .published(let packetID, let reasonCode):
-                    await acknowledge(packetID: packetID, reasonCode: reasonCode, window: &window)
-                    if stopping {
-                        if window.isEmpty {
-                            await connection.stop()
-                            return .stopped
-                        }
-                    } else {
-                        await fill(&window, connection)
+            } catch {
+                logger.error("cannot set up the MQTT client", metadata: ["error": "\(error)"])
+                return .failed(wasConnected: false)
+            }
+            self.connection = connection
+            uplink.counters.withLock { $0.connectionAttempts += 1 }
+            logger.debug("connecting", metadata: ["host": "\(settings.host)", "port": "\(settings.port)"])
+            connection.start(host: settings.host, port: settings.port, keepaliveSeconds: settings.keepaliveSeconds)
+
+            // A CONNACK that never comes (a black-holed SYN, a broker that hangs) must not hold us forever.
+            let connectTimeout = Task { [input, settings] in
+                try await Task.sleep(for: .seconds(max(10, settings.keepaliveSeconds)))
+                input.yield(.connection(generation: generation, .closed(reason: "no CONNACK in time")))
+            }
+            defer { connectTimeout.cancel() }
+
+            while let event = await iterator.next() {
+                switch event {
+                case .stop:
+                    if !connected || window.isEmpty {
+                        await finish(connection)
+                        return .stopped
                     }
-                case .closed(let reason):
-                    if stopping { return .stopped }
-                    logger.warning("broker connection lost", metadata: [
-                        "reason": "\(reason)", "unacknowledged": "\(window.count)",
-                    ])
-                    await connection.stop()
-                    return .failed(wasConnected: connected)
+                    stopping = true
+                    stopDeadline = .now + drainTimeout
+                    schedule(.tick, after: drainTimeout)
+                case .readingsStored, .tick, .dropsChanged:
+                    if case .tick = event { tickScheduled = false }
+                    if let stopDeadline, ContinuousClock.now >= stopDeadline {
+                        logger.warning("stopping with readings in flight; they stay stored and are sent after restart",
+                                       metadata: ["in_flight": "\(window.count)"])
+                        await finish(connection)
+                        return .stopped
+                    }
+                    await flushAcknowledgements()
+                    if connected && !stopping {
+                        if case .dropsChanged = event { await reportStatusIfDue(connection) }
+                        await fill(connection)
+                    }
+                case .connection(let eventGeneration, let connectionEvent):
+                    guard eventGeneration == generation else { continue }
+                    switch connectionEvent {
+                    case .connected:
+                        connected = true
+                        connectTimeout.cancel()
+                        uplink.counters.withLock { $0.connections += 1 }
+                        liveBoundary = (try? await outbox.highestSequence()) ?? 0
+                        liveCursor = liveBoundary
+                        let backlog = (try? await outbox.count()) ?? 0
+                        logger.info("connected to broker", metadata: [
+                            "host": "\(settings.host)", "backlog": "\(backlog)",
+                        ])
+                        await reportStatusIfDue(connection)
+                        await fill(connection)
+                    case .published(let packetID, let reasonCode):
+                        await answered(packetID: packetID, reasonCode: reasonCode)
+                        if stopping {
+                            if window.isEmpty {
+                                await finish(connection)
+                                return .stopped
+                            }
+                        } else {
+                            await fill(connection)
+                        }
+                    case .closed(let reason):
+                        await flushAcknowledgements()
+                        if stopping { return .stopped }
+                        logger.warning("broker connection lost", metadata: [
+                            "reason": "\(reason)", "unacknowledged": "\(window.count)",
+                        ])
+                        await connection.stop()
+                        return .failed(wasConnected: connected)
+                    }
                 }
+            }
+            await finish(connection)
+            return .stopped
+        }
+
+        private mutating func finish(_ connection: MosquittoConnection) async {
+            await flushAcknowledgements()
+            await connection.stop()
+        }
+
+        /// Sends `event` to this loop after `delay`.
+        private mutating func schedule(_ event: Event, after delay: Duration) {
+            if case .tick = event {
+                if tickScheduled { return }
+                tickScheduled = true
+            }
+            let input = uplink.eventInput
+            Task {
+                try? await Task.sleep(for: delay)
+                input.yield(event)
             }
         }
-        await connection.stop()
-        return .stopped
-    }
 
-    /// Publishes stored readings after the window's cursor until the window is full.
-    private func fill(_ window: inout InflightWindow, _ connection: MosquittoConnection) async {
-        while window.freeSlots > 0 {
-            let batch: [Reading]
+        /// Keeps the window full: live readings first, then paced backlog.
+        private mutating func fill(_ connection: MosquittoConnection) async {
+            // Live lane: everything stored since the connection came up, in order, unpaced.
+            while window.freeSlots > 0 {
+                guard let batch = await read(after: liveCursor, through: UInt64(Int64.max), limit: window.freeSlots),
+                      !batch.isEmpty else { break }
+                let result = publish(batch, on: connection, cursor: liveCursor)
+                liveCursor = result.cursor
+                guard result.published else { return }
+            }
+            // Backlog lane: what waited through the outage, in order, at most replayRate per second.
+            guard backlogCursor < liveBoundary, window.freeSlots > 0 else { return }
+            let allowance = min(window.freeSlots, bucket.available(now: .now))
+            if allowance > 0 {
+                guard let batch = await read(after: backlogCursor, through: liveBoundary, limit: allowance) else { return }
+                if batch.isEmpty {
+                    backlogCursor = liveBoundary
+                    logger.info("backlog replayed")
+                    return
+                }
+                bucket.consume(batch.count, now: .now)
+                let result = publish(batch, on: connection, cursor: backlogCursor)
+                backlogCursor = result.cursor
+                guard result.published else { return }
+            }
+            if backlogCursor < liveBoundary {
+                schedule(.tick, after: max(bucket.waitForNext(now: .now), .milliseconds(1)))
+            }
+        }
+
+        private func read(after cursor: UInt64, through last: UInt64, limit: Int) async -> [Reading]? {
             do {
-                batch = try await outbox.pending(after: window.cursor, limit: window.freeSlots)
+                return try await outbox.pending(after: cursor, through: last, limit: limit)
             } catch {
                 logger.error("cannot read the outbox", metadata: ["error": "\(error)"])
-                return
+                return nil
             }
-            if batch.isEmpty { return }
+        }
+
+        /// Publishes readings in order; returns the lane's new cursor, and false when the
+        /// connection refused (the cursor then stays before the reading that was not sent).
+        private mutating func publish(_ batch: [Reading], on connection: MosquittoConnection,
+                                      cursor start: UInt64) -> (cursor: UInt64, published: Bool) {
+            var cursor = start
             for reading in batch {
-                guard let payload = encoder.encode(reading) else {
+                cursor = reading.sequence
+                guard let payload = uplink.encoder.encode(reading) else {
                     // Unencodable rows are refused before storage; one here means a damaged
                     // database row: skip it, count it, and never block the queue on it.
                     logger.error("stored reading cannot be encoded; skipping", metadata: ["seq": "\(reading.sequence)"])
-                    counters.withLock { $0.unencodable += 1 }
-                    window.sent(sequence: reading.sequence, packetID: -1)
-                    _ = window.acknowledged(packetID: -1)
+                    uplink.counters.withLock { $0.unencodable += 1 }
                     continue
                 }
                 do {
                     let packetID = try connection.publish(topic: settings.topic, payload: Array(payload.utf8))
                     window.sent(sequence: reading.sequence, packetID: packetID)
-                    counters.withLock { $0.published += 1 }
+                    uplink.counters.withLock { $0.published += 1 }
                 } catch {
+                    // Not sent: step back so it goes out after the reconnect this error precedes.
+                    cursor = reading.sequence - 1
                     logger.warning("publish failed; will retry after reconnect", metadata: ["error": "\(error)"])
-                    return
+                    return (cursor, false)
                 }
             }
+            return (cursor, true)
         }
-    }
 
-    private func acknowledge(packetID: Int32, reasonCode: Int32, window: inout InflightWindow) async {
-        // MQTT 5: reason codes of 0x80 and above are refusals (e.g. 0x87 not authorized).
-        guard reasonCode < 0x80 else {
-            if let sequence = window.refused(packetID: packetID) {
-                counters.withLock { $0.refused += 1 }
-                logger.error("broker refused a reading; it stays stored", metadata: [
-                    "seq": "\(sequence)", "reason": "\(reasonCode)",
-                ])
+        private mutating func answered(packetID: Int32, reasonCode: Int32) async {
+            if let status = statusInFlight, status.packetID == packetID {
+                statusInFlight = nil
+                guard reasonCode < 0x80 else { return }
+                try? await outbox.markReported(status.totals)
+                recoveryReported = true
+                return
             }
-            return
+            guard let sequence = window.answered(packetID: packetID) else { return }
+            // MQTT 5: reason codes of 0x80 and above are refusals (e.g. 0x87 not authorized).
+            guard reasonCode < 0x80 else {
+                uplink.counters.withLock { $0.refused += 1 }
+                logger.error("broker refused a reading; it stays stored and is sent again after reconnect",
+                             metadata: ["seq": "\(sequence)", "reason": "\(reasonCode)"])
+                return
+            }
+            acknowledged.append(sequence)
+            if acknowledged.count >= uplink.ackBatch {
+                await flushAcknowledgements()
+            } else {
+                schedule(.tick, after: Uplink.tickInterval)
+            }
         }
-        guard let sequence = window.acknowledged(packetID: packetID) else { return }
-        do {
-            try await outbox.acknowledge([sequence])
-            counters.withLock { $0.acknowledged += 1 }
-        } catch {
-            // The reading stays stored and is sent again later: a duplicate, never a loss.
-            logger.error("cannot delete an acknowledged reading", metadata: ["seq": "\(sequence)", "error": "\(error)"])
+
+        /// Deletes acknowledged readings in one transaction.
+        private mutating func flushAcknowledgements() async {
+            guard !acknowledged.isEmpty else { return }
+            let batch = acknowledged
+            acknowledged.removeAll(keepingCapacity: true)
+            do {
+                try await outbox.acknowledge(batch)
+                uplink.counters.withLock { $0.acknowledged += batch.count }
+            } catch {
+                // They stay stored and are sent again later: duplicates, never a loss.
+                logger.error("cannot delete acknowledged readings", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+            }
+        }
+
+        /// Publishes a status report when drops are unreported or a corrupt outbox was replaced.
+        private mutating func reportStatusIfDue(_ connection: MosquittoConnection) async {
+            guard statusInFlight == nil else { return }
+            let totals = await outbox.droppedTotal
+            let unreported = await outbox.unreportedDrops
+            guard unreported.total > 0 || !recoveryReported else { return }
+            let pending = (try? await outbox.count()) ?? 0
+            let payload = StatusReport(gatewayID: uplink.gatewayID, totals: totals, sinceLastReport: unreported,
+                                       pending: pending, recoveredFrom: recoveryReported ? nil : outbox.movedAsideCorruptDatabase,
+                                       time: SystemClock.now().wallSeconds).json
+            do {
+                let packetID = try connection.publish(topic: settings.statusTopic, payload: Array(payload.utf8))
+                statusInFlight = (packetID, totals)
+                logger.notice("status reported", metadata: ["dropped_since_last_report": "\(unreported.total)"])
+            } catch {
+                logger.warning("cannot publish status", metadata: ["error": "\(error)"])
+            }
         }
     }
 

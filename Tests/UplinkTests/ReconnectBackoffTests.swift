@@ -36,17 +36,45 @@ import Testing
         #expect(window.freeSlots == 1)
         window.sent(sequence: 12, packetID: 3)
         #expect(window.freeSlots == 0)
-        #expect(window.cursor == 12)
     }
 
-    @Test func acknowledgementMapsPacketIDBackToSequence() {
+    @Test func answerMapsPacketIDBackToSequenceOnce() {
         var window = InflightWindow(capacity: 5)
         window.sent(sequence: 7, packetID: 40)
         window.sent(sequence: 8, packetID: 41)
-        #expect(window.acknowledged(packetID: 41) == 8)
-        #expect(window.acknowledged(packetID: 41) == nil)
-        #expect(window.acknowledged(packetID: 99) == nil)
+        #expect(window.answered(packetID: 41) == 8)
+        #expect(window.answered(packetID: 41) == nil)
+        #expect(window.answered(packetID: 99) == nil)
         #expect(window.count == 1)
-        #expect(window.cursor == 8)
+    }
+}
+
+@Suite struct TokenBucketTests {
+    @Test func startsFullThenRefillsAtTheRate() {
+        let start = ContinuousClock.now
+        var bucket = TokenBucket(rate: 100, burst: 20, now: start)
+        #expect(bucket.available(now: start) == 20)
+        bucket.consume(20, now: start)
+        #expect(bucket.available(now: start) == 0)
+        // 100 per second: 10 ms gives one more.
+        #expect(bucket.waitForNext(now: start) == .milliseconds(10))
+        #expect(bucket.available(now: start + .milliseconds(50)) == 5)
+        // Never more than the burst, however long it was idle.
+        #expect(bucket.available(now: start + .seconds(60)) == 20)
+    }
+
+    @Test func averageRateOverALongReplayIsTheConfiguredRate() {
+        let start = ContinuousClock.now
+        var bucket = TokenBucket(rate: 500, burst: 20, now: start)
+        var sent = 0
+        var now = start
+        // Simulate a replay loop polling every 7 ms for 10 s.
+        while now < start + .seconds(10) {
+            let n = bucket.available(now: now)
+            bucket.consume(n, now: now)
+            sent += n
+            now += .milliseconds(7)
+        }
+        #expect(sent >= 4_990 && sent <= 5_020, "\(sent) in 10 s at 500/s")
     }
 }

@@ -1,0 +1,57 @@
+import Logging
+import Metrics
+import Outbox
+import ServiceLifecycle
+import Uplink
+
+/// Commits buffered readings to the outbox every flush interval, wakes the uplink, and makes
+/// a last flush when the agent stops.
+struct StorageService: Service {
+    let buffer: ReadingBuffer
+    let outbox: OutboxStore
+    let uplink: Uplink
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await flush()
+            }
+        }
+        // Sampling has stopped (the sampler shuts down first): store what it left.
+        await flush()
+    }
+
+    func flush() async {
+        let readings = buffer.takeAll()
+        let bufferDrops = buffer.takeDroppedCount()
+        if bufferDrops > 0 {
+            logger.error("readings dropped: the storage has been failing and the memory buffer is full",
+                         metadata: ["dropped": "\(bufferDrops)"])
+            Counter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "buffer_full")]).increment(by: bufferDrops)
+        }
+        guard !readings.isEmpty else { return }
+        let dropsBefore = await outbox.droppedTotal
+        do {
+            let stored = try await outbox.append(pending: readings)
+            let dropsAfter = await outbox.droppedTotal
+            if dropsAfter != dropsBefore {
+                let new = dropsAfter - dropsBefore
+                logger.warning("outbox full: readings dropped by policy", metadata: [
+                    "capacity": "\(new.capacity)", "age": "\(new.age)", "disk_full": "\(new.diskFull)",
+                ])
+                for reason in DropReason.allCases where new[reason] > 0 {
+                    Counter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", reason.rawValue)]).increment(by: new[reason])
+                }
+                uplink.dropsChanged()
+            }
+            if !stored.isEmpty { uplink.readingsStored() }
+        } catch {
+            // Keep them for the next attempt; the buffer's bound decides what is given up.
+            buffer.putBack(readings)
+            logger.error("cannot store readings; will retry", metadata: ["error": "\(error)", "readings": "\(readings.count)"])
+        }
+    }
+}
