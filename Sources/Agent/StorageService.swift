@@ -32,7 +32,15 @@ struct StorageService: Service {
                          metadata: ["dropped": "\(bufferDrops)"])
             Counter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "buffer_full")]).increment(by: bufferDrops)
         }
-        guard !readings.isEmpty else { return }
+        guard !readings.isEmpty else {
+            // Nothing new to store: commit the acknowledged deletes on their own.
+            do {
+                try await outbox.commitAcknowledgements()
+            } catch {
+                logger.error("cannot delete acknowledged readings; they will be sent again", metadata: ["error": "\(error)"])
+            }
+            return
+        }
         let dropsBefore = await outbox.droppedTotal
         do {
             let stored = try await outbox.append(pending: readings)

@@ -26,6 +26,11 @@ public actor OutboxStore {
     private let limits: OutboxLimits
     private var drops: DropCounts
     private var reported: DropCounts
+    /// Acknowledged readings whose delete is not yet committed (see ``acknowledge(_:)``).
+    private var acknowledged: Set<UInt64> = []
+    /// Deletes are committed once this many acknowledgements are waiting, or at the next
+    /// ``commitAcknowledgements()`` (every flush interval), whichever comes first.
+    public nonisolated let deleteBatch: Int
 
     /// Runs the actor on its own dispatch queue (see ``DispatchQueueExecutor``).
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -42,9 +47,11 @@ public actor OutboxStore {
     /// A file that is not a database or fails its integrity check is moved aside and replaced
     /// (see ``movedAsideCorruptDatabase``); a file that cannot be opened at all (a missing
     /// directory, no permission) is an error.
-    public init(path: String, limits: OutboxLimits = OutboxLimits(), testingMaxPageCount: Int? = nil) throws(StorageError) {
+    public init(path: String, limits: OutboxLimits = OutboxLimits(), deleteBatch: Int = 1000,
+                testingMaxPageCount: Int? = nil) throws(StorageError) {
         self.path = path
         self.limits = limits
+        self.deleteBatch = max(1, deleteBatch)
         executor = DispatchQueueExecutor(label: "sensorgw.outbox")
         var movedAside: String?
         var opened: SQLiteConnection
@@ -167,6 +174,9 @@ public actor OutboxStore {
         var stored: [Reading] = []
         stored.reserveCapacity(readings.count)
         do {
+            // Acknowledged deletes ride along: one commit writes the shared pages (the b-tree's
+            // interior, its rightmost leaf, sqlite_sequence) once instead of twice.
+            try deleteAcknowledged()
             for item in readings {
                 var reading = item.reading
                 try connection.query(
@@ -185,6 +195,7 @@ public actor OutboxStore {
             try? connection.execute("ROLLBACK")
             throw error
         }
+        acknowledged.removeAll(keepingCapacity: true)
         return stored
     }
 
@@ -288,6 +299,7 @@ public actor OutboxStore {
             // Clamped: a `through` of UInt64.max must mean "no upper bound", not -1.
             [.integer(Int64(clamping: sequence)), .integer(Int64(clamping: last)), .integer(Int64(limit))]
         ) { row throws(StorageError) in
+            guard !acknowledged.contains(UInt64(row.integer(0))) else { return }
             result.append(
                 Reading(
                     sensorID: row.text(1), quantity: row.text(2), value: row.real(4),
@@ -300,23 +312,55 @@ public actor OutboxStore {
         return result
     }
 
-    /// Deletes acknowledged readings.
+    /// Records that the broker acknowledged these readings; they are no longer pending.
+    ///
+    /// The delete is committed in batches (``deleteBatch``, or at the next
+    /// ``commitAcknowledgements()``), because every commit rewrites at least one 4 KiB page of
+    /// the SD card: deleting per acknowledgement made the outbox write several times more than
+    /// the readings themselves. A crash before the commit makes those readings go out once more,
+    /// with their original sequence numbers; a duplicate, never a loss.
+    public func acknowledge(_ sequences: [UInt64]) throws(StorageError) {
+        acknowledged.formUnion(sequences)
+        if acknowledged.count >= deleteBatch {
+            try commitAcknowledgements()
+        }
+    }
+
+    /// Commits the deletes of acknowledged readings.
     ///
     /// Runs with `synchronous=NORMAL`: if power is cut before the next full sync, the delete may
-    /// roll back and those readings are sent again with their original sequence numbers, which
-    /// the contract allows; what is never allowed is losing an unacknowledged reading, and no
-    /// delete can do that.
-    public func acknowledge(_ sequences: [UInt64]) throws(StorageError) {
-        guard !sequences.isEmpty else { return }
+    /// roll back and those readings are sent again, which the contract allows; what is never
+    /// allowed is losing an unacknowledged reading, and no delete can do that.
+    public func commitAcknowledgements() throws(StorageError) {
+        guard !acknowledged.isEmpty else { return }
         try connection.execute("PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE")
         do {
-            for sequence in sequences {
-                try connection.query("DELETE FROM readings WHERE seq = ?", [.integer(Int64(bitPattern: sequence))])
-            }
+            try deleteAcknowledged()
             try connection.execute("COMMIT; PRAGMA synchronous=FULL")
         } catch {
             try? connection.execute("ROLLBACK; PRAGMA synchronous=FULL")
             throw error
+        }
+        acknowledged.removeAll(keepingCapacity: true)
+    }
+
+    /// Deletes the acknowledged readings inside the caller's transaction.
+    private func deleteAcknowledged() throws(StorageError) {
+        guard !acknowledged.isEmpty else { return }
+        let batch = acknowledged.sorted()
+        // Mostly one contiguous run (acknowledgements arrive nearly in order): delete runs as
+        // ranges, which touches each page once.
+        var start = batch[0]
+        var end = start
+        for sequence in batch.dropFirst() + [UInt64.max] {
+            if sequence == end &+ 1 {
+                end = sequence
+                continue
+            }
+            try connection.query("DELETE FROM readings WHERE seq BETWEEN ? AND ?",
+                                 [.integer(Int64(clamping: start)), .integer(Int64(clamping: end))])
+            start = sequence
+            end = sequence
         }
     }
 
@@ -326,7 +370,7 @@ public actor OutboxStore {
         try connection.query("SELECT count(*) FROM readings") { row throws(StorageError) in
             count = Int(row.integer(0))
         }
-        return count
+        return count - acknowledged.count
     }
 
     /// The highest sequence number ever assigned (0 when none was).
@@ -338,8 +382,9 @@ public actor OutboxStore {
         return highest
     }
 
-    /// Closes the database; later calls fail.
+    /// Commits pending deletes and closes the database; later calls fail.
     public func close() {
+        try? commitAcknowledgements()
         connection.close()
     }
 }

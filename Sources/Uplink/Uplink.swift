@@ -23,9 +23,6 @@ public final class Uplink: Sendable {
     private let events: AsyncStream<Event>
     private let eventInput: AsyncStream<Event>.Continuation
     private let counters = Mutex(UplinkCounters())
-    /// Acknowledged readings are deleted in one transaction per this many (or per tick).
-    private let ackBatch: Int
-    private static let tickInterval: Duration = .milliseconds(200)
 
     private enum Event: Sendable {
         case connection(generation: Int, ConnectionEvent)
@@ -42,7 +39,6 @@ public final class Uplink: Sendable {
         self.encoder = encoder
         self.gatewayID = encoder.gatewayID
         self.logger = logger
-        ackBatch = max(1, settings.inflightWindow / 2)
         (events, eventInput) = AsyncStream.makeStream(of: Event.self)
     }
 
@@ -108,7 +104,6 @@ public final class Uplink: Sendable {
         var liveCursor: UInt64 = 0
         var backlogCursor: UInt64 = 0
         var bucket: TokenBucket
-        var acknowledged: [UInt64] = []
         var statusInFlight: (packetID: Int32, totals: DropCounts)?
         var tickScheduled = false
 
@@ -167,7 +162,6 @@ public final class Uplink: Sendable {
                         await finish(connection)
                         return .stopped
                     }
-                    await flushAcknowledgements()
                     if connected && !stopping {
                         if case .dropsChanged = event { await reportStatusIfDue(connection) }
                         await fill(connection)
@@ -198,7 +192,6 @@ public final class Uplink: Sendable {
                             await fill(connection)
                         }
                     case .closed(let reason):
-                        await flushAcknowledgements()
                         if stopping { return .stopped }
                         logger.warning("broker connection lost", metadata: [
                             "reason": "\(reason)", "unacknowledged": "\(window.count)",
@@ -212,8 +205,7 @@ public final class Uplink: Sendable {
             return .stopped
         }
 
-        private mutating func finish(_ connection: MosquittoConnection) async {
-            await flushAcknowledgements()
+        private func finish(_ connection: MosquittoConnection) async {
             await connection.stop()
         }
 
@@ -313,25 +305,13 @@ public final class Uplink: Sendable {
                              metadata: ["seq": "\(sequence)", "reason": "\(reasonCode)"])
                 return
             }
-            acknowledged.append(sequence)
-            if acknowledged.count >= uplink.ackBatch {
-                await flushAcknowledgements()
-            } else {
-                schedule(.tick, after: Uplink.tickInterval)
-            }
-        }
-
-        /// Deletes acknowledged readings in one transaction.
-        private mutating func flushAcknowledgements() async {
-            guard !acknowledged.isEmpty else { return }
-            let batch = acknowledged
-            acknowledged.removeAll(keepingCapacity: true)
             do {
-                try await outbox.acknowledge(batch)
-                uplink.counters.withLock { $0.acknowledged += batch.count }
+                // In memory at once; the delete is committed in batches by the outbox.
+                try await outbox.acknowledge([sequence])
+                uplink.counters.withLock { $0.acknowledged += 1 }
             } catch {
-                // They stay stored and are sent again later: duplicates, never a loss.
-                logger.error("cannot delete acknowledged readings", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+                // It stays stored and is sent again later: a duplicate, never a loss.
+                logger.error("cannot delete an acknowledged reading", metadata: ["seq": "\(sequence)", "error": "\(error)"])
             }
         }
 

@@ -186,3 +186,41 @@ func makeReadings(_ count: Int, sensor: String = "air") -> [Reading] {
         #expect(try await store.count() == 0)
     }
 }
+
+@Suite struct OutboxAcknowledgementTests {
+    @Test func acknowledgedReadingsAreGoneAtOnceAndDeletedInBatches() async throws {
+        let path = temporaryDatabasePath()
+        let store = try OutboxStore(path: path, deleteBatch: 3)
+        _ = try await store.append(makeReadings(5))
+        try await store.acknowledge([1, 2])
+        // No longer pending for the uplink, though the delete is not committed yet.
+        #expect(try await store.pending(after: 0, limit: 10).map(\.sequence) == [3, 4, 5])
+        #expect(try await store.count() == 3)
+        // The third acknowledgement reaches the batch size: the deletes are committed.
+        try await store.acknowledge([4])
+        let other = try OutboxStore(path: path)
+        #expect(try await other.pending(after: 0, limit: 10).map(\.sequence) == [3, 5])
+    }
+
+    @Test func acknowledgementsNotYetCommittedComeBackAfterACrashNeverTheOthers() async throws {
+        let path = temporaryDatabasePath()
+        let store = try OutboxStore(path: path)
+        _ = try await store.append(makeReadings(4))
+        try await store.acknowledge([1])
+        try await store.commitAcknowledgements()
+        try await store.acknowledge([2])
+        // A second connection sees the disk as a restarted agent would after kill -9.
+        let afterCrash = try OutboxStore(path: path)
+        #expect(try await afterCrash.pending(after: 0, limit: 10).map(\.sequence) == [2, 3, 4])
+    }
+
+    @Test func theNextAppendCommitsWaitingDeletesInTheSameTransaction() async throws {
+        let path = temporaryDatabasePath()
+        let store = try OutboxStore(path: path)
+        _ = try await store.append(makeReadings(3))
+        try await store.acknowledge([1, 2, 3])
+        _ = try await store.append(makeReadings(1))
+        let other = try OutboxStore(path: path)
+        #expect(try await other.pending(after: 0, limit: 10).map(\.sequence) == [4])
+    }
+}
