@@ -18,6 +18,18 @@ bash Scripts/fetch-libgpiod2.sh "$prefix"
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 libdir="$prefix/usr/lib/$triplet"
 
+# SwiftPM copies pkg-config's -L flags verbatim, so sqlite3.pc puts -L/usr/lib/<triplet> on the
+# link line ahead of every user -L, and -lgpiod would find the system's 1.6 libgpiod.so there.
+# For this build only, read those .pc files without their -L (the libraries stay in the default
+# search path, so they are still found); the system's files are not touched.
+pcdir="$prefix/pkgconfig-no-system-L"
+mkdir -p "$pcdir"
+for module in sqlite3 libmosquitto; do
+    pcfile="$(pkg-config --variable=pcfiledir "$module")/$module.pc"
+    sed -E 's#-L\$\{libdir\}##g' "$pcfile" > "$pcdir/$module.pc"
+done
+export PKG_CONFIG_PATH="$pcdir${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+
 flags=(
     --scratch-path "$scratch"
     -Xcc "-I$prefix/usr/include"
