@@ -4,6 +4,13 @@ import Synchronization
 #if os(Linux)
 import HALLinux
 #endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The hand-held GPIO checks behind `sensorgw probe gpio get|set|watch`.
 ///
@@ -220,12 +227,19 @@ public enum GPIOProbes {
         Task {
             var level = true
             while !Task.isCancelled {
-                gpio.drive(address, to: level)
+                // Real CLOCK_MONOTONIC times, like a kernel's, so the printed timestamps mean something.
+                gpio.drive(address, to: level, timestampNanoseconds: monotonicNanoseconds())
                 level.toggle()
                 do { try await Task.sleep(for: interval) } catch { return }
             }
         }
     }
+}
+
+private func monotonicNanoseconds() -> UInt64? {
+    var now = timespec()
+    guard clock_gettime(CLOCK_MONOTONIC, &now) == 0 else { return nil }
+    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
 /// A count shared by the tasks of one watch (a class: a Mutex alone cannot be captured by them).

@@ -286,6 +286,12 @@ public final class LinuxGPIOOutput: GPIOOutput, @unchecked Sendable {
 ///
 /// In both, a gap in one stream also means events were dropped because its consumer fell more
 /// than ``bufferLimit`` events behind, or happened while no stream was open.
+///
+/// The two debounces differ as their sources do. Software (1.6) is leading-edge: the first edge
+/// is reported at once with its own timestamp and later edges inside the window are dropped.
+/// The kernel's (2.x) waits until the line has been stable for the period: a pulse shorter than
+/// the period is not reported at all, and the timestamp is when the period ran out, about one
+/// period after the edge.
 public final class LinuxGPIOInput: GPIOInput, @unchecked Sendable {
     // @unchecked: `line` and the configuration are immutable; mutable state is in `state` (Mutex).
 
