@@ -1,11 +1,16 @@
 // libgpiod 1.6 (v1 API) backend of sgw_gpio.h: Debian 12, Raspberry Pi OS bookworm.
-#if defined(__linux__) && !defined(SGW_GPIOD_V2)
+#ifdef __linux__
+
+#include <gpiod.h>
+
+// Compiled only when the gpiod.h found is the v1 one (see sgw_gpio.h); sgw_gpio_v2.c covers the
+// opposite case, so exactly one backend is ever built.
+#if defined(GPIOD_LINE_BULK_MAX_LINES)
 
 #include "sgw_gpio.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <gpiod.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +39,10 @@ static void chip_release(sgw_gpio_chip *chip) {
 static int neg_errno(void) { return errno > 0 ? -errno : -EIO; }
 
 const char *sgw_gpio_backend_name(void) { return "libgpiod 1.6 (v1 API)"; }
+int sgw_gpio_api_version(void) { return 1; }
 int sgw_gpio_backend_has_seqno(void) { return 0; }
+// The v1 API has no debounce setting (the v2 uAPI added it); the Swift layer debounces instead.
+int sgw_gpio_backend_has_kernel_debounce(void) { return 0; }
 
 static int all_digits(const char *s) {
     if (*s == '\0') return 0;
@@ -100,6 +108,28 @@ static int request_flags(const sgw_gpio_line_config *config) {
     return flags;
 }
 
+static int request_type(const sgw_gpio_line_config *config) {
+    if (config->direction == SGW_GPIO_DIRECTION_OUTPUT) return GPIOD_LINE_REQUEST_DIRECTION_OUTPUT;
+    switch (config->edges) {
+    case SGW_GPIO_EDGE_RISING: return GPIOD_LINE_REQUEST_EVENT_RISING_EDGE;
+    case SGW_GPIO_EDGE_FALLING: return GPIOD_LINE_REQUEST_EVENT_FALLING_EDGE;
+    case SGW_GPIO_EDGE_BOTH: return GPIOD_LINE_REQUEST_EVENT_BOTH_EDGES;
+    default: return GPIOD_LINE_REQUEST_DIRECTION_INPUT;
+    }
+}
+
+int sgw_gpio_applied_settings_for(const sgw_gpio_line_config *config, sgw_gpio_applied_settings *out) {
+    if (config == NULL || out == NULL) return -EINVAL;
+    if (config->direction != SGW_GPIO_DIRECTION_INPUT && config->direction != SGW_GPIO_DIRECTION_OUTPUT)
+        return -EINVAL;
+    memset(out, 0, sizeof *out);
+    out->direction = request_type(config);
+    out->flags = request_flags(config);
+    out->active_low = config->active_low ? 1 : 0;
+    out->output_value = config->direction == SGW_GPIO_DIRECTION_OUTPUT && config->output_value ? 1 : 0;
+    return 0;
+}
+
 int sgw_gpio_request_line(sgw_gpio_chip *chip, unsigned offset, const char *consumer,
                           const sgw_gpio_line_config *config, sgw_gpio_request **out) {
     if (chip == NULL || config == NULL || out == NULL) return -EINVAL;
@@ -108,27 +138,15 @@ int sgw_gpio_request_line(sgw_gpio_chip *chip, unsigned offset, const char *cons
     struct gpiod_line *line = gpiod_chip_get_line(chip->chip, offset);
     if (line == NULL) return neg_errno();
 
-    int flags = request_flags(config);
-    int r;
+    // The same two mappings sgw_gpio_applied_settings_for reports, so its tests cover this call.
+    struct gpiod_line_request_config request_config = {
+        .consumer = consumer,
+        .request_type = request_type(config),
+        .flags = request_flags(config),
+    };
+    int default_value = config->direction == SGW_GPIO_DIRECTION_OUTPUT && config->output_value ? 1 : 0;
     errno = 0;
-    if (config->direction == SGW_GPIO_DIRECTION_OUTPUT) {
-        r = gpiod_line_request_output_flags(line, consumer, flags, config->output_value ? 1 : 0);
-    } else {
-        switch (config->edges) {
-        case SGW_GPIO_EDGE_RISING:
-            r = gpiod_line_request_rising_edge_events_flags(line, consumer, flags);
-            break;
-        case SGW_GPIO_EDGE_FALLING:
-            r = gpiod_line_request_falling_edge_events_flags(line, consumer, flags);
-            break;
-        case SGW_GPIO_EDGE_BOTH:
-            r = gpiod_line_request_both_edges_events_flags(line, consumer, flags);
-            break;
-        default:
-            r = gpiod_line_request_input_flags(line, consumer, flags);
-            break;
-        }
-    }
+    int r = gpiod_line_request(line, &request_config, default_value);
     if (r < 0) return neg_errno();
 
     sgw_gpio_request *request = calloc(1, sizeof *request);
@@ -190,4 +208,5 @@ int sgw_gpio_event_read(sgw_gpio_request *request, sgw_gpio_event *events, unsig
     return n;
 }
 
-#endif /* __linux__ && !SGW_GPIOD_V2 */
+#endif /* GPIOD_LINE_BULK_MAX_LINES */
+#endif /* __linux__ */

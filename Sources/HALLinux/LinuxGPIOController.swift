@@ -23,6 +23,26 @@ public struct LinuxGPIOController: GPIOController {
     /// The libgpiod API this build was compiled against.
     public static var backendName: String { String(cString: sgw_gpio_backend_name()) }
 
+    /// The libgpiod API this build was compiled against: 1 (libgpiod 1.x) or 2 (libgpiod 2.x).
+    ///
+    /// Chosen at build time by the `gpiod.h` the compiler found (see `sgw_gpio.h`), so this is
+    /// how a binary tells which shared library it needs: `libgpiod.so.2` for 1, `libgpiod.so.3`
+    /// for 2.
+    public static var libgpiodAPIVersion: Int { Int(sgw_gpio_api_version()) }
+
+    /// Whether the kernel debounces inputs (libgpiod 2.x); otherwise ``EdgeDebouncer`` does.
+    public static var hasKernelDebounce: Bool { sgw_gpio_backend_has_kernel_debounce() != 0 }
+
+    /// Whether edge events carry the kernel's per-line sequence numbers (libgpiod 2.x).
+    public static var hasKernelSequenceNumbers: Bool { sgw_gpio_backend_has_seqno() != 0 }
+
+    /// How a debounce period is split between the kernel and ``EdgeDebouncer``: all of it to the
+    /// kernel when it can debounce, all of it to software otherwise, never both (two windows in
+    /// series would drop edges that either alone lets through).
+    static func debounceSplit(microseconds: UInt32, kernelDebounce: Bool) -> (kernel: UInt32, software: UInt32) {
+        kernelDebounce ? (microseconds, 0) : (0, microseconds)
+    }
+
     /// Requests a line as an input.
     /// - Throws: ``HAL/HALError``: `noSuchDevice` for an unknown chip or line, `busy` when another
     ///   consumer holds the line, `permissionDenied` with a hint to join the `gpio` group.
@@ -33,10 +53,14 @@ public struct LinuxGPIOController: GPIOController {
         config.edges = Self.edges(configuration.edges)
         config.bias = Self.bias(configuration.bias)
         config.active_low = configuration.activeLow ? 1 : 0
+        let debounce = Self.debounceSplit(microseconds: configuration.debounceMicroseconds,
+                                          kernelDebounce: Self.hasKernelDebounce)
+        config.debounce_us = debounce.kernel
         let lineConfig = config
         return try await executor.run {
             let request = try Self.request(address, consumer: consumer, config: lineConfig, role: "input")
-            return LinuxGPIOInput(request: request, address: address, configuration: configuration)
+            return LinuxGPIOInput(request: request, address: address, configuration: configuration,
+                                  softwareDebounceMicroseconds: debounce.software)
         }
     }
 
@@ -251,12 +275,23 @@ public final class LinuxGPIOOutput: GPIOOutput, @unchecked Sendable {
 /// A requested input line, optionally with edge events.
 ///
 /// Edge events are waited for on a dedicated thread per ``edges()`` stream, which polls with a
-/// short timeout so it notices a cancelled stream or a released line promptly. libgpiod 1.6 gives
-/// no kernel sequence numbers, so events are numbered here: ``HAL/GPIOEdgeEvent/sequence`` counts
-/// the line's events that passed debouncing, across streams, starting at 1. A gap in one stream
-/// means events were dropped because its consumer fell more than ``bufferLimit`` events behind,
-/// or happened while no stream was open. Overflow of the kernel's own 16-event queue cannot be
-/// seen with the v1 API.
+/// short timeout so it notices a cancelled stream or a released line promptly.
+///
+/// Numbering (``HAL/GPIOEdgeEvent/sequence``), starting at 1 for each request, across streams:
+/// - libgpiod 2.x: the kernel's per-line sequence number, and the kernel debounces. A gap also
+///   shows events the kernel dropped when its own queue overflowed.
+/// - libgpiod 1.6: no kernel numbers and no kernel debounce, so events are debounced and numbered
+///   here, counting the events that passed debouncing; overflow of the kernel's 16-event queue
+///   cannot be seen with the v1 API.
+///
+/// In both, a gap in one stream also means events were dropped because its consumer fell more
+/// than ``bufferLimit`` events behind, or happened while no stream was open.
+///
+/// The two debounces differ as their sources do. Software (1.6) is leading-edge: the first edge
+/// is reported at once with its own timestamp and later edges inside the window are dropped.
+/// The kernel's (2.x) waits until the line has been stable for the period: a pulse shorter than
+/// the period is not reported at all, and the timestamp is when the period ran out, about one
+/// period after the edge.
 public final class LinuxGPIOInput: GPIOInput, @unchecked Sendable {
     // @unchecked: `line` and the configuration are immutable; mutable state is in `state` (Mutex).
 
@@ -279,10 +314,14 @@ public final class LinuxGPIOInput: GPIOInput, @unchecked Sendable {
     /// take (or block on) an event meant for its successor.
     private let readLock = Mutex(())
 
-    init(request: GPIOLineRequest, address: GPIOLineAddress, configuration: GPIOInputConfiguration) {
+    /// - Parameter softwareDebounceMicroseconds: the window ``EdgeDebouncer`` applies; by default
+    ///   the configuration's, for a backend where the kernel does not debounce.
+    init(request: GPIOLineRequest, address: GPIOLineAddress, configuration: GPIOInputConfiguration,
+         softwareDebounceMicroseconds: UInt32? = nil) {
         line = request
         self.configuration = configuration
-        state = Mutex(State(debouncer: EdgeDebouncer(microseconds: configuration.debounceMicroseconds)))
+        let window = softwareDebounceMicroseconds ?? configuration.debounceMicroseconds
+        state = Mutex(State(debouncer: EdgeDebouncer(microseconds: window)))
     }
 
     /// The line's address.
@@ -387,7 +426,13 @@ public final class LinuxGPIOInput: GPIOInput, @unchecked Sendable {
             for event in events.prefix(Int(count)) {
                 let accepted: GPIOEdgeEvent? = state.withLock { state in
                     guard state.debouncer.accept(timestampNanoseconds: event.timestamp_ns) else { return nil }
-                    state.sequence += 1
+                    // The kernel's number counts every edge it saw; once software drops bounces
+                    // its gaps would read as lost events, so then only our own count is honest.
+                    if event.line_seqno != 0 && state.debouncer.windowNanoseconds == 0 {
+                        state.sequence = event.line_seqno
+                    } else {
+                        state.sequence += 1
+                    }
                     let edge: GPIOEdge = event.edge == Int32(SGW_GPIO_EDGE_RISING) ? .rising : .falling
                     return GPIOEdgeEvent(edge: edge, timestampNanoseconds: event.timestamp_ns,
                                          sequence: state.sequence)

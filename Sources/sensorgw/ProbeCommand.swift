@@ -7,7 +7,7 @@ import Pipeline
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe", abstract: "Probe buses and sensors by hand.",
-        subcommands: [I2C.self, BME280Probe.self])
+        subcommands: [I2C.self, BME280Probe.self, ProbeGPIOCommand.self])
 
     struct I2C: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

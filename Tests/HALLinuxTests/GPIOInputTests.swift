@@ -20,10 +20,12 @@ final class FakeGPIOLine: GPIOLineBackend, Sendable {
     }
     let state = Mutex(State())
 
-    func emit(_ edge: GPIOEdge, at timestamp: UInt64) {
+    /// Queues an event; `lineSeqno` 0 plays libgpiod 1.6 (no kernel numbers), nonzero 2.x.
+    func emit(_ edge: GPIOEdge, at timestamp: UInt64, lineSeqno: UInt64 = 0) {
         var event = sgw_gpio_event()
         event.edge = edge == .rising ? Int32(SGW_GPIO_EDGE_RISING) : Int32(SGW_GPIO_EDGE_FALLING)
         event.timestamp_ns = timestamp
+        event.line_seqno = lineSeqno
         state.withLock { $0.pending.append(event) }
     }
 

@@ -1,9 +1,12 @@
 // SensorGateway GPIO shim: a small, version-neutral API over libgpiod.
 //
 // Swift sees only the sgw_gpio_* functions and opaque handles below; every libgpiod call lives in
-// the C files. That is what lets a libgpiod 2.x backend (different, incompatible API) be selected
-// at build time behind the same functions: sgw_gpio_v1.c implements them with libgpiod 1.6 and is
-// compiled unless SGW_GPIOD_V2 is defined; a v2 file would be compiled when it is.
+// the C files. That is what lets the two incompatible libgpiod APIs sit behind the same functions:
+// sgw_gpio_v1.c implements them with libgpiod 1.6 (Debian 12), sgw_gpio_v2.c with libgpiod 2.x
+// (Debian 13, Ubuntu 24.04). Which one is compiled is decided by the gpiod.h the compiler finds,
+// with nothing to configure: v1's header defines GPIOD_LINE_BULK_MAX_LINES and v2's does not
+// (v2 defines no public macros at all), so each file tests that macro after including gpiod.h.
+// Both libraries are linked as -lgpiod; at run time 1.6 is libgpiod.so.2 and 2.x libgpiod.so.3.
 //
 // Ownership: a request does not depend on the chip handle it was made from, so a caller may close
 // the chip right after requesting (libgpiod 2.x requests are independent of the chip; the v1
@@ -48,6 +51,8 @@ typedef struct sgw_gpio_line_config {
     int bias;          ///< SGW_GPIO_BIAS_* (inputs only)
     int active_low;    ///< nonzero: a low level is logical 1
     int output_value;  ///< initial logical value (outputs only)
+    unsigned debounce_us;  ///< kernel debounce period (inputs only; ignored unless
+                           ///< sgw_gpio_backend_has_kernel_debounce())
 } sgw_gpio_line_config;
 
 /// An edge event, as the kernel reported it.
@@ -59,8 +64,31 @@ typedef struct sgw_gpio_event {
 
 /// Which libgpiod API this build uses, e.g. "libgpiod 1.6 (v1 API)".
 const char *sgw_gpio_backend_name(void);
+/// The libgpiod API this build was compiled against: 1 (libgpiod 1.x) or 2 (libgpiod 2.x).
+int sgw_gpio_api_version(void);
 /// Nonzero when events carry the kernel's sequence number.
 int sgw_gpio_backend_has_seqno(void);
+/// Nonzero when the kernel debounces inputs (config.debounce_us is applied); otherwise the caller
+/// must debounce in software.
+int sgw_gpio_backend_has_kernel_debounce(void);
+
+/// What a backend hands libgpiod for a line configuration, in libgpiod's own numbers, so the
+/// mapping can be checked without a gpiochip. v2: the gpiod_line_settings getters' enum values
+/// read back from a real settings object. v1: the request type (GPIOD_LINE_REQUEST_*) in
+/// `direction`, the GPIOD_LINE_REQUEST_FLAG_* bits in `flags`; edge and bias are folded into them.
+typedef struct sgw_gpio_applied_settings {
+    int direction;
+    int edge;
+    int bias;
+    int active_low;
+    int output_value;
+    unsigned long debounce_us;
+    int flags;
+} sgw_gpio_applied_settings;
+
+/// Fills *out with what sgw_gpio_request_line would pass libgpiod for *config: 0, or -errno
+/// (-EINVAL for a value libgpiod refuses).
+int sgw_gpio_applied_settings_for(const sgw_gpio_line_config *config, sgw_gpio_applied_settings *out);
 
 /// Opens a chip by path (/dev/gpiochip0), name (gpiochip0), number (0) or label
 /// (pinctrl-bcm2711). 0 and *out set, or -errno (-ENOENT when nothing matches).
