@@ -28,4 +28,7 @@ keyfile $certs/$server.key
 require_certificate true
 use_identity_as_username true
 tls_version tlsv1.2
+# The tests publish bursts of thousands of QoS 1 messages: never let the broker drop them.
+max_queued_messages 0
+max_inflight_messages 100
 CONF

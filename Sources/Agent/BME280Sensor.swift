@@ -36,6 +36,8 @@ actor BME280Sensor: Sensor {
             driver = BME280(bus: try await board.i2cBus(bus), address: address, settings: settings)
         case .spi(let path, let spiConfiguration):
             driver = BME280(spi: try await board.spiDevice(path, configuration: spiConfiguration), settings: settings)
+        case .none:
+            throw HALError(.invalidArgument, operation: "open bme280 \(id)", detail: "a BME280 needs an i2c or spi bus")
         }
         self.driver = driver
         return driver

@@ -108,10 +108,10 @@ public final class Sampler: Sendable {
             } catch {
                 failuresInARow += 1
                 failures.increment()
-                // After a loss of contact the chip may have been replaced or reset: check it again.
-                if let halError = error as? HALError, [.addressNACK, .noSuchDevice, .badData].contains(halError.kind) {
-                    prepared = false
-                }
+                // After any failure the chip may have been reset (its settings gone) or replaced
+                // (another calibration): check it again before trusting its numbers. It costs three
+                // short transfers per retry, and retries back off.
+                prepared = false
                 if failuresInARow == unhealthyAfter {
                     setHealth(.unhealthy, for: sensor.id)
                     logger.error("sensor unhealthy", metadata: ["error": "\(error)", "failures": "\(failuresInARow)"])

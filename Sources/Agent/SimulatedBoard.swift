@@ -36,6 +36,8 @@ public final class SimulatedBoard: Board {
                 buses[number] = bus
             case .spi(let path, let configuration):
                 devices[path] = SimulatedSPIDevice(model: chip, configuration: configuration)
+            case .none:
+                continue
             }
         }
         i2cBuses = buses

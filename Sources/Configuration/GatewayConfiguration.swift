@@ -117,6 +117,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
             /// An SPI device node such as `/dev/spidev0.0` (an absolute path), with its clocking:
             /// `speed_hz` 1...50_000_000 (default 1 MHz), `mode` 0...3 (default 0).
             case spi(device: String, configuration: SPIConfiguration)
+            /// No bus: a `synthetic` sensor, which needs no hardware.
+            case none
         }
 
         /// Oversampling settings; each value is one of 0 (measurement skipped), 1, 2, 4, 8, 16.

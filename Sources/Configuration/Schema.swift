@@ -161,7 +161,9 @@ struct SchemaReader {
         }
         guard let id else { throw reader.missing("\(path).id", in: node.mark) }
         guard let type else { throw reader.missing("\(path).type", in: node.mark) }
-        guard let bus else { throw fail(path, at: node.mark, "missing bus: add i2c or spi") }
+        guard let bus = bus ?? (type == .synthetic ? Config.SensorConfiguration.SensorBus.none : nil) else {
+            throw fail(path, at: node.mark, "missing bus: add i2c or spi")
+        }
         return Config.SensorConfiguration(id: id, type: type, bus: bus, interval: interval, oversampling: oversampling,
                                           priority: priority, readingsPerSample: readingsPerSample)
     }

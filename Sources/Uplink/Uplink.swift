@@ -147,6 +147,9 @@ public final class Uplink: Sendable {
             while let event = await iterator.next() {
                 switch event {
                 case .stop:
+                    // The storage service's last flush happened just before: send it too, then
+                    // wait (bounded) for the acknowledgements of everything in flight.
+                    if connected { await fill(connection) }
                     if !connected || window.isEmpty {
                         await finish(connection)
                         return .stopped
@@ -184,6 +187,9 @@ public final class Uplink: Sendable {
                     case .published(let packetID, let reasonCode):
                         await answered(packetID: packetID, reasonCode: reasonCode)
                         if stopping {
+                            // Until the drain deadline, keep sending what is stored: every reading
+                            // delivered now is one less waiting for the next start.
+                            await fill(connection)
                             if window.isEmpty {
                                 await finish(connection)
                                 return .stopped
