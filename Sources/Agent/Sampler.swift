@@ -84,6 +84,7 @@ public final class Sampler: Sendable {
                 do {
                     _ = try await outbox.append(valid)
                     stored.increment(by: valid.count)
+                    logger.debug("readings stored", metadata: ["readings": "\(valid.map { "\($0.quantity)=\($0.value)" }.joined(separator: ","))"])
                     onStored()
                 } catch {
                     // The sensor is fine; the storage is not (disk full, card failing). Count
