@@ -154,6 +154,12 @@ if probe "$W/i2c.json" --bus "$TB_BUS" --address 0x76; then
 else
   fail "bme280 over I2C_RDWR (testbus)" "exit $?: $(first "$W/i2c.json.err")"
 fi
+# The premise: the adapter itself says it cannot do plain I2C, so the backend must use SMBus.
+if i2cdetect -F "$STUB_BUS" | grep -Eq '^I2C +no$'; then
+  pass "i2c-stub: I2C_FUNCS lacks I2C_FUNC_I2C"
+else
+  fail "i2c-stub: I2C_FUNCS lacks I2C_FUNC_I2C" "$(i2cdetect -F "$STUB_BUS" | head -3 | tr '\n' ' ')"
+fi
 if probe "$W/smbus.json" --bus "$STUB_BUS" --address 0x76; then
   # i2c-stub has no master_xfer: I2C_FUNCS lacks I2C_FUNC_I2C, so only SMBus calls can succeed.
   check_reading "bme280 over SMBus only (i2c-stub)" "$W/smbus.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
