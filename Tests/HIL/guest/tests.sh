@@ -459,5 +459,17 @@ else
   kill "$watcher" 2>/dev/null
 fi
 
+# ---- the kernel side stayed healthy ----------------------------------------------------------------
+if rmmod sgw_testbus; then
+  pass "sgw_testbus unloads cleanly"
+else
+  fail "sgw_testbus unloads cleanly" "rmmod failed"
+fi
+if dmesg | grep -Eq 'BUG:|WARNING:|Oops|Call Trace'; then
+  fail "kernel log has no warnings, BUGs or oopses" "$(dmesg | grep -E -m 3 'BUG:|WARNING:|Oops|Call Trace' | tr '\n' ' ')"
+else
+  pass "kernel log has no warnings, BUGs or oopses"
+fi
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
