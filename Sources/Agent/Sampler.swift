@@ -92,7 +92,7 @@ public final class Sampler: Sendable {
                 do {
                     try await store(valid.map { PendingReading($0, priority: schedule.priority) })
                     stored.increment(by: valid.count)
-                    logger.trace("readings stored", metadata: ["count": "\(valid.count)"])
+                    logger.debug("readings stored", metadata: ["readings": "\(valid.map { "\($0.quantity)=\($0.value)" }.joined(separator: ","))"])
                 } catch {
                     // The sensor is fine; the storage is not (disk full, card failing). Count
                     // the lost measurement and keep the schedule: the next one may fit.

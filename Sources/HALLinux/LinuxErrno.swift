@@ -37,6 +37,17 @@ public enum LinuxErrno {
                  detail: detail ?? describe(errno))
     }
 
+    /// A HALError for a failed I2C transfer (`I2C_RDWR` or an SMBus call) on an open adapter.
+    ///
+    /// Like ``error(_:operation:detail:)``, except that `ENODEV` is an address NACK: on an open
+    /// i2c-dev node it can only come from the adapter driver about the target address (i2c-stub
+    /// answers every address it has no chip at with it), and `i2cdetect` reads it as "absent" too.
+    static func transferError(_ errno: Int32, operation: String) -> HALError {
+        guard errno == ENODEV else { return error(errno, operation: operation) }
+        return HALError(.addressNACK, errno: errno, operation: operation,
+                        detail: "no device answered (the adapter reported ENODEV)")
+    }
+
     /// The error for a failed `open` of a device node, with a hint that tells the operator what to
     /// do: join the owning group on EACCES, check that the interface is enabled when absent.
     ///

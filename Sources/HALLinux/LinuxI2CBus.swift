@@ -97,7 +97,7 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
         let (result, reads) = I2CMessageBuilder.withMessages(address: address, operations) { messages in
             sgw_i2c_rdwr(fd, messages.baseAddress, UInt32(messages.count))
         }
-        guard result >= 0 else { throw LinuxErrno.error(-result, operation: operation) }
+        guard result >= 0 else { throw LinuxErrno.transferError(-result, operation: operation) }
         // I2C_RDWR returns the number of messages done; fewer means the adapter gave up midway.
         guard Int(result) == operations.count else {
             throw HALError(.busError, operation: operation,
@@ -117,7 +117,7 @@ public final class LinuxI2CBus: I2CBus, @unchecked Sendable {
             selectedAddress = address.rawValue
         }
         func check(_ result: Int32) throws -> Int32 {
-            guard result >= 0 else { throw LinuxErrno.error(-result, operation: operation) }
+            guard result >= 0 else { throw LinuxErrno.transferError(-result, operation: operation) }
             return result
         }
         switch call {

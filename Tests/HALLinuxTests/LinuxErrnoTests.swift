@@ -41,6 +41,14 @@ struct LinuxErrnoTests {
         #expect(error.detail?.isEmpty == false)
     }
 
+    @Test func transferENODEVIsAnAddressNACK() {
+        // i2c-stub answers ENODEV for every address without a chip (seen in the HIL stage).
+        let error = LinuxErrno.transferError(19, operation: "i2c transaction @0x03 on /dev/i2c-1")
+        #expect(error.kind == .addressNACK)
+        #expect(error.errno == 19)
+        #expect(LinuxErrno.transferError(5, operation: "x").kind == .busError)
+    }
+
     @Test("EACCES on open names the group to join", arguments: [
         ("/dev/i2c-1", "i2c"), ("/dev/spidev0.0", "spi"), ("/dev/gpiochip0", "gpio"),
     ])

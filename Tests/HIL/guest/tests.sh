@@ -1,0 +1,475 @@
+#!/bin/sh
+# Hardware-in-the-loop checks, run by the guest's /init under a real Linux kernel (busybox sh).
+# Every check goes through sensorgw's real Linux backends: i2c-dev (I2C_RDWR and SMBus), spidev,
+# and the GPIO character device. Each check prints "PASS name" or "FAIL name: detail"; the last
+# line is "N passed, N failed" and the exit status is non-zero when anything failed.
+#
+# Buses in the guest:
+#   i801     q35's ICH9 SMBus: SMBus only, 8 EEPROMs at 0x50-0x57
+#   stub     i2c-stub (SMBus only, no I2C_FUNC_I2C) with a BME280 image at 0x76, set with i2cset
+#   testbus  sgw_testbus.ko (Tests/HIL/module): plain I2C, BME280 images at 0x76 and 0x77, and an
+#            SPI controller with a BME280 image behind /dev/spidevB.0; debugfs changes them live
+#   gpio-sim a simulated GPIO chip labelled "sgw-hil" with named lines
+set -u
+export PATH=/bin:/usr/bin
+SGW=/usr/bin/sensorgw
+W=/tmp/hil
+TB=/sys/kernel/debug/sgw_testbus
+mkdir -p "$W"
+PASSED=0
+FAILED=0
+
+pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+# expect NAME WANT GOT
+expect() {
+  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+}
+# first line of a file, for details
+first() { head -c 300 "$1" 2>/dev/null | tr '\n' ' '; }
+
+# ---- the BME280 register image -----------------------------------------------------------------
+# Calibration: Bosch's worked example (datasheet BST-BME280-DS002, and the BMP280 datasheet's
+# 3.12 example) dig_T1=27504 dig_T2=26435 dig_T3=-1000 dig_P1=36477 dig_P2=-10685 dig_P3=3024
+# dig_P4=2855 dig_P5=140 dig_P6=-7 dig_P7=15500 dig_P8=-14600 dig_P9=6000, and humidity values
+# from a real chip dig_H1=75 dig_H2=362 dig_H3=0 dig_H4=313 dig_H5=50 dig_H6=30; little endian
+# from 0x88, H1 at 0xA1, H2..H6 from 0xE1 (H4 = E4[7:0]<<4 | E5[3:0], H5 = E6<<4 | E5[7:4]).
+CALIB1="88 70 6b 43 67 18 fc 7d 8e 43 d6 d0 0b 27 0b 8c 00 f9 ff 8c 3c f8 c6 70 17 00 4b"
+CALIB2="e1 6a 01 00 13 29 03 1e"
+# Data 0xF7..0xFE: adc_P 415148 (0x655AC), adc_T 519888 (0x7EED0), adc_H 30000 (0x7530).
+DATA="f7 65 5a c0 7e ed 00 75 30"
+# The datasheet's integer compensation (section 4.2.3 / 8.2) gives, for this image:
+#   t_fine 128422, T = 2508 -> 25.08 °C (Bosch's own example result)
+#   p (Q24.8) = 25767233 -> 25767233/256 = 100653.25390625 Pa (the float formula: 100653.27)
+#   h (Q22.10) = 56317 -> 56317/1024 = 54.9970703125 %RH
+T_EXPECTED=25.08
+P_EXPECTED=100653.25390625
+H_EXPECTED=54.9970703125
+# After the host's change (adc_T 535000 = 0x829D8: FA=82 FB=9D FC=80), same P and H raw values:
+#   t_fine 152650, T = 2981 -> 29.81 °C; p = 25953980/256 = 101382.734375 Pa (pressure and
+#   humidity depend on t_fine); h = 56483/1024 = 55.1591796875 %RH
+T_CHANGED=29.81
+P_CHANGED=101382.734375
+H_CHANGED=55.1591796875
+# 0xD0 chip id 0x60; 0xF3 status 0x00: im_update (bit 0) clear at start, measuring (bit 3) clear
+# right after the forced-mode write (a register file does not convert).
+IMAGE="d0 60|f3 00|$CALIB1|$CALIB2|$DATA"
+
+# load_testbus CHIPDIR: writes the image through sgw_testbus's debugfs "set" file.
+load_testbus() {
+  old_ifs=$IFS; IFS='|'
+  for line in $IMAGE; do echo "$line" >"$1/set" || return 1; done
+  IFS=$old_ifs
+}
+# load_stub BUS ADDR: writes the image into i2c-stub byte by byte with i2cset (SMBus write byte data).
+load_stub() {
+  old_ifs=$IFS; IFS='|'
+  for line in $IMAGE; do
+    IFS=$old_ifs
+    set -- $line
+    reg=$((0x$1)); shift
+    for byte in "$@"; do
+      # busybox i2cset reads the data address as hex
+      i2cset -y "$STUB_BUS" 0x76 "$(printf '0x%02x' "$reg")" "0x$byte" b || return 1
+      reg=$((reg + 1))
+    done
+    IFS='|'
+  done
+  IFS=$old_ifs
+}
+# reg CHIPDIR REG: one register of a testbus chip as two hex digits.
+reg() { dd if="$1/regs" bs=1 skip=$(($2)) count=1 2>/dev/null | od -An -tx1 | tr -d ' \n'; }
+# senml FILE QUANTITY: the "v" of the record named QUANTITY in a probe's SenML output.
+senml() { tr '{' '\n' <"$1" | grep "\"n\":\"$2\"" | sed -n 's/.*"v":\([^,}]*\).*/\1/p'; }
+
+# check_reading NAME FILE T P H: a probe's SenML output has exactly these values.
+check_reading() {
+  got="$(senml "$2" temperature) $(senml "$2" pressure) $(senml "$2" humidity)"
+  expect "$1" "$3 $4 $5" "$got"
+}
+
+# ask QUESTION: asks the host over the console; the answer comes back on ttyS1.
+ask() {
+  echo "HIL-ASK $1" >/dev/console
+  answer=""
+  read -r -t 30 answer <&7 || true
+  echo "$answer"
+}
+
+# ---- setup ---------------------------------------------------------------------------------------
+modprobe i2c-dev
+modprobe i2c-i801
+modprobe i2c-stub chip_addr=0x76
+modprobe sgw_testbus chip_addr=0x76,0x77
+modprobe configfs && mount -t configfs configfs /sys/kernel/config
+modprobe sgw-gpio-sim
+# The host's line: open ttyS1 once (bytes arriving while it is closed would be dropped).
+# clocal: do not wait for a carrier on open; -echo: nothing goes back to the host.
+stty -F /dev/ttyS1 clocal -echo 2>/dev/null
+exec 7</dev/ttyS1
+
+bus_named() {  # bus_named PATTERN: the N of the i2c-N adapter whose name matches
+  for d in /sys/class/i2c-adapter/i2c-*; do
+    case "$(cat "$d/name")" in $1) echo "${d##*/i2c-}"; return 0 ;; esac
+  done
+  return 1
+}
+I801_BUS=$(bus_named 'SMBus I801 adapter*')
+STUB_BUS=$(bus_named 'SMBus stub driver*')
+TB_BUS=$(bus_named 'sgw_testbus I2C*')
+SPI_BUS=$(ls /sys/devices/platform/sgw_testbus/spi_master/ 2>/dev/null | sed -n 's/^spi//p' | head -1)
+SPIDEV=/dev/spidev$SPI_BUS.0
+echo "# buses: i801=i2c-$I801_BUS stub=i2c-$STUB_BUS testbus=i2c-$TB_BUS spi=$SPIDEV"
+if [ -n "$I801_BUS" ] && [ -n "$STUB_BUS" ] && [ -n "$TB_BUS" ] && [ -c "$SPIDEV" ]; then
+  pass "setup: adapters and spidev present"
+else
+  fail "setup: adapters and spidev present" "$(ls /dev/i2c-* /dev/spidev* 2>&1 | tr '\n' ' ')"
+fi
+load_testbus "$TB/i2c-0x76" && load_testbus "$TB/i2c-0x77" && load_testbus "$TB/spi" \
+  && load_stub && pass "setup: BME280 images loaded" || fail "setup: BME280 images loaded" "see above"
+
+# ---- I2C scans: exactly the devices present --------------------------------------------------
+scan() {  # scan NAME BUS EXPECTED-ADDRESSES
+  if "$SGW" probe i2c scan --bus "$2" --json >"$W/scan.out" 2>"$W/scan.err"; then
+    expect "$1" "{\"bus\":$2,\"addresses\":[$3]}" "$(cat "$W/scan.out")"
+  else
+    fail "$1" "exit $?: $(first "$W/scan.err")"
+  fi
+}
+scan "i2c scan: i801 SMBus finds its 8 EEPROMs" "$I801_BUS" \
+  '"0x50","0x51","0x52","0x53","0x54","0x55","0x56","0x57"'
+scan "i2c scan: i2c-stub finds its chip" "$STUB_BUS" '"0x76"'
+scan "i2c scan: testbus finds its chips" "$TB_BUS" '"0x76","0x77"'
+
+# ---- BME280 over three paths -----------------------------------------------------------------
+probe() {  # probe OUTFILE ARGS...: sensorgw probe bme280 ARGS --json
+  out=$1; shift
+  "$SGW" probe bme280 "$@" --json >"$out" 2>"$out.err"
+}
+if probe "$W/i2c.json" --bus "$TB_BUS" --address 0x76; then
+  check_reading "bme280 over I2C_RDWR (testbus)" "$W/i2c.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
+  # The driver's writes reached the chip: ctrl_hum x1 (0x01), ctrl_meas x1/x1/forced (0x25).
+  expect "bme280 over I2C_RDWR: ctrl_hum and ctrl_meas written" "01 25" \
+    "$(reg "$TB/i2c-0x76" 0xf2) $(reg "$TB/i2c-0x76" 0xf4)"
+else
+  fail "bme280 over I2C_RDWR (testbus)" "exit $?: $(first "$W/i2c.json.err")"
+fi
+# The premise: the adapter itself says it cannot do plain I2C, so the backend must use SMBus.
+if i2cdetect -F "$STUB_BUS" | grep -Eq '^I2C +no$'; then
+  pass "i2c-stub: I2C_FUNCS lacks I2C_FUNC_I2C"
+else
+  fail "i2c-stub: I2C_FUNCS lacks I2C_FUNC_I2C" "$(i2cdetect -F "$STUB_BUS" | head -3 | tr '\n' ' ')"
+fi
+if probe "$W/smbus.json" --bus "$STUB_BUS" --address 0x76; then
+  # i2c-stub has no master_xfer: I2C_FUNCS lacks I2C_FUNC_I2C, so only SMBus calls can succeed.
+  check_reading "bme280 over SMBus only (i2c-stub)" "$W/smbus.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
+  expect "bme280 over SMBus: ctrl_hum and ctrl_meas written" "0x01 0x25" \
+    "$(i2cget -y "$STUB_BUS" 0x76 0xf2 b) $(i2cget -y "$STUB_BUS" 0x76 0xf4 b)"
+else
+  fail "bme280 over SMBus only (i2c-stub)" "exit $?: $(first "$W/smbus.json.err")"
+fi
+if probe "$W/spi.json" --spi "$SPIDEV"; then
+  check_reading "bme280 over SPI (spidev)" "$W/spi.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
+  # On SPI a write sends the register with bit 7 cleared: 0x72 <- 0x01, 0x74 <- 0x25.
+  expect "bme280 over SPI: ctrl_hum and ctrl_meas written" "01 25" \
+    "$(reg "$TB/spi" 0xf2) $(reg "$TB/spi" 0xf4)"
+else
+  fail "bme280 over SPI (spidev)" "exit $?: $(first "$W/spi.json.err")"
+fi
+
+# ---- faults ------------------------------------------------------------------------------------
+# nack NAME ARGS...: the probe exits 74 (EX_IOERR) and names addressNACK, without a crash.
+nack() {
+  name=$1; shift
+  probe "$W/nack.json" "$@"
+  code=$?
+  if [ "$code" = 74 ] && grep -q addressNACK "$W/nack.json.err"; then
+    pass "$name"
+  else
+    fail "$name" "exit $code: $(first "$W/nack.json.err")"
+  fi
+}
+nack "fault: empty address on testbus gives addressNACK (exit 74)" --bus "$TB_BUS" --address 0x55
+nack "fault: empty address on SMBus i801 gives addressNACK (exit 74)" --bus "$I801_BUS" --address 0x76
+echo N >"$TB/i2c-0x77/present"
+nack "fault: chip made absent gives addressNACK (exit 74)" --bus "$TB_BUS" --address 0x77
+echo Y >"$TB/i2c-0x77/present"
+if probe "$W/back.json" --bus "$TB_BUS" --address 0x77; then
+  check_reading "fault: chip present again reads again" "$W/back.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
+else
+  fail "fault: chip present again reads again" "exit $?: $(first "$W/back.json.err")"
+fi
+
+# Permission denied: the node as a board without udev rules would have it, and an unprivileged
+# user; the message must tell the operator which group to join.
+chgrp i2c "/dev/i2c-$TB_BUS" && chmod 660 "/dev/i2c-$TB_BUS"
+su -s /bin/sh hil -c "$SGW probe i2c scan --bus $TB_BUS" >"$W/perm.out" 2>"$W/perm.err"
+code=$?
+if [ "$code" = 74 ] && grep -q "permissionDenied" "$W/perm.err" && grep -q "'i2c' group" "$W/perm.err"; then
+  pass "fault: permission denied names the i2c group"
+else
+  fail "fault: permission denied names the i2c group" "exit $code: $(first "$W/perm.err")"
+fi
+chmod 600 "/dev/i2c-$TB_BUS"
+
+# ---- the agent: two sensors, one made absent mid-run, a value changed by the host --------------
+cat >"$W/agent.yaml" <<EOF
+gateway:
+  id: hil-guest
+board: linux
+sensors:
+  - id: air
+    type: bme280
+    i2c: { bus: $TB_BUS, address: 0x77 }
+    interval: 1s
+  - id: shed
+    type: bme280
+    spi: { device: $SPIDEV, speed_hz: 1000000, mode: 0 }
+    interval: 1s
+storage:
+  path: $W/outbox.sqlite
+mqtt:
+  host: 127.0.0.1
+  port: 1
+  tls: false
+log:
+  level: debug
+EOF
+LOG=$W/agent.log
+"$SGW" run --config "$W/agent.yaml" 2>"$LOG" &
+agent=$!
+# count PATTERN...: lines of the agent log that contain every pattern
+count() {
+  n=$(cat "$LOG")
+  for p in "$@"; do n=$(printf '%s\n' "$n" | grep -F -- "$p"); done
+  [ -n "$n" ] && printf '%s\n' "$n" | wc -l || echo 0
+}
+# wait_for SECONDS PATTERN...: until the log has such a line
+wait_for() {
+  limit=$1; shift
+  i=0
+  while [ "$i" -lt $((limit * 5)) ]; do
+    [ "$(count "$@")" -gt 0 ] && return 0
+    kill -0 "$agent" 2>/dev/null || return 1
+    usleep 200000
+    i=$((i + 1))
+  done
+  return 1
+}
+if wait_for 40 "readings stored" "sensor=air" && wait_for 10 "readings stored" "sensor=shed"; then
+  pass "agent: both sensors store readings"
+else
+  fail "agent: both sensors store readings" "$(tail -5 "$LOG" | tr '\n' ' ')"
+fi
+expect "agent: stored values are the datasheet's" "1" \
+  "$(count "readings stored" "sensor=shed" "temperature=$T_EXPECTED,pressure=$P_EXPECTED,humidity=$H_EXPECTED" | awk '{ print ($1 > 0) }')"
+
+# air's chip comes loose
+echo N >"$TB/i2c-0x77/present"
+shed_before=$(count "readings stored" "sensor=shed")
+if wait_for 30 "sensor unhealthy" "sensor=air"; then
+  if grep -F "sensor unhealthy" "$LOG" | grep -F "sensor=air" | grep -q addressNACK; then
+    pass "agent: absent chip -> sensor unhealthy (addressNACK)"
+  else
+    fail "agent: absent chip -> sensor unhealthy (addressNACK)" "$(grep -F 'sensor unhealthy' "$LOG" | head -1)"
+  fi
+else
+  fail "agent: absent chip -> sensor unhealthy (addressNACK)" "$(tail -5 "$LOG" | tr '\n' ' ')"
+fi
+# Meanwhile the host changes shed's raw temperature registers over ttyS1.
+answer=$(ask spi-temperature)
+set -- $answer
+if [ "${1:-}" = spi ]; then
+  shift
+  echo "$*" >"$TB/spi/set"
+  echo "# host set spi registers: $*"
+else
+  fail "agent: host line received" "got '$answer'"
+fi
+if wait_for 15 "readings stored" "sensor=shed" "temperature=$T_CHANGED,pressure=$P_CHANGED,humidity=$H_CHANGED"; then
+  pass "agent: host-changed temperature gives $T_CHANGED °C on the next reading"
+else
+  fail "agent: host-changed temperature gives $T_CHANGED °C on the next reading" \
+    "$(grep -F 'sensor=shed' "$LOG" | tail -1)"
+fi
+shed_after=$(count "readings stored" "sensor=shed")
+if [ "$shed_after" -gt "$shed_before" ] && [ "$(count "sensor unhealthy" "sensor=shed")" = 0 ]; then
+  pass "agent: the other sensor keeps storing while one is unhealthy ($shed_before -> $shed_after)"
+else
+  fail "agent: the other sensor keeps storing while one is unhealthy" "$shed_before -> $shed_after"
+fi
+# air's chip is back
+echo Y >"$TB/i2c-0x77/present"
+if wait_for 30 "sensor recovered" "sensor=air"; then
+  pass "agent: chip present again -> sensor recovered"
+else
+  fail "agent: chip present again -> sensor recovered" "$(grep -F 'sensor=air' "$LOG" | tail -1)"
+fi
+kill -TERM "$agent" 2>/dev/null
+i=0
+while kill -0 "$agent" 2>/dev/null && [ "$i" -lt 100 ]; do usleep 200000; i=$((i + 1)); done
+if kill -0 "$agent" 2>/dev/null; then
+  kill -KILL "$agent"
+  fail "agent: stops on SIGTERM" "still running after 20 s"
+else
+  wait "$agent"
+  code=$?
+  expect "agent: stops on SIGTERM with status 0" 0 "$code"
+fi
+
+# ---- GPIO through gpio-sim -----------------------------------------------------------------------
+G=/sys/kernel/config/gpio-sim/hil
+mkdir "$G" "$G/bank0"
+echo 8 >"$G/bank0/num_lines"
+echo sgw-hil >"$G/bank0/label"
+i=0
+for name in button led door relay; do
+  mkdir "$G/bank0/line$i" && echo "$name" >"$G/bank0/line$i/name"
+  i=$((i + 1))
+done
+echo 1 >"$G/live"
+GCHIP=$(cat "$G/bank0/chip_name" 2>/dev/null)
+SIM=/sys/devices/platform/$(cat "$G/dev_name" 2>/dev/null)/$GCHIP
+if [ -n "$GCHIP" ] && [ -c "/dev/$GCHIP" ] && [ -f "$SIM/sim_gpio0/pull" ]; then
+  pass "gpio: gpio-sim chip $GCHIP live"
+else
+  fail "gpio: gpio-sim chip live" "$(ls /dev/gpiochip* 2>&1)"
+fi
+pull() { echo "$2" >"$SIM/sim_gpio$1/pull"; }
+
+gget() {  # gget ARGS...: prints the value or "exit N: stderr"
+  if "$SGW" probe gpio get "$@" >"$W/gget.out" 2>"$W/gget.err"; then
+    tr -d '\n' <"$W/gget.out"
+  else
+    echo "exit $?: $(first "$W/gget.err")"
+  fi
+}
+pull 0 pull-up
+expect "gpio get: input high (chip label, line name)" 1 "$(gget --chip sgw-hil --line button)"
+pull 0 pull-down
+expect "gpio get: input low (chip label, line name)" 0 "$(gget --chip sgw-hil --line button)"
+pull 0 pull-up
+expect "gpio get: by chip name and offset" 1 "$(gget --chip "$GCHIP" --line 0)"
+# gpio-sim applies a requested bias like a pull resistor: it reaches the kernel.
+expect "gpio get: --bias pull-up reaches the line" 1 "$(gget --chip sgw-hil --line relay --bias pull-up)"
+expect "gpio get: --bias pull-down reaches the line" 0 "$(gget --chip sgw-hil --line relay --bias pull-down)"
+"$SGW" probe gpio get --chip sgw-hil --line no-such-line >/dev/null 2>"$W/gnone.err"
+code=$?
+# Not a usage error (64), not a crash (>= 128), and the message names the line.
+if [ "$code" -ne 0 ] && [ "$code" -ne 64 ] && [ "$code" -lt 128 ] && grep -q no-such-line "$W/gnone.err"; then
+  pass "gpio get: unknown line name is an error, not a crash (exit $code)"
+else
+  fail "gpio get: unknown line name is an error, not a crash" "exit $code: $(first "$W/gnone.err")"
+fi
+
+# Outputs: the simulator's "value" shows what the agent drives.
+"$SGW" probe gpio set --chip sgw-hil --line led --value 1 --hold 4 2>"$W/gset.err" &
+setter=$!
+i=0
+while [ "$(cat "$SIM/sim_gpio1/value")" != 1 ] && [ "$i" -lt 50 ]; do usleep 100000; i=$((i + 1)); done
+expect "gpio set: output high seen by the simulator" 1 "$(cat "$SIM/sim_gpio1/value")"
+wait "$setter"
+expect "gpio set: exits 0 after --hold" 0 "$?"
+"$SGW" probe gpio set --chip sgw-hil --line led --value 0 --hold 4 2>"$W/gset.err" &
+setter=$!
+pull 1 pull-up   # the line must go low because it is driven, not because of a pull
+usleep 1500000
+expect "gpio set: output low seen by the simulator" 0 "$(cat "$SIM/sim_gpio1/value")"
+wait "$setter"
+
+# watch NAME LINE EDGES COUNT DEBOUNCE -- then the caller toggles; results in $W/watch.out
+watch_start() {
+  rm -f "$W/watch.out" "$W/watch.err"
+  "$SGW" probe gpio watch --chip sgw-hil --line "$1" --edges "$2" --count "$3" --timeout "$4" \
+    --debounce-us "$5" --json >"$W/watch.out" 2>"$W/watch.err" &
+  watcher=$!
+  i=0
+  while ! grep -q ready "$W/watch.err" 2>/dev/null; do
+    kill -0 "$watcher" 2>/dev/null || return 1
+    [ "$i" -ge 100 ] && return 1
+    usleep 100000
+    i=$((i + 1))
+  done
+}
+watch_end() { wait "$watcher"; watch_code=$?; }
+edges() { sed -n 's/.*"edge":"\([a-z]*\)".*/\1/p' "$W/watch.out" | tr '\n' ' ' | sed 's/ $//'; }
+# increasing FIELD: the values of FIELD in watch.out strictly increase (and there are some)
+increasing() {
+  sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" "$W/watch.out" | awk '
+    NR > 1 && $1 <= last { bad = 1 } { last = $1; n++ } END { exit !(n > 0 && !bad) }'
+}
+toggle() {  # toggle LINE up|down ...
+  line=$1; shift
+  for level in "$@"; do pull "$line" "pull-$level"; usleep 20000; done
+}
+
+for spec in "rising:down up down up:rising rising" "falling:up down up down:falling falling" \
+  "both:down up down up:rising falling rising"; do
+  kind=${spec%%:*}; rest=${spec#*:}; moves=${rest%%:*}; want=${rest#*:}
+  n=$(echo "$want" | wc -w)
+  pull 2 "pull-${moves%% *}"
+  usleep 50000
+  if watch_start door "$kind" "$n" 20 0; then
+    toggle 2 ${moves#* }
+    watch_end
+    if [ "$watch_code" = 0 ] && [ "$(edges)" = "$want" ] && increasing timestamp_ns && increasing sequence; then
+      pass "gpio watch: $kind edges with increasing kernel timestamps and sequence numbers"
+    else
+      fail "gpio watch: $kind edges" "exit $watch_code, edges '$(edges)', want '$want': $(first "$W/watch.out")"
+    fi
+  else
+    fail "gpio watch: $kind edges" "no 'ready': $(first "$W/watch.err")"
+    kill "$watcher" 2>/dev/null
+  fi
+done
+
+# Debounce: a contact that chatters 9 times in ~0.2 s and ends high. Without debounce every edge
+# arrives; with a 1 s window at most the first rising edge (software leading-edge debounce) or
+# the settled level (the kernel's debounce) comes through.
+pull 2 pull-down
+usleep 50000
+if watch_start door both 50 4 0; then
+  toggle 2 up down up down up down up down up
+  watch_end
+  raw=$(edges | wc -w)
+else
+  raw="no ready: $(first "$W/watch.err")"
+fi
+pull 2 pull-down
+usleep 50000
+if watch_start door both 50 4 1000000; then
+  toggle 2 up down up down up down up down up
+  watch_end
+  debounced=$(edges)
+else
+  debounced="no ready: $(first "$W/watch.err")"
+fi
+if [ "$raw" -ge 5 ] 2>/dev/null && [ "$(echo "$debounced" | cut -d' ' -f1)" = rising ] \
+  && [ "$(echo "$debounced" | wc -w)" -le 2 ]; then
+  pass "gpio watch: debounce (raw $raw edges, debounced '$debounced')"
+else
+  fail "gpio watch: debounce" "raw '$raw', debounced '$debounced'"
+fi
+# Timeout before N events: exit 75.
+if watch_start door both 5 2 0; then
+  watch_end
+  expect "gpio watch: timeout before --count events exits 75" 75 "$watch_code"
+else
+  fail "gpio watch: timeout before --count events exits 75" "no 'ready': $(first "$W/watch.err")"
+  kill "$watcher" 2>/dev/null
+fi
+
+# ---- the kernel side stayed healthy ----------------------------------------------------------------
+if rmmod sgw_testbus; then
+  pass "sgw_testbus unloads cleanly"
+else
+  fail "sgw_testbus unloads cleanly" "rmmod failed"
+fi
+if dmesg | grep -Eq 'BUG:|WARNING:|Oops|Call Trace'; then
+  fail "kernel log has no warnings, BUGs or oopses" "$(dmesg | grep -E -m 3 'BUG:|WARNING:|Oops|Call Trace' | tr '\n' ' ')"
+else
+  pass "kernel log has no warnings, BUGs or oopses"
+fi
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
