@@ -1,22 +1,63 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: unit tests on simulated buses, real SQLite files, end-to-end
-# tests of the built agent against real mosquitto brokers with mutual TLS (each test starts its
-# own broker on a free loopback port, so no service needs to be running), and on Linux the
-# hardware-in-the-loop stage (Tests/HIL/run.sh: the Linux backends against a real kernel under
-# QEMU).
-# Usage: Scripts/test.sh            (SGW_SKIP_HIL=1 leaves the QEMU stage out)
-set -euo pipefail
+# Sets up and runs every test, in stages:
+#   1. swift test: unit tests on simulated and scripted buses, real SQLite files, and end-to-end
+#      tests of the built agent against real mosquitto brokers with mutual TLS (each test starts
+#      its own broker on a free loopback port, so no service needs to be running);
+#   2. the hardware-in-the-loop stage (Linux): the Linux backends against a real kernel under
+#      QEMU, with the GPIO checks run for libgpiod 1.6 and 2.x builds (Tests/HIL/run.sh);
+#   3. the GPIO unit tests built against libgpiod 2.x (Scripts/test-libgpiod2.sh);
+#   4. the fault suite, reduced form (Scripts/fault-suite.py).
+# Every stage runs even when an earlier one failed; the last line adds them up as
+# "all stages: N passed, N failed" and the exit status is non-zero if anything failed.
+# Usage: Scripts/test.sh      (SGW_SKIP_HIL=1 leaves out the QEMU stage, SGW_SKIP_FAULTS=1 the
+#                              fault suite, SGW_SKIP_GPIOD2=1 the libgpiod 2.x build)
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash Scripts/install-packages.sh
-swift build --build-tests
-# The HIL stage runs before `swift test` so that the runner's own summary ("Test run with N
-# tests ... passed/failed") stays the last line; a HIL failure still fails the whole run.
-hil_status=0
-if [ "$(uname -s)" = Linux ] && [ "${SGW_SKIP_HIL:-0}" != 1 ]; then
-  bash Tests/HIL/run.sh || hil_status=$?
-  [ "$hil_status" -eq 0 ] || echo "HIL stage FAILED (exit $hil_status); see above. Running swift test anyway."
+bash Scripts/install-packages.sh || exit 1
+swift build --build-tests || exit 1
+logs=.build/test-logs
+mkdir -p "$logs"
+passed=0
+failed=0
+status=0
+summary=()
+
+# Swift Testing prints one line per test: "✔ Test x() passed after" / "✘ Test x() failed after".
+count_swift_tests() {
+  local p f
+  p=$(grep -c -E '^✔ Test .* passed after' "$1")
+  f=$(grep -c -E '^✘ Test .* failed after' "$1")
+  echo "$p $f"
+}
+# A stage's own last "N passed, N failed" line.
+count_plain() {
+  grep -oE '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | awk '{ print $1, $3 }'
+}
+stage() {  # stage NAME COUNTER COMMAND...
+  local name=$1 counter=$2 rc p f
+  shift 2
+  echo "=== stage: $name"
+  "$@" 2>&1 | tee "$logs/$name.txt"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <($counter "$logs/$name.txt")
+  p=${p:-0}
+  f=${f:-0}
+  # A stage that failed without naming a failed test still counts as one failure.
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  [ "$rc" -eq 0 ] || status=1
+  summary+=("$name: $p passed, $f failed (exit $rc)")
+}
+
+stage swift-test count_swift_tests swift test --skip-build
+if [ "$(uname -s)" = Linux ]; then
+  [ "${SGW_SKIP_HIL:-0}" = 1 ] || stage hil count_plain bash Tests/HIL/run.sh
+  [ "${SGW_SKIP_GPIOD2:-0}" = 1 ] || stage libgpiod2 count_swift_tests bash Scripts/test-libgpiod2.sh
 fi
-test_status=0
-swift test --skip-build || test_status=$?
-[ "$test_status" -ne 0 ] && exit "$test_status"
-exit "$hil_status"
+[ "${SGW_SKIP_FAULTS:-0}" = 1 ] || stage fault-suite count_plain python3 Scripts/fault-suite.py
+
+echo "=== stages"
+printf '  %s\n' "${summary[@]}"
+echo "all stages: $passed passed, $failed failed"
+exit "$status"

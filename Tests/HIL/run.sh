@@ -64,6 +64,20 @@ if [ ! -f "$HIL/sensorgw.stripped" ] || [ "$AGENT" -nt "$HIL/sensorgw.stripped" 
   strip "$HIL/sensorgw.stripped.tmp"
   mv "$HIL/sensorgw.stripped.tmp" "$HIL/sensorgw.stripped"
 fi
+# The same agent against libgpiod 2.x (Debian 13's, unpacked beside the tree; the system's 1.6
+# stays): the guest runs its GPIO checks with both builds.
+say "building sensorgw against libgpiod 2.x (release, static Swift stdlib) ..."
+GPIOD2=${LIBGPIOD2_PREFIX:-$PWD/.build-libgpiod2}
+bash Scripts/fetch-libgpiod2.sh "$GPIOD2" >"$HIL/fetch-libgpiod2.log" 2>&1 \
+  || { tail -20 "$HIL/fetch-libgpiod2.log" >&2; die "cannot fetch libgpiod 2.x"; }
+if ! bash Scripts/libgpiod2-flags.sh "$GPIOD2" swift build -c release --static-swift-stdlib \
+  --scratch-path "$HIL/swift-gpiod2" --product sensorgw >"$HIL/swift-build-gpiod2.log" 2>&1; then
+  tail -30 "$HIL/swift-build-gpiod2.log" >&2
+  die "swift build against libgpiod 2.x failed (log: $HIL/swift-build-gpiod2.log)"
+fi
+AGENT2=$HIL/swift-gpiod2/release/sensorgw
+cp "$AGENT2" "$HIL/sensorgw-gpiod2.stripped.tmp" && strip "$HIL/sensorgw-gpiod2.stripped.tmp"
+mv "$HIL/sensorgw-gpiod2.stripped.tmp" "$HIL/sensorgw-gpiod2.stripped"
 step agent
 
 # ---- 3. kernel modules -----------------------------------------------------------------------
@@ -133,7 +147,10 @@ chmod 755 "$RFS/init" "$RFS/hil/tests.sh"
 cp "$HIL/sensorgw.stripped" "$RFS/usr/bin/sensorgw"
 # The static Swift stdlib leaves libc, libm, libstdc++, libgcc_s and the system C libraries
 # (sqlite, mosquitto and its OpenSSL, libi2c, libgpiod): copy exactly what ldd lists.
-for lib in $(ldd "$AGENT" | grep -o '/[^ ]*'); do
+cp "$HIL/sensorgw-gpiod2.stripped" "$RFS/usr/bin/sensorgw-gpiod2"
+# The 2.x build finds libgpiod.so.3 through its rpath (the host's unpack directory): the same
+# absolute path in the guest.
+for lib in $( (ldd "$AGENT"; ldd "$AGENT2") | grep -o '/[^ ]*' | sort -u); do
   mkdir -p "$RFS$(dirname "$lib")"
   cp -L "$lib" "$RFS$lib"
 done

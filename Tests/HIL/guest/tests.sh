@@ -19,8 +19,10 @@ mkdir -p "$W"
 PASSED=0
 FAILED=0
 
-pass() { PASSED=$((PASSED + 1)); echo "PASS $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL $1: $2"; }
+# PREFIX names the libgpiod build while the GPIO checks run once per build.
+PREFIX=""
+pass() { PASSED=$((PASSED + 1)); echo "PASS $PREFIX$1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL $PREFIX$1: $2"; }
 # expect NAME WANT GOT
 expect() {
   if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
@@ -335,6 +337,9 @@ if [ -n "$GCHIP" ] && [ -c "/dev/$GCHIP" ] && [ -f "$SIM/sim_gpio0/pull" ]; then
 else
   fail "gpio: gpio-sim chip live" "$(ls /dev/gpiochip* 2>&1)"
 fi
+# The same GPIO checks run once with the agent built against libgpiod 1.6 (Debian 12) and once
+# with the one built against libgpiod 2.x (Debian 13, Ubuntu 24.04): one source, two backends.
+gpio_suite() {
 pull() { echo "$2" >"$SIM/sim_gpio$1/pull"; }
 
 gget() {  # gget ARGS...: prints the value or "exit N: stderr"
@@ -458,6 +463,25 @@ else
   fail "gpio watch: timeout before --count events exits 75" "no 'ready': $(first "$W/watch.err")"
   kill "$watcher" 2>/dev/null
 fi
+
+}
+
+for build in "1.6:/usr/bin/sensorgw" "2.x:/usr/bin/sensorgw-gpiod2"; do
+  SGW=${build#*:}
+  PREFIX="[libgpiod ${build%%:*}] "
+  if [ ! -x "$SGW" ]; then
+    fail "gpio: agent built against libgpiod ${build%%:*}" "$SGW missing"
+    continue
+  fi
+  backend=$("$SGW" probe gpio backend 2>&1)
+  case "$backend" in
+    "${build%%.*}"*) pass "gpio: $SGW uses the libgpiod ${build%%:*} backend ($backend)" ;;
+    *) fail "gpio: $SGW uses the libgpiod ${build%%:*} backend" "$backend" ;;
+  esac
+  gpio_suite
+done
+SGW=/usr/bin/sensorgw
+PREFIX=""
 
 # ---- the kernel side stayed healthy ----------------------------------------------------------------
 if rmmod sgw_testbus; then
