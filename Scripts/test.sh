@@ -25,8 +25,8 @@ summary=()
 # Swift Testing prints one line per test: "✔ Test x() passed after" / "✘ Test x() failed after".
 count_swift_tests() {
   local p f
-  p=$(grep -c -E '^✔ Test .* passed after' "$1")
-  f=$(grep -c -E '^✘ Test .* failed after' "$1")
+  p=$(grep -E '^✔ Test .* passed after' "$1" | grep -c -v '^✔ Test run with')
+  f=$(grep -E '^✘ Test .* failed after' "$1" | grep -c -v '^✘ Test run with')
   echo "$p $f"
 }
 # A stage's own last "N passed, N failed" line.

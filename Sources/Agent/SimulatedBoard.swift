@@ -28,7 +28,6 @@ public final class SimulatedBoard: Board {
             // the driver's first poll come after its deadline and read that as a timeout. A board
             // that runs in real time finishes each measurement at once instead.
             chip.statusReadsWhileMeasuring = 0
-            chips.append(chip)
             switch sensor.bus {
             case .i2c(let number, let address):
                 let bus = buses[number] ?? SimulatedI2CBus()
@@ -37,8 +36,9 @@ public final class SimulatedBoard: Board {
             case .spi(let path, let configuration):
                 devices[path] = SimulatedSPIDevice(model: chip, configuration: configuration)
             case .none:
-                continue
+                continue  // a synthetic sensor: no chip
             }
+            chips.append(chip)
         }
         i2cBuses = buses
         spiDevices = devices

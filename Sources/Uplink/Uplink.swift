@@ -156,7 +156,7 @@ public final class Uplink: Sendable {
                     }
                     stopping = true
                     stopDeadline = .now + drainTimeout
-                    schedule(.tick, after: drainTimeout)
+                    schedule(.tick, after: drainTimeout, evenIfOneIsPending: true)
                 case .readingsStored, .tick, .dropsChanged:
                     if case .tick = event { tickScheduled = false }
                     if let stopDeadline, ContinuousClock.now >= stopDeadline {
@@ -215,9 +215,10 @@ public final class Uplink: Sendable {
             await connection.stop()
         }
 
-        /// Sends `event` to this loop after `delay`.
-        private mutating func schedule(_ event: Event, after delay: Duration) {
-            if case .tick = event {
+        /// Sends `event` to this loop after `delay`. Ticks are not stacked (one pending tick
+        /// wakes the loop, which re-plans), except the drain deadline, which must fire on time.
+        private mutating func schedule(_ event: Event, after delay: Duration, evenIfOneIsPending: Bool = false) {
+            if case .tick = event, !evenIfOneIsPending {
                 if tickScheduled { return }
                 tickScheduled = true
             }

@@ -148,11 +148,17 @@ cp "$HIL/sensorgw.stripped" "$RFS/usr/bin/sensorgw"
 # The static Swift stdlib leaves libc, libm, libstdc++, libgcc_s and the system C libraries
 # (sqlite, mosquitto and its OpenSSL, libi2c, libgpiod): copy exactly what ldd lists.
 cp "$HIL/sensorgw-gpiod2.stripped" "$RFS/usr/bin/sensorgw-gpiod2"
-# The 2.x build finds libgpiod.so.3 through its rpath (the host's unpack directory): the same
-# absolute path in the guest.
+# The 2.x build's libgpiod.so.3 sits in the host's unpack directory (its rpath), which may be
+# under /tmp, a tmpfs in the guest: put it in the guest's system library directory instead, where
+# the loader looks by default. Its soname differs from 1.6's libgpiod.so.2, so both fit there.
+triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 for lib in $( (ldd "$AGENT"; ldd "$AGENT2") | grep -o '/[^ ]*' | sort -u); do
-  mkdir -p "$RFS$(dirname "$lib")"
-  cp -L "$lib" "$RFS$lib"
+  case "$lib" in
+    "$GPIOD2"/*) target=/usr/lib/$triplet/$(basename "$lib") ;;
+    *) target=$lib ;;
+  esac
+  mkdir -p "$RFS$(dirname "$target")"
+  cp -L "$lib" "$RFS$target"
 done
 for module in i2c-dev i2c-i801 i2c-stub configfs; do
   for ko in $(modprobe -S "$KVER" --show-depends "$module" | awk '$1 == "insmod" { print $2 }'); do
