@@ -31,6 +31,9 @@ public actor OutboxStore {
     /// Deletes are committed once this many acknowledgements are waiting, or at the next
     /// ``commitAcknowledgements()`` (every flush interval), whichever comes first.
     public nonisolated let deleteBatch: Int
+    /// Size of the reserve file kept beside the database and given up when the disk is full
+    /// (1 MiB: as large as the write-ahead log the outbox lets SQLite keep).
+    public nonisolated let reserveBytes: Int
 
     /// Runs the actor on its own dispatch queue (see ``DispatchQueueExecutor``).
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
@@ -48,10 +51,11 @@ public actor OutboxStore {
     /// (see ``movedAsideCorruptDatabase``); a file that cannot be opened at all (a missing
     /// directory, no permission) is an error.
     public init(path: String, limits: OutboxLimits = OutboxLimits(), deleteBatch: Int = 1000,
-                testingMaxPageCount: Int? = nil) throws(StorageError) {
+                reserveBytes: Int = 1 << 20, testingMaxPageCount: Int? = nil) throws(StorageError) {
         self.path = path
         self.limits = limits
         self.deleteBatch = max(1, deleteBatch)
+        self.reserveBytes = reserveBytes
         executor = DispatchQueueExecutor(label: "sensorgw.outbox")
         var movedAside: String?
         var opened: SQLiteConnection
@@ -66,6 +70,7 @@ public actor OutboxStore {
         }
         connection = opened
         movedAsideCorruptDatabase = movedAside
+        ReserveFile.make(at: path + ".reserve", bytes: reserveBytes)
         drops = try Self.readCounts(opened, prefix: "dropped_")
         reported = try Self.readCounts(opened, prefix: "reported_")
     }
@@ -81,11 +86,14 @@ public actor OutboxStore {
             connection.close()
             throw StorageError(code: 11 /* SQLITE_CORRUPT */, message: verdict, operation: "integrity check of \(path)")
         }
+        // No auto_vacuum: its pointer-map pages cost about a fifth more bytes written per
+        // reading, and the pages a drop frees are reused by the next inserts anyway.
         try connection.query("PRAGMA journal_mode=WAL") { _ throws(StorageError) in }
         try connection.execute(
             """
             PRAGMA synchronous=FULL;
-            PRAGMA journal_size_limit=4194304;
+            PRAGMA wal_autocheckpoint=256;
+            PRAGMA journal_size_limit=1048576;
             CREATE TABLE IF NOT EXISTS readings(
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 sensor TEXT NOT NULL,
@@ -98,6 +106,8 @@ public actor OutboxStore {
                 priority INTEGER NOT NULL DEFAULT 0
             );
             CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS dropped_ranges(first INTEGER NOT NULL, last INTEGER NOT NULL,
+                                                      reason TEXT NOT NULL, at INTEGER NOT NULL);
             """)
         // Outboxes written by 0.1 have no priority column; their readings are all normal.
         var hasPriority = false
@@ -155,19 +165,38 @@ public actor OutboxStore {
             try enforceLimits()
             return stored
         } catch let error where error.isDiskFull {
-            // Make room: a tenth of what is stored, at least as many rows as we are adding.
-            let stored = try count()
-            _ = try dropOldest(max(readings.count * 2, stored / 10), reason: .capacity)
+            // Make room: a tenth of what is stored, at least twice as many rows as we add.
             do {
+                try makeRoom(rows: max(readings.count * 2, (try count()) / 10))
                 let result = try insert(readings)
                 try enforceLimits()
                 return result
             } catch let again where again.isDiskFull {
-                try record(readings.count, as: .diskFull)
+                // Still no room: these readings are dropped and counted; the agent goes on.
+                try? record(readings.count, as: .diskFull)
                 return []
             }
         }
     }
+
+    /// Frees file-system space when the disk is full.
+    ///
+    /// On a full disk SQLite cannot even delete: a delete needs room in the WAL, and emptying
+    /// the WAL (a checkpoint) needs room in the database file. So the outbox keeps a reserve file
+    /// (``reserveBytes``) beside the database and gives it up here: the checkpoint then fits, the
+    /// oldest readings are dropped (their pages are reused by the next inserts, so the database
+    /// file stops growing), the WAL is truncated again, and the reserve is made again once there
+    /// is room.
+    private func makeRoom(rows: Int) throws(StorageError) {
+        unlink(reservePath)
+        try? connection.query("PRAGMA wal_checkpoint(TRUNCATE)") { _ throws(StorageError) in }
+        _ = try dropOldest(rows, reason: .capacity)
+        try? connection.query("PRAGMA wal_checkpoint(TRUNCATE)") { _ throws(StorageError) in }
+        ReserveFile.make(at: reservePath, bytes: reserveBytes)
+    }
+
+    /// The file given up when the disk is full.
+    private nonisolated var reservePath: String { path + ".reserve" }
 
     private func insert(_ readings: [PendingReading]) throws(StorageError) -> [Reading] {
         try connection.execute("BEGIN IMMEDIATE")
@@ -219,10 +248,15 @@ public actor OutboxStore {
             let cutoff = Double(now.tv_sec) - Double(maxAge.components.seconds)
             try connection.execute("BEGIN IMMEDIATE")
             do {
-                try connection.query("DELETE FROM readings WHERE synced = 1 AND wall < ?", [.real(cutoff)])
-                let removed = connection.changes
+                var removed: [UInt64] = []
+                try connection.query("DELETE FROM readings WHERE synced = 1 AND wall < ? RETURNING seq", [.real(cutoff)]) {
+                    row throws(StorageError) in removed.append(UInt64(row.integer(0)))
+                }
+                // An acknowledged reading that aged out was delivered, not dropped.
+                removed.removeAll { acknowledged.contains($0) }
+                try recordRanges(of: removed, reason: .age)
                 try connection.execute("COMMIT")
-                if removed > 0 { try record(removed, as: .age) }
+                if !removed.isEmpty { try record(removed.count, as: .age) }
             } catch {
                 try? connection.execute("ROLLBACK")
                 throw error
@@ -246,22 +280,62 @@ public actor OutboxStore {
 
     /// Deletes the `count` oldest readings, normal priority before critical; returns how many.
     private func dropOldest(_ count: Int, reason: DropReason) throws(StorageError) -> Int {
-        var removed = 0
+        var removed: [UInt64] = []
         try connection.execute("PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE")
         do {
-            for priority in ReadingPriority.allCases where removed < count {
+            // Readings the broker already acknowledged go first, and are not drops.
+            try deleteAcknowledged()
+            for priority in ReadingPriority.allCases where removed.count < count {
                 try connection.query(
-                    "DELETE FROM readings WHERE seq IN (SELECT seq FROM readings WHERE priority = ? ORDER BY seq LIMIT ?)",
-                    [.integer(Int64(priority.rawValue)), .integer(Int64(count - removed))])
-                removed += connection.changes
+                    "DELETE FROM readings WHERE seq IN (SELECT seq FROM readings WHERE priority = ? ORDER BY seq LIMIT ?) RETURNING seq",
+                    [.integer(Int64(priority.rawValue)), .integer(Int64(count - removed.count))]
+                ) { row throws(StorageError) in removed.append(UInt64(row.integer(0))) }
             }
+            try recordRanges(of: removed, reason: reason)
             try connection.execute("COMMIT; PRAGMA synchronous=FULL")
         } catch {
             try? connection.execute("ROLLBACK; PRAGMA synchronous=FULL")
             throw error
         }
-        if removed > 0 { try record(removed, as: reason) }
-        return removed
+        acknowledged.removeAll(keepingCapacity: true)
+        if !removed.isEmpty { try record(removed.count, as: reason) }
+        return removed.count
+    }
+
+    /// Keeps which sequence numbers were dropped, as ranges (one row per run), so that a gap
+    /// upstream can be told apart from a loss.
+    private func recordRanges(of sequences: [UInt64], reason: DropReason) throws(StorageError) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        for range in Self.runs(of: sequences) {
+            try connection.query(
+                "INSERT INTO dropped_ranges(first, last, reason, at) VALUES(?, ?, ?, ?)",
+                [.integer(Int64(clamping: range.lowerBound)), .integer(Int64(clamping: range.upperBound)),
+                 .text(reason.rawValue), .integer(Int64(now.tv_sec))])
+        }
+    }
+
+    /// Consecutive runs of sorted-or-not sequence numbers.
+    static func runs(of sequences: [UInt64]) -> [ClosedRange<UInt64>] {
+        var result: [ClosedRange<UInt64>] = []
+        for sequence in sequences.sorted() {
+            if let last = result.last, last.upperBound &+ 1 == sequence {
+                result[result.count - 1] = last.lowerBound...sequence
+            } else {
+                result.append(sequence...sequence)
+            }
+        }
+        return result
+    }
+
+    /// The sequence numbers dropped by policy, as ranges, oldest first.
+    public func droppedRanges() throws(StorageError) -> [(range: ClosedRange<UInt64>, reason: DropReason)] {
+        var result: [(range: ClosedRange<UInt64>, reason: DropReason)] = []
+        try connection.query("SELECT first, last, reason FROM dropped_ranges ORDER BY first") { row throws(StorageError) in
+            let first = UInt64(row.integer(0)), last = UInt64(row.integer(1))
+            if first <= last, let reason = DropReason(rawValue: row.text(2)) { result.append((first...last, reason)) }
+        }
+        return result
     }
 
     /// Adds to a drop counter, in memory and in the database.
@@ -386,5 +460,25 @@ public actor OutboxStore {
     public func close() {
         try? commitAcknowledgements()
         connection.close()
+    }
+}
+
+/// The space the outbox holds in reserve for a full disk.
+enum ReserveFile {
+    /// Writes the reserve file if it is missing; a failure (no room yet) is retried next time.
+    static func make(at path: String, bytes: Int) {
+        guard bytes > 0, access(path, F_OK) != 0 else { return }
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { return }
+        // Real blocks, not a sparse hole: the point is to hold space.
+        let chunk = [UInt8](repeating: 0, count: 65_536)
+        var written = 0
+        while written < bytes {
+            let n = chunk.withUnsafeBytes { write(fd, $0.baseAddress, min($0.count, bytes - written)) }
+            if n <= 0 { break }
+            written += n
+        }
+        close(fd)
+        if written < bytes { unlink(path) }
     }
 }

@@ -98,6 +98,11 @@ func makeReadings(_ count: Int, sensor: String = "air") -> [Reading] {
         // The survivors among normal readings are the newest ones, in order.
         let normal = remaining.filter { $0.sensorID == "air" }.map(\.sequence)
         #expect(normal == Array((4_100 - UInt64(normal.count) + 1)...4_100))
+        // The outbox says exactly which numbers it dropped: the normal ones before the survivors.
+        let ranges = try await store.droppedRanges()
+        #expect(ranges.allSatisfy { $0.reason == .capacity })
+        let droppedNumbers = ranges.flatMap { Array($0.range) }
+        #expect(droppedNumbers == Array(101...(4_100 - UInt64(normal.count))))
     }
 
     @Test func ageLimitDropsOldSynchronizedReadingsButKeepsUnsynchronizedOnes() async throws {
@@ -188,6 +193,17 @@ func makeReadings(_ count: Int, sensor: String = "air") -> [Reading] {
 }
 
 @Suite struct OutboxAcknowledgementTests {
+    @Test func acknowledgedReadingsAreNotCountedAsDroppedWhenTheCapHits() async throws {
+        let store = try OutboxStore(path: temporaryDatabasePath(), limits: OutboxLimits(maxBytes: 64 * 1024))
+        let first = try await store.append(makeReadings(500))
+        // Delivered, delete not yet committed: the cap must not call them drops.
+        try await store.acknowledge(first.map(\.sequence))
+        for _ in 0..<40 { _ = try await store.append(makeReadings(100)) }
+        let dropped = try await store.droppedRanges().flatMap { Array($0.range) }
+        #expect(dropped.allSatisfy { $0 > 500 })
+        #expect(await store.droppedTotal.capacity == dropped.count)
+    }
+
     @Test func acknowledgedReadingsAreGoneAtOnceAndDeletedInBatches() async throws {
         let path = temporaryDatabasePath()
         let store = try OutboxStore(path: path, deleteBatch: 3)
