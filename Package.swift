@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
         .testTarget(name: "HALTests", dependencies: ["HAL"]),

@@ -252,8 +252,10 @@ def account(sub, agent, expect_drops=False):
 
 
 def drain(sub, agent, timeout=120):
-    """Waits until the subscriber has every reading the agent stored so far."""
-    wait_for("the subscriber to catch up", lambda: len(set(sub.readings()[0])) >= agent.highest(), timeout)
+    """Waits until the subscriber has as many readings as the agent had stored when called
+    (the stream goes on meanwhile: a moving target would never be reached)."""
+    target = agent.highest()
+    wait_for("the subscriber to catch up", lambda: len(set(sub.readings()[0])) >= target, timeout)
 
 
 # --- scenarios ----------------------------------------------------------------------------------

@@ -13,8 +13,12 @@ public enum GatewayAgent {
     public static let drainTimeout: Duration = .seconds(10)
 
     /// Runs the agent. Returns after a graceful stop; throws when the outbox cannot be opened.
+    ///
+    /// When `counters` is given and systemd provides a runtime directory (`RUNTIME_DIRECTORY`),
+    /// the counters are written there as `metrics.prom` for node_exporter's textfile collector;
+    /// `SENSORGW_METRICS_FILE` names another file.
     public static func run(configuration: GatewayConfiguration, board: any Board, logger: Logger,
-                           environment: [String: String]) async throws {
+                           environment: [String: String], counters: CounterRegistry? = nil) async throws {
         for warning in configuration.warnings {
             logger.warning("\(warning)")
         }
@@ -59,12 +63,20 @@ public enum GatewayAgent {
             let health = sampler.sensorHealth.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.rawValue)" }
             return "sent \(counters.acknowledged), sensors: " + health.joined(separator: ", ")
         }
+        var metricsServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let metricsFile = environment["SENSORGW_METRICS_FILE"]
+            ?? environment["RUNTIME_DIRECTORY"].map { ($0.split(separator: ":").first.map(String.init) ?? $0) + "/metrics.prom" }
+        if let counters, let metricsFile {
+            metricsServices.append(.init(service: MetricsFileService(registry: counters, path: metricsFile,
+                                                                     interval: .seconds(15), logger: logger)))
+            logger.info("metrics written for node_exporter's textfile collector", metadata: ["path": "\(metricsFile)"])
+        }
         // ServiceGroup stops services in reverse order: sampler first (no new readings), then the
         // storage service commits what is buffered, then the uplink drains what is in flight,
         // then systemd hears STOPPING.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
+                services: metricsServices + [
                     .init(service: SystemdService(notifier: notifier, status: status)),
                     .init(service: UplinkService(uplink: uplink, drainTimeout: drainTimeout)),
                     .init(service: storageService),

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Configuration
 import Logging
+import Metrics
 
 #if canImport(Glibc)
 import Glibc
@@ -23,6 +24,8 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             AgentLogHandler(label: label, level: level, toJournal: toJournal)
         }
+        let counters = CounterRegistry()
+        MetricsSystem.bootstrap(counters)
         let logger = Logger(label: "sensorgw")
         let board: any Board =
             switch configuration.board {
@@ -30,7 +33,8 @@ struct RunCommand: AsyncParsableCommand {
             case .linux: LinuxBoard()
             }
         do {
-            try await GatewayAgent.run(configuration: configuration, board: board, logger: logger, environment: environment)
+            try await GatewayAgent.run(configuration: configuration, board: board, logger: logger,
+                                       environment: environment, counters: counters)
         } catch {
             logger.critical("agent failed", metadata: ["error": "\(error)"])
             throw ExitCode(70)  // EX_SOFTWARE: systemd restarts us (Restart=on-failure)

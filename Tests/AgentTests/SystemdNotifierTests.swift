@@ -38,3 +38,28 @@ import Glibc
         #expect(String(decoding: buffer[0..<max(0, second)], as: UTF8.self) == "WATCHDOG=1")
     }
 }
+
+@Suite struct CounterRegistryTests {
+    @Test func countersWithTheSameLabelAndDimensionsShareOneValue() {
+        let registry = CounterRegistry()
+        registry.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "capacity")]).increment(by: 5)
+        registry.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "capacity")]).increment(by: 2)
+        registry.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "age")]).increment(by: 1)
+        registry.makeCounter(label: "sensorgw_sensor_failures_total", dimensions: []).increment(by: 3)
+        #expect(registry.value("sensorgw_readings_dropped_total", [("reason", "capacity")]) == 7)
+        #expect(registry.prometheusText() == """
+            # TYPE sensorgw_readings_dropped_total counter
+            sensorgw_readings_dropped_total{reason="age"} 1
+            sensorgw_readings_dropped_total{reason="capacity"} 7
+            # TYPE sensorgw_sensor_failures_total counter
+            sensorgw_sensor_failures_total 3
+
+            """)
+    }
+
+    @Test func labelValuesAreEscapedForPrometheus() {
+        let registry = CounterRegistry()
+        registry.makeCounter(label: "c", dimensions: [("sensor", "a\"b\\c")]).increment(by: 1)
+        #expect(registry.prometheusText().contains(#"c{sensor="a\"b\\c"} 1"#))
+    }
+}

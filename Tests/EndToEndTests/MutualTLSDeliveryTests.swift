@@ -43,6 +43,11 @@ struct MutualTLSDeliveryTests {
         // One connection, no crash: no duplicates, and the numbers run 1, 2, 3, ... without a gap.
         #expect(numbers.sorted() == Array(1...UInt64(numbers.count)))
         #expect(try await agent.outboxContents().pending.isEmpty, "a graceful stop drains what was in flight")
+        // The counters reach node_exporter's textfile format, written once more on stop.
+        let metrics = (try? String(contentsOfFile: agent.metricsPath, encoding: .utf8)) ?? ""
+        let storedLine = metrics.split(separator: "\n").first { $0.hasPrefix(#"sensorgw_readings_stored_total{sensor="air"} "#) }
+        let storedCount = storedLine.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+        #expect(storedCount >= wanted, "metrics file: \(metrics)")
         #expect(received.first?.payload.contains(#""bn":"e2e-gateway:air:""#) == true)
         let units = Set(received.compactMap { reading -> String? in
             guard let range = reading.payload.range(of: #""u":"[^"]+""#, options: .regularExpression) else { return nil }

@@ -6,6 +6,8 @@ final class AgentProcess {
     let workspace: Workspace
     let configPath: String
     let databasePath: String
+    /// Where the agent writes its counters (Prometheus text).
+    var metricsPath: String { workspace.path("metrics.prom") }
     private(set) var child: Child?
 
     /// Writes a configuration for a simulated BME280 sampled every `interval`.
@@ -44,7 +46,8 @@ final class AgentProcess {
     }
 
     func start() throws {
-        child = try Child(sensorgwBinary, ["run", "--config", configPath], log: workspace.path("agent.log"))
+        child = try Child(sensorgwBinary, ["run", "--config", configPath], log: workspace.path("agent.log"),
+                          environment: ["SENSORGW_METRICS_FILE": metricsPath])
     }
 
     /// SIGTERM and wait; returns the exit status.

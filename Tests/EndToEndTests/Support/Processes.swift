@@ -113,7 +113,7 @@ final class Child {
     let name: String
     private var exitStatus: Int32?
 
-    init(_ executable: String, _ arguments: [String], log: String) throws {
+    init(_ executable: String, _ arguments: [String], log: String, environment extra: [String: String] = [:]) throws {
         logPath = log
         name = URL(fileURLWithPath: executable).lastPathComponent
         var actions = posix_spawn_file_actions_t()
@@ -136,7 +136,11 @@ final class Child {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(extra) { $1 }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw TestFailure("cannot start \(executable): errno \(rc)") }
         pid = child
     }
