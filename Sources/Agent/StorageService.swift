@@ -14,9 +14,12 @@ struct StorageService: Service {
     let logger: Logger
 
     func run() async throws {
+        // With a zero interval the sampler flushes every sample itself; this loop then only
+        // commits acknowledged deletes, once a second, instead of spinning.
+        let period = interval > .zero ? interval : .seconds(1)
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                try? await Task.sleep(for: period)
                 await flush()
             }
         }
