@@ -225,6 +225,20 @@ log: {{ level: info }}
         return pending, (row[0] if row else 0), drops, dropped
 
 
+def rig(name):
+    """A workspace with certificates, a broker and a subscriber: what every scenario starts with."""
+    ws = Workspace(name)
+    broker = Broker(ws)
+    broker.start()
+    return ws, broker, Subscriber(ws, broker)
+
+
+def teardown(ws, broker, sub):
+    sub.stop()
+    broker.stop()
+    ws.remove()
+
+
 def account(sub, agent, expect_drops=False):
     """The figures every scenario prints, and the loss check."""
     order, conflicts = sub.readings()
@@ -263,10 +277,7 @@ def drain(sub, agent, timeout=120):
 
 def kill_storm(profile):
     kills, target = (50, 100_000) if profile == "long" else (10, 10_000)
-    ws = Workspace("kill")
-    broker = Broker(ws)
-    broker.start()
-    sub = Subscriber(ws, broker)
+    ws, broker, sub = rig("kill")
     # 100 readings every 100 ms: 1,000 readings/s.
     agent = Agent(ws, broker.port, rate_per_sample=100)
     interval = target / 1000 / kills
@@ -280,18 +291,13 @@ def kill_storm(profile):
     agent.stop()
     figures, _, _ = account(sub, agent)
     print(f"   {kills} SIGKILLs at random moments")
-    sub.stop()
-    broker.stop()
-    ws.remove()
+    teardown(ws, broker, sub)
     return figures
 
 
 def broker_outage(profile):
     outage = 600 if profile == "long" else 60
-    ws = Workspace("outage")
-    broker = Broker(ws)
-    broker.start()
-    sub = Subscriber(ws, broker)
+    ws, broker, sub = rig("outage")
     # 200 readings/s; the backlog is replayed at 2,000/s.
     agent = Agent(ws, broker.port, rate_per_sample=20, replay_rate=2000)
     agent.start()
@@ -315,9 +321,7 @@ def broker_outage(profile):
           f"{live_during} live readings delivered during the replay")
     if live_during == 0:
         raise AssertionError("no live reading was delivered while the backlog was replayed")
-    sub.stop()
-    broker.stop()
-    ws.remove()
+    teardown(ws, broker, sub)
     return figures
 
 
@@ -366,10 +370,7 @@ class BlackholeProxy:
 
 
 def silent_link_cut(profile):
-    ws = Workspace("blackhole")
-    broker = Broker(ws)
-    broker.start()
-    sub = Subscriber(ws, broker)
+    ws, broker, sub = rig("blackhole")
     proxy = BlackholeProxy(broker.port)
     agent = Agent(ws, proxy.port, rate_per_sample=20, keepalive="5s")
     agent.start()
@@ -384,17 +385,12 @@ def silent_link_cut(profile):
     agent.stop()
     figures, _, _ = account(sub, agent)
     print(f"   link silenced without a TCP close; detected after {detected:.1f} s (keepalive 5 s), reconnected")
-    sub.stop()
-    broker.stop()
-    ws.remove()
+    teardown(ws, broker, sub)
     return figures
 
 
 def disk_cap_during_outage(profile):
-    ws = Workspace("cap")
-    broker = Broker(ws)
-    broker.start()
-    sub = Subscriber(ws, broker)
+    ws, broker, sub = rig("cap")
     agent = Agent(ws, broker.port, rate_per_sample=50, extra_storage="\n  max_bytes: 256KB")
     agent.start()
     wait_for("first readings", lambda: len(sub.readings()[0]) >= 200, 60)
@@ -413,9 +409,7 @@ def disk_cap_during_outage(profile):
           f"status reports upstream said {reported}")
     if reported > drops.get("dropped_capacity", 0) or reported == 0:
         raise AssertionError("the status report does not match the drop counter")
-    sub.stop()
-    broker.stop()
-    ws.remove()
+    teardown(ws, broker, sub)
     return figures
 
 
@@ -472,10 +466,7 @@ def _dropped(agent):
 
 
 def corrupt_database(profile):
-    ws = Workspace("corrupt")
-    broker = Broker(ws)
-    broker.start()
-    sub = Subscriber(ws, broker)
+    ws, broker, sub = rig("corrupt")
     agent = Agent(ws, broker.port, rate_per_sample=10)
     garbage = b"power cut mid-write: not an SQLite file any more\x00" * 40
     with open(agent.db, "wb") as f:
@@ -496,9 +487,7 @@ def corrupt_database(profile):
         raise AssertionError("the status report upstream does not name the recovered file")
     figures, _, _ = account(sub, agent)
     print(f"   corrupt outbox moved aside as {aside[0]} (kept byte for byte), reported upstream; agent ran")
-    sub.stop()
-    broker.stop()
-    ws.remove()
+    teardown(ws, broker, sub)
     return figures
 
 

@@ -1,4 +1,5 @@
 import HAL
+import Pipeline
 import HALSimulation
 import Synchronization
 #if os(Linux)
@@ -203,21 +204,7 @@ public enum GPIOProbes {
 
     /// A JSON string literal; chip and line come from the command line and may hold anything.
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONText.quoted(text)
     }
 
     /// Toggles a simulated input every `interval` until cancelled, so `watch --simulated` has
