@@ -49,10 +49,25 @@ let package = Package(
                 .target(name: "CGPIOD", condition: .when(platforms: linux)),
             ]),
         .target(name: "HALSimulation", dependencies: ["HAL"]),
-        .target(name: "Drivers", dependencies: ["HAL"]),
-        .target(name: "Pipeline", dependencies: ["Drivers", "CSystemClock"]),
+        .target(name: "Pipeline", dependencies: ["CSystemClock"]),
         .target(name: "Configuration", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
+        // Runs sensors on schedules in an injected clock; knows no chip.
+        .target(
+            name: "Sampling",
+            dependencies: [
+                "HAL", "Pipeline", "Outbox",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]),
+        // What a sensor kind is (options, quantities, factory) and the buses it is built on.
+        .target(name: "SensorKit", dependencies: ["HAL", "Pipeline", "Configuration", "Sampling"]),
+        // The simulated board: simulated buses with one model per configured sensor.
+        .target(name: "SimulatedBoard", dependencies: ["HAL", "HALSimulation", "Pipeline", "Configuration", "SensorKit"]),
+        // The catalog: one folder per chip (driver, kind, simulated model) and the registry.
+        .target(
+            name: "Drivers",
+            dependencies: ["HAL", "HALSimulation", "Pipeline", "Configuration", "Sampling", "SensorKit", "SimulatedBoard"]),
         .target(
             name: "Uplink",
             dependencies: [
@@ -62,28 +77,37 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "HAL", "HALLinux", "HALSimulation", "Drivers", "Pipeline", "Outbox", "Uplink", "Configuration",
+                "HAL", "HALLinux", "Pipeline", "Outbox", "Uplink", "Configuration", "Sampling", "SensorKit",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "sensorgw",
             dependencies: [
-                "Agent",
+                "Agent", "Configuration", "Drivers", "HAL", "HALSimulation", "Pipeline", "SensorKit", "SimulatedBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]),
 
         .testTarget(name: "HALTests", dependencies: ["HAL"]),
         .testTarget(name: "HALLinuxTests", dependencies: ["HALLinux", "HAL"]),
         .testTarget(name: "HALSimulationTests", dependencies: ["HALSimulation", "HAL"]),
-        .testTarget(name: "DriversTests", dependencies: ["Drivers", "HALSimulation", "HAL"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Drivers"]),
+        .testTarget(
+            name: "DriversTests",
+            dependencies: ["Drivers", "HALSimulation", "HAL", "Configuration", "Pipeline", "SensorKit", "SimulatedBoard"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
         .testTarget(name: "UplinkTests", dependencies: ["Uplink"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "HALSimulation", "HAL", "Configuration", "Outbox", "Pipeline"]),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: ["Agent", "HALSimulation", "HAL", "Configuration", "Outbox", "Pipeline", "Sampling", "SensorKit",
+                           "SimulatedBoard", "Drivers"]),
         // Runs the built `sensorgw` against a real mosquitto with mutual TLS (see Scripts/).
         .testTarget(name: "EndToEndTests", dependencies: ["sensorgw", "Outbox"]),
     ]

@@ -1,10 +1,11 @@
 import Logging
+import Sampling
 import ServiceLifecycle
 import Uplink
 
 /// Runs the sampler until graceful shutdown begins.
 struct SamplerService: Service {
-    let sampler: Sampler
+    let sampler: Sampler<ContinuousClock>
 
     func run() async throws {
         await cancelWhenGracefulShutdown {

@@ -1,6 +1,5 @@
 import HAL
 import Pipeline
-import HALSimulation
 import Synchronization
 #if os(Linux)
 import HALLinux
@@ -206,27 +205,6 @@ public enum GPIOProbes {
     static func jsonString(_ text: String) -> String {
         JSONText.quoted(text)
     }
-
-    /// Toggles a simulated input every `interval` until cancelled, so `watch --simulated` has
-    /// edges to show; the level starts high, so the first edge is rising on an active-high line.
-    public static func simulateSignal(on gpio: SimulatedGPIO, address: GPIOLineAddress,
-                                      interval: Duration) -> Task<Void, Never> {
-        Task {
-            var level = true
-            while !Task.isCancelled {
-                // Real CLOCK_MONOTONIC times, like a kernel's, so the printed timestamps mean something.
-                gpio.drive(address, to: level, timestampNanoseconds: monotonicNanoseconds())
-                level.toggle()
-                do { try await Task.sleep(for: interval) } catch { return }
-            }
-        }
-    }
-}
-
-private func monotonicNanoseconds() -> UInt64? {
-    var now = timespec()
-    guard clock_gettime(CLOCK_MONOTONIC, &now) == 0 else { return nil }
-    return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
 }
 
 /// A count shared by the tasks of one watch (a class: a Mutex alone cannot be captured by them).

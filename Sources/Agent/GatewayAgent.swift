@@ -2,6 +2,8 @@ import Configuration
 import Logging
 import Outbox
 import Pipeline
+import Sampling
+import SensorKit
 import ServiceLifecycle
 import UnixSignals
 import Uplink
@@ -17,8 +19,12 @@ public enum GatewayAgent {
     /// When `counters` is given and systemd provides a runtime directory (`RUNTIME_DIRECTORY`),
     /// the counters are written there as `metrics.prom` for node_exporter's textfile collector;
     /// `SENSORGW_METRICS_FILE` names another file.
-    public static func run(configuration: GatewayConfiguration, board: any Board, logger: Logger,
-                           environment: [String: String], counters: CounterRegistry? = nil) async throws {
+    /// - Parameters:
+    ///   - registry: The sensor kinds; each configured sensor is built by its kind.
+    ///   - board: The buses the sensors are on (real or simulated).
+    public static func run(configuration: GatewayConfiguration, registry: SensorRegistry, board: any Board,
+                           logger: Logger, environment: [String: String],
+                           counters: CounterRegistry? = nil) async throws {
         for warning in configuration.warnings {
             logger.warning("\(warning)")
         }
@@ -38,14 +44,11 @@ public enum GatewayAgent {
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
                             encoder: SenMLEncoder(gatewayID: configuration.gateway.id),
                             logger: logger.with(label: "uplink"))
-        let schedules = configuration.sensors.map { sensor in
-            SensorSchedule(sensor: makeSensor(sensor, board: board), interval: sensor.interval,
-                           priority: sensor.priority == .critical ? .critical : .normal)
-        }
+        let schedules = try schedules(for: configuration.sensors, registry: registry, board: board)
         let buffer = ReadingBuffer()
         let storageService = StorageService(buffer: buffer, outbox: outbox, uplink: uplink,
                                             interval: storage.flushInterval, logger: logger.with(label: "storage"))
-        let sampler: Sampler
+        let sampler: Sampler<ContinuousClock>
         if storage.flushInterval == .zero {
             // Every sample is its own commit: the most durable, the most SD-card writes.
             sampler = Sampler(schedules: schedules, logger: logger.with(label: "sampler")) { readings in
@@ -94,11 +97,19 @@ public enum GatewayAgent {
     }
 }
 
-/// The sensor object for one configured sensor.
-func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
-    switch configuration.type {
-    case .bme280: BME280Sensor(configuration: configuration, board: board)
-    case .synthetic: SyntheticSensor(id: configuration.id, readingsPerSample: configuration.readingsPerSample)
+extension GatewayAgent {
+    /// One schedule per configured sensor: the sensor its kind builds, and the kind's pipeline.
+    /// - Throws: ``UnknownSensorKind`` for a kind the registry lacks.
+    public static func schedules(for sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry,
+                                 board: any Board) throws -> [SensorSchedule] {
+        try sensors.map { sensor in
+            guard let kind = registry.kind(named: sensor.kind) else {
+                throw UnknownSensorKind(sensorID: sensor.id, kind: sensor.kind)
+            }
+            return SensorSchedule(sensor: kind.makeSensor(sensor, board: board), interval: sensor.interval,
+                                  priority: sensor.priority == .critical ? .critical : .normal,
+                                  pipeline: kind.pipeline(for: sensor))
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import HAL
+import SensorKit
 #if os(Linux)
 import HALLinux
 #endif

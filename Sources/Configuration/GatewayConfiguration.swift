@@ -67,30 +67,31 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public struct SensorConfiguration: Sendable, Equatable {
         /// The sensor's name in readings: 1-64 of `[A-Za-z0-9_-]`, unique in the file.
         public var id: String
-        /// Which chip it is.
-        public var type: SensorType
+        /// Which kind of sensor it is (the `type` key): a name from the sensor catalog.
+        public var kind: String
         /// How the chip is wired.
         public var bus: SensorBus
         /// Time between two readings; 100ms ... 24h, default 10s.
         public var interval: Duration
-        /// Oversampling of each measurement (BME280: 0 = skipped, 1, 2, 4, 8, 16).
-        public var oversampling: Oversampling
         /// Whether its readings are kept longest when the outbox must drop: `normal` or `critical`.
         public var priority: Priority
-        /// For `synthetic` sensors: readings made per sample, 1...1000 (default 1).
-        public var readingsPerSample: Int
+        /// The kind's own settings (e.g. a BME280's oversampling), decoded by the kind.
+        public var options: any SensorOptions
 
         /// Creates a sensor entry.
-        public init(id: String, type: SensorType, bus: SensorBus, interval: Duration = .seconds(10),
-                    oversampling: Oversampling = Oversampling(), priority: Priority = .normal,
-                    readingsPerSample: Int = 1) {
+        public init(id: String, kind: String, bus: SensorBus, interval: Duration = .seconds(10),
+                    priority: Priority = .normal, options: any SensorOptions = NoSensorOptions()) {
             self.id = id
-            self.type = type
+            self.kind = kind
             self.bus = bus
             self.interval = interval
-            self.oversampling = oversampling
             self.priority = priority
-            self.readingsPerSample = readingsPerSample
+            self.options = options
+        }
+
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.id == rhs.id && lhs.kind == rhs.kind && lhs.bus == rhs.bus && lhs.interval == rhs.interval
+                && lhs.priority == rhs.priority && lhs.options.isEqual(to: rhs.options)
         }
 
         /// How a sensor's readings fare when the outbox is full.
@@ -101,15 +102,6 @@ public struct GatewayConfiguration: Sendable, Equatable {
             case critical
         }
 
-        /// The chips the agent has drivers for.
-        public enum SensorType: String, Sendable, Equatable, CaseIterable {
-            /// Bosch BME280: temperature, pressure, humidity.
-            case bme280
-            /// A load generator with no hardware: `readings_per_sample` counter readings per
-            /// sample. For soak and fault tests; its bus setting is ignored.
-            case synthetic
-        }
-
         /// The bus a sensor is on.
         public enum SensorBus: Sendable, Equatable {
             /// I2C bus number `bus` (`/dev/i2c-<bus>`, 0...1023), at a 7-bit address in 0x03...0x77.
@@ -117,27 +109,16 @@ public struct GatewayConfiguration: Sendable, Equatable {
             /// An SPI device node such as `/dev/spidev0.0` (an absolute path), with its clocking:
             /// `speed_hz` 1...50_000_000 (default 1 MHz), `mode` 0...3 (default 0).
             case spi(device: String, configuration: SPIConfiguration)
-            /// No bus: a `synthetic` sensor, which needs no hardware.
+            /// No bus: a kind that needs none.
             case none
-        }
 
-        /// Oversampling settings; each value is one of 0 (measurement skipped), 1, 2, 4, 8, 16.
-        public struct Oversampling: Sendable, Equatable {
-            /// Temperature oversampling.
-            public var temperature: Int
-            /// Pressure oversampling.
-            public var pressure: Int
-            /// Humidity oversampling.
-            public var humidity: Int
-
-            /// The values the chip accepts.
-            public static let allowed: [Int] = [0, 1, 2, 4, 8, 16]
-
-            /// Creates settings; the default is 1 for each (one sample per measurement).
-            public init(temperature: Int = 1, pressure: Int = 1, humidity: Int = 1) {
-                self.temperature = temperature
-                self.pressure = pressure
-                self.humidity = humidity
+            /// Which kind of bus, or nil for none.
+            public var kind: SensorBusKind? {
+                switch self {
+                case .i2c: .i2c
+                case .spi: .spi
+                case .none: nil
+                }
             }
         }
     }

@@ -17,7 +17,7 @@ extension GatewayConfiguration {
     /// behaves the same whatever its working directory is.
     /// - Throws: ``ConfigurationError`` for a missing, unreadable or invalid file; its
     ///   `description` names the file, line, column and key.
-    public static func load(path: String) throws(ConfigurationError) -> GatewayConfiguration {
+    public static func load(path: String, kinds: SensorKindCatalog) throws(ConfigurationError) -> GatewayConfiguration {
         switch FileChecks.status(path) {
         case .missing:
             throw ConfigurationError(file: path, message: "no such file")
@@ -36,7 +36,7 @@ extension GatewayConfiguration {
         let directory = FileChecks.directory(of: path)
         let cwd = FileManager.default.currentDirectoryPath
         let base = directory == "." ? cwd : FileChecks.resolve(directory, against: cwd)
-        return try parse(yaml: yaml, file: path, baseDirectory: base)
+        return try parse(yaml: yaml, file: path, baseDirectory: base, kinds: kinds)
     }
 
     /// Validates configuration text.
@@ -45,9 +45,11 @@ extension GatewayConfiguration {
     ///   - yaml: The file's contents.
     ///   - file: The name to put into errors.
     ///   - baseDirectory: What relative paths in the file are resolved against.
+    ///   - kinds: The sensor kinds `sensors[].type` may name; each reads its own options.
     /// - Throws: ``ConfigurationError`` for the first problem in file order, YAML syntax errors
     ///   included.
-    public static func parse(yaml: String, file: String, baseDirectory: String) throws(ConfigurationError) -> GatewayConfiguration {
+    public static func parse(yaml: String, file: String, baseDirectory: String,
+                             kinds: SensorKindCatalog) throws(ConfigurationError) -> GatewayConfiguration {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -58,7 +60,7 @@ extension GatewayConfiguration {
             throw ConfigurationError(
                 file: file, message: "the file is empty; expected gateway, board, sensors, storage and mqtt")
         }
-        return try SchemaReader(reader: NodeReader(file: file), baseDirectory: baseDirectory).configuration(root)
+        return try SchemaReader(reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds).configuration(root)
     }
 
     private static func syntaxError(_ error: any Error, yaml: String, file: String) -> ConfigurationError {

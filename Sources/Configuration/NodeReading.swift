@@ -21,7 +21,7 @@ struct NodeReader {
     /// Calls `body(key, value, keyMark, keyPath)` for each entry of the mapping `node`, in file
     /// order; a key not in `allowed` is an error at the key.
     func forEachEntry(
-        of node: Node, path: String, allowed: [String],
+        of node: Node, path: String, allowed: [String], unknownKeyNote: String? = nil,
         _ body: (String, Node, Mark?, String) throws(ConfigurationError) -> Void
     ) throws(ConfigurationError) {
         guard case .mapping(let mapping) = node else {
@@ -35,8 +35,9 @@ struct NodeReader {
             let key = keyScalar.string
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
             guard allowed.contains(key) else {
+                let note = unknownKeyNote.map { " \($0)" } ?? ""
                 throw error(keyPath, at: keyNode.mark,
-                            "unknown key; expected one of: \(allowed.joined(separator: ", "))")
+                            "unknown key\(note); expected one of: \(allowed.joined(separator: ", "))")
             }
             try body(key, value, keyNode.mark, keyPath)
         }

@@ -8,6 +8,8 @@ struct SchemaReader {
     let reader: NodeReader
     /// What relative paths in the file are resolved against.
     let baseDirectory: String
+    /// The sensor kinds `type` may name.
+    let kinds: SensorKindCatalog
 
     private func fail(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
         reader.error(key, at: mark, message)
@@ -112,19 +114,22 @@ struct SchemaReader {
         return sensors
     }
 
+    /// The keys every sensor entry has, whatever its kind.
+    static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority"]
+
     private func sensor(_ node: Node, path: String, earlier: [Config.SensorConfiguration])
         throws(ConfigurationError) -> Config.SensorConfiguration {
+        // The kind decides which other keys are allowed, so find `type` before walking the
+        // entries in file order (an entry without a usable `type` allows only the common keys).
+        let kind = try sensorKind(node, path: path)
+        let allowed = Self.commonSensorKeys + (kind?.optionKeys ?? [])
         var id: String?
-        var type: Config.SensorConfiguration.SensorType?
         var bus: Config.SensorConfiguration.SensorBus?
         var interval = Duration.seconds(10)
-        var oversampling = Config.SensorConfiguration.Oversampling()
         var priority = Config.SensorConfiguration.Priority.normal
-        var readingsPerSample = 1
-        try reader.forEachEntry(
-            of: node, path: path,
-            allowed: ["id", "type", "i2c", "spi", "interval", "oversampling", "priority", "readings_per_sample"]
-        ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
+        var optionEntries: [ConfigValue] = []
+        try reader.forEachEntry(of: node, path: path, allowed: allowed, unknownKeyNote: kind.map { "for type \($0.name)" }) {
+            (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "id":
                 let text = try identifier(value, path: keyPath)
@@ -133,15 +138,13 @@ struct SchemaReader {
                 }
                 id = text
             case "type":
-                let text = try reader.string(value, path: keyPath)
-                guard let parsed = Config.SensorConfiguration.SensorType(rawValue: text) else {
-                    let names = Config.SensorConfiguration.SensorType.allCases.map(\.rawValue).joined(separator: ", ")
-                    throw fail(keyPath, at: value.mark, "unknown sensor type '\(text)'; supported: \(names)")
-                }
-                type = parsed
+                break  // read above
             case "i2c", "spi":
                 guard bus == nil else {
                     throw fail(keyPath, at: keyMark, "a sensor is on exactly one bus: give i2c or spi, not both")
+                }
+                if let kind, let busKind = SensorBusKind(rawValue: key), !kind.buses.contains(busKind) {
+                    throw fail(keyPath, at: keyMark, Self.busMismatch(kind))
                 }
                 bus = key == "i2c" ? try i2c(value, path: keyPath, anchor: keyMark)
                     : try spi(value, path: keyPath, anchor: keyMark)
@@ -153,19 +156,45 @@ struct SchemaReader {
                     throw fail(keyPath, at: value.mark, "unknown priority '\(text)'; use normal or critical")
                 }
                 priority = parsed
-            case "readings_per_sample":
-                readingsPerSample = try reader.integer(value, path: keyPath, in: 1...1000)
             default:
-                oversampling = try self.oversampling(value, path: keyPath)
+                optionEntries.append(ConfigValue(key: key, node: value, keyMark: keyMark, path: keyPath, reader: reader))
             }
         }
         guard let id else { throw reader.missing("\(path).id", in: node.mark) }
-        guard let type else { throw reader.missing("\(path).type", in: node.mark) }
-        guard let bus = bus ?? (type == .synthetic ? Config.SensorConfiguration.SensorBus.none : nil) else {
-            throw fail(path, at: node.mark, "missing bus: add i2c or spi")
+        guard let kind else { throw reader.missing("\(path).type", in: node.mark) }
+        let options = optionEntries.isEmpty ? kind.defaultOptions : try kind.decodeOptions(optionEntries)
+        let resolvedBus: Config.SensorConfiguration.SensorBus
+        if let bus {
+            resolvedBus = bus
+        } else if kind.buses.isEmpty {
+            resolvedBus = .none
+        } else {
+            let names = kind.buses.map(\.rawValue).joined(separator: " or ")
+            throw fail(path, at: node.mark, "missing bus: add \(names)")
         }
-        return Config.SensorConfiguration(id: id, type: type, bus: bus, interval: interval, oversampling: oversampling,
-                                          priority: priority, readingsPerSample: readingsPerSample)
+        return Config.SensorConfiguration(id: id, kind: kind.name, bus: resolvedBus, interval: interval,
+                                          priority: priority, options: options)
+    }
+
+    /// The kind named by the entry's `type`, or nil when it has none (reported after the entries).
+    private func sensorKind(_ node: Node, path: String) throws(ConfigurationError) -> (any SensorKindSchema)? {
+        guard case .mapping(let mapping) = node else { return nil }
+        for (keyNode, value) in mapping {
+            guard case .scalar(let keyScalar) = keyNode, keyScalar.string == "type" else { continue }
+            let keyPath = "\(path).type"
+            let text = try reader.string(value, path: keyPath)
+            guard let kind = kinds.kind(named: text) else {
+                throw fail(keyPath, at: value.mark,
+                           "unknown sensor type '\(text)'; supported: \(kinds.names.joined(separator: ", "))")
+            }
+            return kind
+        }
+        return nil
+    }
+
+    private static func busMismatch(_ kind: any SensorKindSchema) -> String {
+        if kind.buses.isEmpty { return "a \(kind.name) sensor is on no bus; remove this key" }
+        return "a \(kind.name) is wired over \(kind.buses.map(\.rawValue).joined(separator: " or ")) only"
     }
 
     private func i2c(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.SensorConfiguration.SensorBus {
@@ -207,26 +236,6 @@ struct SchemaReader {
         }
         guard let device else { throw reader.missing("\(path).device", in: anchor) }
         return .spi(device: device, configuration: configuration)
-    }
-
-    private func oversampling(_ node: Node, path: String) throws(ConfigurationError) -> Config.SensorConfiguration.Oversampling {
-        var result = Config.SensorConfiguration.Oversampling()
-        try reader.forEachEntry(
-            of: node, path: path, allowed: ["temperature", "pressure", "humidity"]
-        ) { (key, value, _, keyPath) throws(ConfigurationError) in
-            let allowed = Config.SensorConfiguration.Oversampling.allowed
-            let factor = try reader.integer(value, path: keyPath, in: 0...16)
-            guard allowed.contains(factor) else {
-                throw fail(keyPath, at: value.mark,
-                           "oversampling must be one of \(allowed.map(String.init).joined(separator: ", "))")
-            }
-            switch key {
-            case "temperature": result.temperature = factor
-            case "pressure": result.pressure = factor
-            default: result.humidity = factor
-            }
-        }
-        return result
     }
 
     // MARK: storage

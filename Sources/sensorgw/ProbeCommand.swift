@@ -1,13 +1,19 @@
 import Agent
 import ArgumentParser
+import Configuration
+import Drivers
 import HAL
 import Pipeline
+import SensorKit
+import SimulatedBoard
 
 /// `sensorgw probe ...`: look at buses and sensors by hand.
 struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe", abstract: "Probe buses and sensors by hand.",
-        subcommands: [I2C.self, BME280Probe.self, ProbeGPIOCommand.self])
+        discussion: "sensorgw probe <kind> reads one sample from a sensor of any kind in the catalog; sensorgw probe --list lists them.",
+        subcommands: [ProbeSensorCommand.self, I2C.self, ProbeGPIOCommand.self],
+        defaultSubcommand: ProbeSensorCommand.self)
 
     struct I2C: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -20,14 +26,14 @@ struct ProbeCommand: AsyncParsableCommand {
             @Option(help: "The bus number N of /dev/i2c-N.")
             var bus: Int
 
-            @Flag(help: "Use a simulated board (a BME280 at 0x76) instead of /dev/i2c-N.")
+            @Flag(help: "Use a simulated board (every I2C chip of the catalog at its default address) instead of /dev/i2c-N.")
             var simulated = false
 
             @Flag(help: "Print JSON instead of a grid.")
             var json = false
 
             func run() async throws {
-                let board: any Board = simulated ? SimulatedBoard.demo(i2cBus: bus) : LinuxBoard()
+                let board: any Board = simulated ? Self.simulatedCatalogBoard(bus: bus) : LinuxBoard()
                 let found = try await withHALErrorExit { try await Probes.scanI2C(board: board, bus: bus) }
                 if json {
                     let list = found.map { "\"\($0)\"" }.joined(separator: ",")
@@ -36,55 +42,89 @@ struct ProbeCommand: AsyncParsableCommand {
                     print(ScanGrid.render(found), terminator: "")
                 }
             }
+
+            /// One chip of each I2C kind at its default address (the first kind wins a shared one).
+            static func simulatedCatalogBoard(bus: Int) -> SimulatedBoard {
+                var taken: Set<I2CAddress> = []
+                var sensors: [GatewayConfiguration.SensorConfiguration] = []
+                for kind in SensorRegistry.builtIn.kinds {
+                    guard kind.buses.contains(.i2c), let address = kind.defaultI2CAddress,
+                          taken.insert(address).inserted else { continue }
+                    sensors.append(.init(id: kind.name, kind: kind.name, bus: .i2c(bus: bus, address: address),
+                                         options: kind.defaultOptions))
+                }
+                return SimulatedBoard(sensors: sensors, registry: .builtIn)
+            }
         }
     }
+}
 
-    struct BME280Probe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "bme280", abstract: "Read one sample from a Bosch BME280 and print it normalized.")
+/// `sensorgw probe <kind> ...` and `sensorgw probe --list`.
+struct ProbeSensorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sensor", abstract: "Read one sample from a sensor of a catalog kind and print it normalized.")
 
-        @Option(help: "I2C bus number N of /dev/i2c-N.")
-        var bus: Int?
+    @Argument(help: "The sensor kind, e.g. bme280 (see --list).")
+    var kind: String?
 
-        @Option(help: "I2C address (0x76 or 0x77).", transform: parseAddress)
-        var address: I2CAddress = I2CAddress(UInt8(0x76))!
+    @Flag(help: "List the sensor kinds: buses and quantities.")
+    var list = false
 
-        @Option(help: "SPI device path, e.g. /dev/spidev0.0 (instead of --bus).")
-        var spi: String?
+    @Option(help: "I2C bus number N of /dev/i2c-N.")
+    var bus: Int?
 
-        @Flag(help: "Use a simulated chip instead of the hardware.")
-        var simulated = false
+    @Option(help: "I2C address (default: the kind's usual one).", transform: parseAddress)
+    var address: I2CAddress?
 
-        @Flag(help: "Print SenML JSON.")
-        var json = false
+    @Option(help: "SPI device path, e.g. /dev/spidev0.0 (instead of --bus).")
+    var spi: String?
 
-        func validate() throws {
-            guard (bus == nil) != (spi == nil) else {
-                throw ValidationError("give either --bus N (with --address) or --spi PATH")
-            }
+    @Flag(help: "Use a simulated chip instead of the hardware.")
+    var simulated = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if list { return }
+        guard let name = kind else { throw ValidationError("name a sensor kind, or give --list") }
+        guard let kind = SensorRegistry.builtIn.kind(named: name) else {
+            throw ValidationError("unknown sensor kind '\(name)'; known: \(SensorRegistry.builtIn.kinds.map(\.name).joined(separator: ", "))")
         }
+        if kind.buses.isEmpty {
+            guard bus == nil, spi == nil else { throw ValidationError("a \(name) is on no bus") }
+            return
+        }
+        guard (bus == nil) != (spi == nil) else {
+            throw ValidationError("give either --bus N (with --address) or --spi PATH")
+        }
+        if spi != nil, !kind.buses.contains(.spi) { throw ValidationError("a \(name) has no SPI interface") }
+        if bus != nil, !kind.buses.contains(.i2c) { throw ValidationError("a \(name) has no I2C interface") }
+        if bus != nil, address == nil, kind.defaultI2CAddress == nil { throw ValidationError("give --address") }
+    }
 
-        func run() async throws {
-            let location: Probes.BME280Location =
-                if let spi { .spi(path: spi) } else { .i2c(bus: bus ?? 1, address: address) }
-            let board: any Board
-            if simulated {
-                switch location {
-                case .i2c(let bus, let address): board = SimulatedBoard.demo(i2cBus: bus, address: address)
-                case .spi(let path): board = SimulatedBoard.demo(address: nil, spiDevice: path)
-                }
-            } else {
-                board = LinuxBoard()
-            }
-            let readings = try await withHALErrorExit { try await Probes.readBME280(board: board, at: location) }
-            if json {
-                let encoder = SenMLEncoder(gatewayID: "probe")
-                print("[" + readings.compactMap { encoder.encode($0).map { String($0.dropFirst().dropLast()) } }.joined(separator: ",") + "]")
-            } else {
-                for reading in readings {
-                    print("\(reading.quantity): \(reading.value) \(reading.unit)")
-                }
-            }
+    func run() async throws {
+        let registry = SensorRegistry.builtIn
+        if list {
+            print(json ? SensorListing.json(registry) : SensorListing.table(registry), terminator: "")
+            return
+        }
+        guard let name = kind, let kind = registry.kind(named: name) else { return }  // validate() checked
+        let location: GatewayConfiguration.SensorConfiguration.SensorBus
+        if let spi {
+            location = .spi(device: spi, configuration: Probes.probeSPIConfiguration)
+        } else if let bus, let address = address ?? kind.defaultI2CAddress {
+            location = .i2c(bus: bus, address: address)
+        } else {
+            location = .none
+        }
+        let board: any Board = simulated ? SimulatedBoard(probing: kind, on: location, registry: registry) : LinuxBoard()
+        let result = try await withHALErrorExit { try await Probes.read(kind, on: location, board: board) }
+        if json {
+            let encoder = SenMLEncoder(gatewayID: "probe")
+            print("[" + result.readings.compactMap { encoder.encode($0).map { String($0.dropFirst().dropLast()) } }.joined(separator: ",") + "]")
+        } else {
+            print(SensorListing.readingsTable(result), terminator: "")
         }
     }
 }
@@ -99,7 +139,7 @@ func parseAddress(_ text: String) throws -> I2CAddress {
     return address
 }
 
-/// Prints a bus error in words and exits 1 (74, EX_IOERR, for I/O faults) instead of a trace.
+/// Prints a bus error in words and exits 74 (EX_IOERR) instead of a trace.
 func withHALErrorExit<T>(_ body: () async throws -> T) async throws -> T {
     do {
         return try await body()

@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import HAL
 import HALSimulation
+import SimulatedBoard
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -184,7 +185,7 @@ private final class SimulatedSignal: @unchecked Sendable {
     func start(address: GPIOLineAddress) {
         guard let gpio else { return }
         lock.withLock { task in
-            task = task ?? GPIOProbes.simulateSignal(on: gpio, address: address, interval: .milliseconds(100))
+            task = task ?? gpio.simulateSignal(on: address, interval: .milliseconds(100))
         }
     }
 

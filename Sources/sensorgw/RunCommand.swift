@@ -1,8 +1,11 @@
 import Agent
 import ArgumentParser
 import Configuration
+import Drivers
 import Logging
 import Metrics
+import SensorKit
+import SimulatedBoard
 
 #if canImport(Glibc)
 import Glibc
@@ -29,11 +32,11 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "sensorgw")
         let board: any Board =
             switch configuration.board {
-            case .simulated: SimulatedBoard(sensors: configuration.sensors)
+            case .simulated: SimulatedBoard(sensors: configuration.sensors, registry: .builtIn)
             case .linux: LinuxBoard()
             }
         do {
-            try await GatewayAgent.run(configuration: configuration, board: board, logger: logger,
+            try await GatewayAgent.run(configuration: configuration, registry: .builtIn, board: board, logger: logger,
                                        environment: environment, counters: counters)
         } catch {
             logger.critical("agent failed", metadata: ["error": "\(error)"])
@@ -45,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
 /// Loads a configuration or exits with 78 (EX_CONFIG) after printing where it is wrong.
 func loadConfiguration(_ path: String) throws -> GatewayConfiguration {
     do {
-        return try GatewayConfiguration.load(path: path)
+        return try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog)
     } catch {
         printError("error: \(error)")
         throw ExitCode(ConfigurationError.exitCode)

@@ -4,6 +4,9 @@ import HAL
 import HALSimulation
 import Outbox
 import Pipeline
+import Drivers
+import Sampling
+import SensorKit
 @testable import Agent
 #if canImport(Glibc)
 import Glibc
@@ -30,6 +33,16 @@ final class TwoBusBoard: Board {
     }
 }
 
+/// Polls until `condition` holds, for at most 10 s.
+func waitFor(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("condition not met within 10 s")
+}
+
 /// The real sampler and BME280 driver against bus faults on the simulated bus: the faulty sensor
 /// backs off and is reported unhealthy, the other keeps its schedule, and the faulty one
 /// recovers by itself when the fault clears.
@@ -40,12 +53,12 @@ final class TwoBusBoard: Board {
         let outbox = try OutboxStore(path: "/tmp/sensorgw-faults-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite")
         func sensor(_ id: String, bus: Int) -> SensorSchedule {
             let configuration = GatewayConfiguration.SensorConfiguration(
-                id: id, type: .bme280, bus: .i2c(bus: bus, address: TwoBusBoard.address))
-            return SensorSchedule(sensor: BME280Sensor(configuration: configuration, board: board),
+                id: id, kind: "bme280", bus: .i2c(bus: bus, address: TwoBusBoard.address))
+            return SensorSchedule(sensor: BME280Kind().makeSensor(configuration, board: board),
                                   interval: .milliseconds(50), timeout: timeout)
         }
         let sampler = Sampler(schedules: [sensor("faulty", bus: 1), sensor("healthy", bus: 2)],
-                              outbox: outbox, logger: .init(label: "test")) {}
+                              logger: .init(label: "test")) { _ = try await outbox.append(pending: $0) }
         let task = Task { await sampler.run() }
         defer { task.cancel() }
         func stored(_ id: String) async throws -> Int {

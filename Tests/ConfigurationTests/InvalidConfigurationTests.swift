@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Configuration
+import Drivers
 
 /// Each test breaks `minimalYAML` in one place and checks the whole error text: file, line,
 /// column, key path and message. Line numbers refer to `minimalYAML`'s layout.
@@ -211,7 +212,7 @@ struct InvalidConfigurationTests {
 
     @Test func missingConfigFile() {
         #expect(throws: ConfigurationError(file: "\(d)/absent.yaml", message: "no such file")) {
-            try GatewayConfiguration.load(path: "\(d)/absent.yaml")
+            try GatewayConfiguration.load(path: "\(d)/absent.yaml", kinds: testKinds)
         }
     }
 
@@ -243,7 +244,7 @@ struct StorageSettingsTests {
               host: localhost
               tls: false\(mqttExtra)
             """
-        return try GatewayConfiguration.parse(yaml: yaml, file: "c.yaml", baseDirectory: "/tmp")
+        return try GatewayConfiguration.parse(yaml: yaml, file: "c.yaml", baseDirectory: "/tmp", kinds: testKinds)
     }
 
     @Test func defaultsBoundTheDiskAndReplay() throws {

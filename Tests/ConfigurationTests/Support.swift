@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import Configuration
+import Drivers
+import SensorKit
+
+/// The kinds a configuration may name: the real catalog, so option errors are the real ones.
+let testKinds = SensorRegistry.builtIn.catalog
 
 /// A fresh directory with the three TLS files a mutual-TLS config names, removed when released.
 final class Sandbox: Sendable {
@@ -42,7 +47,7 @@ let configName = "sensorgw.yaml"
 /// The full description of the error `yaml` produces, or `nil` if it parses.
 func errorDescription(_ yaml: String, base: String) -> String? {
     do {
-        _ = try GatewayConfiguration.parse(yaml: yaml, file: configName, baseDirectory: base)
+        _ = try GatewayConfiguration.parse(yaml: yaml, file: configName, baseDirectory: base, kinds: testKinds)
         return nil
     } catch {
         return error.description

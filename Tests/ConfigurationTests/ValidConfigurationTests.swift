@@ -2,6 +2,7 @@ import Foundation
 import HAL
 import Testing
 @testable import Configuration
+import Drivers
 
 @Suite("Valid configurations")
 struct ValidConfigurationTests {
@@ -13,18 +14,18 @@ struct ValidConfigurationTests {
         let yaml = try String(contentsOfFile: "\(examplesDirectory)/simulated.yaml", encoding: .utf8)
         // The example sits in Examples/ and names the repository's run/ folder as ../run/.
         try FileManager.default.createDirectory(atPath: sandbox.path + "/Examples", withIntermediateDirectories: true)
-        let config = try Config.parse(yaml: yaml, file: "simulated.yaml", baseDirectory: sandbox.path + "/Examples")
+        let config = try Config.parse(yaml: yaml, file: "simulated.yaml", baseDirectory: sandbox.path + "/Examples", kinds: testKinds)
         let base = sandbox.path + "/Examples/.."
         let expected = Config(
             gateway: .init(id: "dev-laptop"),
             board: .simulated,
             sensors: [
-                .init(id: "air", type: .bme280, bus: .i2c(bus: 1, address: try #require(I2CAddress(0x76))),
-                      interval: .seconds(2)),
-                .init(id: "shed", type: .bme280,
+                .init(id: "air", kind: "bme280", bus: .i2c(bus: 1, address: try #require(I2CAddress(0x76))),
+                      interval: .seconds(2), options: BME280Kind.Options()),
+                .init(id: "shed", kind: "bme280",
                       bus: .spi(device: "/dev/spidev0.0", configuration: SPIConfiguration(mode: .mode0, speedHz: 1_000_000)),
                       interval: .seconds(5),
-                      oversampling: .init(temperature: 2, pressure: 4, humidity: 1)),
+                      options: BME280Kind.Options(temperature: 2, pressure: 4, humidity: 1)),
             ],
             storage: .init(path: "\(base)/run/outbox.sqlite", flushInterval: .seconds(1)),
             mqtt: .init(
@@ -44,7 +45,7 @@ struct ValidConfigurationTests {
         let yaml = try String(contentsOfFile: "\(examplesDirectory)/raspberry-pi.yaml", encoding: .utf8)
             .replacingOccurrences(of: "/etc/sensorgw/", with: "\(sandbox.path)/etc/sensorgw/")
             .replacingOccurrences(of: "/var/lib/sensorgw/", with: "\(sandbox.path)/var/lib/sensorgw/")
-        let config = try Config.parse(yaml: yaml, file: "raspberry-pi.yaml", baseDirectory: "/nowhere")
+        let config = try Config.parse(yaml: yaml, file: "raspberry-pi.yaml", baseDirectory: "/nowhere", kinds: testKinds)
         #expect(config.gateway.id == "greenhouse-1")
         #expect(config.board == .linux)
         #expect(config.sensors.count == 1)
@@ -64,10 +65,10 @@ struct ValidConfigurationTests {
     @Test("Optional keys take their documented defaults")
     func defaults() throws {
         let sandbox = try Sandbox()
-        let config = try Config.parse(yaml: minimalWithTLS(), file: configName, baseDirectory: sandbox.path)
+        let config = try Config.parse(yaml: minimalWithTLS(), file: configName, baseDirectory: sandbox.path, kinds: testKinds)
         let sensor = try #require(config.sensors.first)
         #expect(sensor.interval == .seconds(10))
-        #expect(sensor.oversampling == .init(temperature: 1, pressure: 1, humidity: 1))
+        #expect(sensor.options.isEqual(to: BME280Kind.Options(temperature: 1, pressure: 1, humidity: 1)))
         #expect(config.storage.path == "\(sandbox.path)/outbox.sqlite")
         #expect(config.storage.flushInterval == .seconds(1))
         #expect(config.mqtt.port == 8883)
@@ -86,7 +87,7 @@ struct ValidConfigurationTests {
     @Test("tls: false gives plaintext on port 1883 and a warning for the agent to log")
     func plaintextWarning() throws {
         let sandbox = try Sandbox()
-        let config = try Config.parse(yaml: minimalYAML, file: configName, baseDirectory: sandbox.path)
+        let config = try Config.parse(yaml: minimalYAML, file: configName, baseDirectory: sandbox.path, kinds: testKinds)
         #expect(config.mqtt.tls == .disabled)
         #expect(config.mqtt.port == 1883)
         #expect(config.warnings == ["mqtt.tls is false: readings and credentials cross the network in plaintext"])
@@ -97,7 +98,7 @@ struct ValidConfigurationTests {
     func addressForms(address: String) throws {
         let sandbox = try Sandbox()
         let yaml = minimal(replacingLine: 7, with: "    i2c: { bus: 1, address: \(address) }")
-        let config = try Config.parse(yaml: yaml, file: configName, baseDirectory: sandbox.path)
+        let config = try Config.parse(yaml: yaml, file: configName, baseDirectory: sandbox.path, kinds: testKinds)
         #expect(config.sensors.first?.bus == .i2c(bus: 1, address: try #require(I2CAddress(0x76))))
     }
 
@@ -128,12 +129,12 @@ struct ValidConfigurationTests {
                 key: \(sandbox.path)/certs/client.key
             log: { level: trace }
             """
-        let config = try Config.parse(yaml: yaml, file: configName, baseDirectory: sandbox.path + "/")
+        let config = try Config.parse(yaml: yaml, file: configName, baseDirectory: sandbox.path + "/", kinds: testKinds)
         #expect(config.board == .linux)
         #expect(config.sensors == [
-            .init(id: "s1", type: .bme280,
+            .init(id: "s1", kind: "bme280",
                   bus: .spi(device: "/dev/spidev1.2", configuration: SPIConfiguration(mode: .mode3, speedHz: 500_000)),
-                  interval: .milliseconds(500), oversampling: .init(temperature: 16, pressure: 0, humidity: 8)),
+                  interval: .milliseconds(500), options: BME280Kind.Options(temperature: 16, pressure: 0, humidity: 8)),
         ])
         #expect(config.storage == .init(path: "\(sandbox.path)/data/outbox.sqlite", flushInterval: .milliseconds(250)))
         #expect(config.mqtt == .init(
@@ -150,7 +151,7 @@ struct ValidConfigurationTests {
     func loadResolvesAgainstFileDirectory() throws {
         let sandbox = try Sandbox()
         let file = try sandbox.write("sensorgw.yaml", minimalWithTLS())
-        let config = try Config.load(path: file)
+        let config = try Config.load(path: file, kinds: testKinds)
         #expect(config.storage.path == "\(sandbox.path)/outbox.sqlite")
         #expect(config.mqtt.tls == .mutual(
             ca: "\(sandbox.path)/certs/ca.pem", certificate: "\(sandbox.path)/certs/client.pem",

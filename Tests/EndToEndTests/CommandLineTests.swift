@@ -67,12 +67,31 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
 
         let reading = try await sensorgw(["probe", "bme280", "--bus", "1", "--address", "0x76", "--simulated"], in: workspace)
         #expect(reading.status == 0)
-        #expect(reading.output.contains("temperature: ") && reading.output.contains(" Cel"))
-        #expect(reading.output.contains(" Pa\n") && reading.output.contains(" %RH"))
+        // A table: header, then quantity, value, unit per reading.
+        let rows = reading.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(rows.first == ["quantity", "value", "unit"])
+        #expect(rows.dropFirst().map { $0.first } == ["temperature", "pressure", "humidity"])
+        #expect(rows.dropFirst().map { $0.last } == ["Cel", "Pa", "%RH"])
+        #expect(rows.dropFirst().allSatisfy { $0.count == 3 && Double($0[1]) != nil })
 
         let spi = try await sensorgw(["probe", "bme280", "--spi", "/dev/spidev0.0", "--simulated", "--json"], in: workspace)
         #expect(spi.status == 0)
         #expect(spi.output.hasPrefix("[{\"bn\":") && spi.output.contains(#""u":"%RH""#))
+    }
+
+    @Test func theSensorListNamesEveryKindWithItsBusesAndUnits() async throws {
+        let workspace = try Workspace("cli-list")
+        let list = try await sensorgw(["probe", "--list"], in: workspace)
+        #expect(list.status == 0)
+        let bme280 = list.output.split(separator: "\n").first { $0.hasPrefix("bme280 ") }
+        #expect(bme280?.contains("i2c,spi") == true)
+        #expect(bme280?.contains("humidity [%RH 0..100]") == true)
+        let json = try await sensorgw(["probe", "--list", "--json"], in: workspace)
+        #expect(json.output.hasPrefix(#"[{"kind":"bme280","buses":["i2c","spi"]"#))
+
+        let unknown = try await sensorgw(["probe", "bme680", "--bus", "1"], in: workspace)
+        #expect(unknown.status == 64)
+        #expect(unknown.output.contains("unknown sensor kind 'bme680'"))
     }
 
     @Test func aMissingBusIsAClearErrorNotACrash() async throws {

@@ -1,5 +1,4 @@
 import Testing
-import Drivers
 @testable import Pipeline
 
 @Suite struct SenMLEncoderTests {
@@ -36,41 +35,5 @@ import Drivers
 
     @Test func stringsAreEscapedAsJSONRequires() {
         #expect(SenMLEncoder.quoted("a\"b\\c\nd\u{01}") == #""a\"b\\c\nd\u0001""#)
-    }
-}
-
-@Suite struct ReadingValidationTests {
-    let stamp = Timestamp(wallSeconds: 0, monotonicNanoseconds: 0, clockSynchronized: false)
-
-    func reading(_ value: Double, _ unit: SenMLUnit) -> Reading {
-        Reading(sensorID: "s", quantity: "q", value: value, unit: unit, timestamp: stamp)
-    }
-
-    @Test func bme280OperatingRangesFromTheDatasheet() {
-        // BME280 datasheet, table 1: -40...85 °C, 300...1100 hPa, 0...100 %RH.
-        #expect(reading(-40, .celsius).rejection() == nil)
-        #expect(reading(85, .celsius).rejection() == nil)
-        #expect(reading(85.5, .celsius).rejection() == .outOfRange)
-        #expect(reading(29_999, .pascal).rejection() == .outOfRange)
-        #expect(reading(110_000, .pascal).rejection() == nil)
-        #expect(reading(100.1, .relativeHumidity).rejection() == .outOfRange)
-        #expect(reading(.nan, .relativeHumidity).rejection() == .notFinite)
-    }
-
-    @Test func sampleBecomesThreeReadingsWithSenMLUnits() {
-        let sample = BME280SampleFixture.sample
-        let readings = sample.readings(sensorID: "air", at: stamp)
-        #expect(readings.map(\.quantity) == ["temperature", "pressure", "humidity"])
-        #expect(readings.map(\.unit) == [.celsius, .pascal, .relativeHumidity])
-        #expect(readings.map(\.value) == [21.5, 101_325, 45])
-        #expect(readings.allSatisfy { $0.sensorID == "air" && $0.timestamp == stamp && $0.sequence == 0 })
-    }
-}
-
-@Suite struct SampleReadingsTests {
-    @Test func skippedQuantitiesAreLeftOut() {
-        let stamp = Timestamp(wallSeconds: 1, monotonicNanoseconds: 2, clockSynchronized: true)
-        let sample = BME280Sample(temperatureCelsius: 20, pressurePascal: nil, humidityPercent: 50)
-        #expect(sample.readings(sensorID: "x", at: stamp).map(\.quantity) == ["temperature", "humidity"])
     }
 }

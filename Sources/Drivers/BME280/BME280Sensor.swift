@@ -1,10 +1,11 @@
 import Configuration
-import Drivers
 import HAL
 import Pipeline
+import Sampling
+import SensorKit
 
-/// A BME280 from the configuration, opened lazily so that a missing bus is a sensor failure
-/// (logged, retried) rather than a reason for the whole agent to stop.
+/// A configured BME280, opened lazily so that a missing bus is a sensor failure (logged,
+/// retried) rather than a reason for the whole agent to stop.
 actor BME280Sensor: Sensor {
     nonisolated let id: String
     private let configuration: GatewayConfiguration.SensorConfiguration
@@ -29,7 +30,7 @@ actor BME280Sensor: Sensor {
 
     private func openDriver() async throws -> BME280 {
         if let driver { return driver }
-        let settings = BME280Settings(configuration.oversampling)
+        let settings = (configuration.options as? BME280Kind.Options ?? BME280Kind.Options()).settings
         let driver: BME280
         switch configuration.bus {
         case .i2c(let bus, let address):
@@ -41,17 +42,5 @@ actor BME280Sensor: Sensor {
         }
         self.driver = driver
         return driver
-    }
-}
-
-extension BME280Settings {
-    /// The driver settings for the configuration's oversampling counts (0 = skip).
-    init(_ oversampling: GatewayConfiguration.SensorConfiguration.Oversampling) {
-        func code(_ count: Int) -> Oversampling {
-            Oversampling.allCases.first { $0.sampleCount == count } ?? .x1
-        }
-        self.init(temperatureOversampling: code(oversampling.temperature),
-                  pressureOversampling: code(oversampling.pressure),
-                  humidityOversampling: code(oversampling.humidity))
     }
 }

@@ -1,4 +1,3 @@
-import Configuration
 import HAL
 
 /// Where the sensors are attached: the board's real buses, or simulated ones.

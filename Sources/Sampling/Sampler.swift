@@ -5,14 +5,20 @@ import Outbox
 import Pipeline
 import Synchronization
 
-/// Runs every sensor on its own schedule and stores what they measure.
+/// Runs every sensor on its own schedule, passes its readings through its pipeline, and hands
+/// what passes to storage.
 ///
 /// One task per sensor, so a slow or failing sensor never delays the others. A failure is
 /// logged, counted and retried with a growing delay (up to ``maximumBackoff``); after
 /// ``unhealthyAfter`` failures in a row the sensor is reported unhealthy, and it recovers by
 /// itself when a measurement succeeds again.
-public final class Sampler: Sendable {
+///
+/// Time comes from the injected clock: the agent uses `ContinuousClock`, tests a manual clock,
+/// so schedules, timeouts and backoff are tested in virtual time.
+public final class Sampler<C: Clock>: Sendable where C.Duration == Duration, C: Sendable {
     private let schedules: [SensorSchedule]
+    private let clock: C
+    private let timestamp: @Sendable () -> Timestamp
     private let store: @Sendable ([PendingReading]) async throws -> Void
     private let logger: Logger
     private let health: Mutex<[String: SensorHealth]>
@@ -22,23 +28,19 @@ public final class Sampler: Sendable {
     /// Longest delay between retries of a failing sensor.
     public let maximumBackoff: Duration = .seconds(300)
 
-    /// Creates a sampler that hands each sample's valid readings to `store` (a
-    /// ``ReadingBuffer`` in the agent).
-    public init(schedules: [SensorSchedule], logger: Logger,
-                store: @escaping @Sendable ([PendingReading]) async throws -> Void) {
+    /// Creates a sampler that hands each sample's readings that passed the pipeline to `store`
+    /// (a ``ReadingBuffer`` in the agent).
+    /// - Parameters:
+    ///   - clock: Schedules, timeouts and backoff run on it.
+    ///   - timestamp: Stamps each measurement (the board's wall and monotonic clocks).
+    public init(schedules: [SensorSchedule], clock: C, timestamp: @escaping @Sendable () -> Timestamp,
+                logger: Logger, store: @escaping @Sendable ([PendingReading]) async throws -> Void) {
         self.schedules = schedules
+        self.clock = clock
+        self.timestamp = timestamp
         self.logger = logger
         self.store = store
         health = Mutex(Dictionary(uniqueKeysWithValues: schedules.map { ($0.sensor.id, .starting) }))
-    }
-
-    /// Creates a sampler that commits every sample straight to `outbox` (no batching).
-    public convenience init(schedules: [SensorSchedule], outbox: OutboxStore, logger: Logger,
-                            onStored: @escaping @Sendable () -> Void) {
-        self.init(schedules: schedules, logger: logger) { readings in
-            _ = try await outbox.append(pending: readings)
-            onStored()
-        }
     }
 
     /// Each sensor's health, by id.
@@ -55,11 +57,10 @@ public final class Sampler: Sendable {
 
     private func runSensor(_ schedule: SensorSchedule) async {
         let sensor = schedule.sensor
-        let clock = ContinuousClock()
+        var pipeline = schedule.pipeline
         var logger = self.logger
         logger[metadataKey: "sensor"] = "\(sensor.id)"
         let stored = Counter(label: "sensorgw_readings_stored_total", dimensions: [("sensor", sensor.id)])
-        let rejected = Counter(label: "sensorgw_readings_rejected_total", dimensions: [("sensor", sensor.id)])
         let failures = Counter(label: "sensorgw_sensor_failures_total", dimensions: [("sensor", sensor.id)])
         let storageFailures = Counter(label: "sensorgw_storage_failures_total", dimensions: [("sensor", sensor.id)])
 
@@ -68,7 +69,7 @@ public final class Sampler: Sendable {
         var next = clock.now
         while !Task.isCancelled {
             do {
-                try await clock.sleep(until: next)
+                try await clock.sleep(until: next, tolerance: nil)
             } catch {
                 return
             }
@@ -77,27 +78,27 @@ public final class Sampler: Sendable {
                     try await sensor.prepare()
                     prepared = true
                 }
-                let readings = try await Self.measure(sensor, timeout: schedule.timeout)
-                var valid: [Reading] = []
-                for reading in readings {
-                    if let rejection = reading.rejection() {
-                        rejected.increment()
-                        logger.warning("reading dropped", metadata: [
-                            "quantity": "\(reading.quantity)", "value": "\(reading.value)", "why": "\(rejection.rawValue)",
-                        ])
-                    } else {
-                        valid.append(reading)
-                    }
+                let readings = try await measure(sensor, timeout: schedule.timeout)
+                let (valid, dropped) = pipeline.process(readings)
+                for drop in dropped {
+                    Counter(label: "sensorgw_readings_rejected_total",
+                            dimensions: [("sensor", sensor.id), ("reason", drop.reason)]).increment()
+                    logger.warning("reading dropped", metadata: [
+                        "quantity": "\(drop.reading.quantity)", "value": "\(drop.reading.value)",
+                        "stage": "\(drop.stage)", "why": "\(drop.reason)",
+                    ])
                 }
-                do {
-                    try await store(valid.map { PendingReading($0, priority: schedule.priority) })
-                    stored.increment(by: valid.count)
-                    logger.debug("readings stored", metadata: ["readings": "\(valid.map { "\($0.quantity)=\($0.value)" }.joined(separator: ","))"])
-                } catch {
-                    // The sensor is fine; the storage is not (disk full, card failing). Count
-                    // the lost measurement and keep the schedule: the next one may fit.
-                    storageFailures.increment()
-                    logger.error("cannot store readings", metadata: ["error": "\(error)", "readings": "\(valid.count)"])
+                if !valid.isEmpty {
+                    do {
+                        try await store(valid.map { PendingReading($0, priority: schedule.priority) })
+                        stored.increment(by: valid.count)
+                        logger.debug("readings stored", metadata: ["readings": "\(valid.count)"])
+                    } catch {
+                        // The sensor is fine; the storage is not (disk full, card failing). Count
+                        // the lost measurement and keep the schedule: the next one may fit.
+                        storageFailures.increment()
+                        logger.error("cannot store readings", metadata: ["error": "\(error)", "readings": "\(valid.count)"])
+                    }
                 }
                 if failuresInARow > 0 {
                     logger.notice("sensor recovered", metadata: ["after_failures": "\(failuresInARow)"])
@@ -109,8 +110,8 @@ public final class Sampler: Sendable {
                 failuresInARow += 1
                 failures.increment()
                 // After any failure the chip may have been reset (its settings gone) or replaced
-                // (another calibration): check it again before trusting its numbers. It costs three
-                // short transfers per retry, and retries back off.
+                // (another calibration): check it again before trusting its numbers. It costs a
+                // few short transfers per retry, and retries back off.
                 prepared = false
                 if failuresInARow == unhealthyAfter {
                     setHealth(.unhealthy, for: sensor.id)
@@ -120,17 +121,19 @@ public final class Sampler: Sendable {
                 }
                 let delay = Self.retryDelay(interval: schedule.interval, failuresInARow: failuresInARow,
                                             maximum: maximumBackoff)
-                next = clock.now + delay
+                next = clock.now.advanced(by: delay)
             }
         }
     }
 
-    /// One measurement, or a `.timeout` HALError when it takes longer than `timeout`.
-    static func measure(_ sensor: any Sensor, timeout: Duration) async throws -> [Reading] {
-        try await withThrowingTaskGroup(of: [Reading]?.self) { group in
-            group.addTask { try await sensor.measure(at: SystemClock.now()) }
+    /// One measurement, or a `.timeout` HALError when it takes longer than `timeout` on the clock.
+    func measure(_ sensor: any Sensor, timeout: Duration) async throws -> [Reading] {
+        let clock = self.clock
+        let timestamp = self.timestamp
+        return try await withThrowingTaskGroup(of: [Reading]?.self) { group in
+            group.addTask { try await sensor.measure(at: timestamp()) }
             group.addTask {
-                try await Task.sleep(for: timeout)
+                try await clock.sleep(until: clock.now.advanced(by: timeout), tolerance: nil)
                 return nil
             }
             defer { group.cancelAll() }
@@ -145,12 +148,11 @@ public final class Sampler: Sendable {
         health.withLock { $0[id] = value }
     }
 
-    /// The next start on a fixed-rate schedule; after an overrun it restarts from now rather
-    /// than firing a burst of catch-up measurements.
-    static func nextStart(after previous: ContinuousClock.Instant, interval: Duration,
-                          now: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        let next = previous + interval
-        return next < now ? now + interval : next
+    /// The next start on a fixed-rate schedule (`previous + interval`, so starts never drift);
+    /// after an overrun it restarts from now rather than firing a burst of catch-up measurements.
+    static func nextStart(after previous: C.Instant, interval: Duration, now: C.Instant) -> C.Instant {
+        let next = previous.advanced(by: interval)
+        return next < now ? now.advanced(by: interval) : next
     }
 
     /// The interval for the first retry, then doubling per failure, capped at `maximum` (but
@@ -162,5 +164,14 @@ public final class Sampler: Sendable {
             if delay >= maximum { return max(maximum, interval) }
         }
         return delay
+    }
+}
+
+extension Sampler where C == ContinuousClock {
+    /// A sampler on the board's real clocks.
+    public convenience init(schedules: [SensorSchedule], logger: Logger,
+                            store: @escaping @Sendable ([PendingReading]) async throws -> Void) {
+        self.init(schedules: schedules, clock: ContinuousClock(), timestamp: { SystemClock.now() },
+                  logger: logger, store: store)
     }
 }

@@ -24,14 +24,17 @@ public struct SensorSchedule: Sendable {
     /// A measurement that takes longer than this is a failure (a sensor that takes seconds to
     /// answer must not hold its slot forever).
     public var timeout: Duration
+    /// The stages its readings pass before they are stored (validation first).
+    public var pipeline: ReadingPipeline
 
     /// Creates a schedule.
     public init(sensor: any Sensor, interval: Duration, priority: ReadingPriority = .normal,
-                timeout: Duration = .seconds(2)) {
+                timeout: Duration = .seconds(2), pipeline: ReadingPipeline = ReadingPipeline()) {
         self.sensor = sensor
         self.interval = interval
         self.priority = priority
         self.timeout = timeout
+        self.pipeline = pipeline
     }
 }
 

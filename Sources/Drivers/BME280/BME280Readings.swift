@@ -1,4 +1,4 @@
-import Drivers
+import Pipeline
 
 extension BME280Sample {
     /// The sample as readings of temperature (`Cel`), pressure (`Pa`) and humidity (`%RH`);

@@ -1,4 +1,5 @@
 import Pipeline
+import Sampling
 
 /// A load generator: `readingsPerSample` readings per sample, no hardware.
 ///

@@ -1,0 +1,63 @@
+import Configuration
+import HAL
+import Pipeline
+import Sampling
+
+/// Everything the agent knows of one kind of sensor, owned by the chip's folder in `Drivers`:
+/// its options (through ``SensorKindSchema``), its quantities with units and valid ranges, how
+/// to build the real sensor on a board's buses, and what a hand-held probe needs.
+///
+/// Nothing outside the chip's folder names the chip: the schema, the pipeline, the agent and
+/// the command line all go through this protocol and the registry.
+public protocol SensorKind: SensorKindSchema {
+    /// One line for `probe --list`, e.g. `Bosch BME280 temperature, pressure and humidity`.
+    var summary: String { get }
+    /// The quantities its readings carry, with SenML units and the values the chip can report.
+    var quantities: [QuantityRule] { get }
+    /// The I2C address a probe uses when none is given (the datasheet's default), if on I2C.
+    var defaultI2CAddress: I2CAddress? { get }
+    /// The sensor for one configured entry. Opening buses is deferred to the sensor's
+    /// `prepare()`, so a missing bus is a sensor failure (logged, retried), not a start-up abort.
+    func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor
+}
+
+extension SensorKind {
+    /// The pipeline its readings go through before storage: validation against ``quantities``.
+    public func pipeline(for configuration: GatewayConfiguration.SensorConfiguration) -> ReadingPipeline {
+        ReadingPipeline([ValidationStage(rules: quantities)])
+    }
+}
+
+/// The sensor kinds this build knows, in the order listings show them.
+public struct SensorRegistry: Sendable {
+    /// The kinds.
+    public let kinds: [any SensorKind]
+
+    /// Creates a registry.
+    public init(_ kinds: [any SensorKind]) {
+        self.kinds = kinds
+    }
+
+    /// The kind called `name`.
+    public func kind(named name: String) -> (any SensorKind)? {
+        kinds.first { $0.name == name }
+    }
+
+    /// The same kinds as the configuration schema sees them.
+    public var catalog: SensorKindCatalog { SensorKindCatalog(kinds) }
+}
+
+/// Raised when a configured sensor names a kind the registry lacks (a configuration validated
+/// against another registry).
+public struct UnknownSensorKind: Error, Sendable, CustomStringConvertible {
+    /// The sensor's id.
+    public var sensorID: String
+    /// The kind it names.
+    public var kind: String
+    /// Creates the error.
+    public init(sensorID: String, kind: String) {
+        self.sensorID = sensorID
+        self.kind = kind
+    }
+    public var description: String { "sensor \(sensorID): no sensor kind '\(kind)' in this build" }
+}

@@ -1,0 +1,85 @@
+import Configuration
+import HAL
+import HALSimulation
+import Pipeline
+import SensorKit
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A board where every bus is simulated and each configured sensor has a model of its chip,
+/// put there by the sensor's kind (``SimulatedSensorKind``).
+///
+/// The models follow ``SimulatedWeather``, refreshed before every transaction.
+public final class SimulatedBoard: Board {
+    private let i2cBuses: [Int: SimulatedI2CBus]
+    private let spiDevices: [String: SimulatedSPIDevice]
+    private let weatherFollowers: [@Sendable (SimulatedWeather) -> Void]
+
+    /// Builds the buses and chips for `sensors`; a sensor whose kind has no model gets none (it
+    /// then fails like a chip that does not answer).
+    public init(sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry) {
+        var layout = SimulatedBoardLayout()
+        for sensor in sensors {
+            guard let kind = registry.kind(named: sensor.kind) as? any SimulatedSensorKind else { continue }
+            kind.attachModel(for: sensor, to: &layout)
+        }
+        i2cBuses = layout.i2cBuses
+        spiDevices = layout.spiDevices
+        weatherFollowers = layout.weatherFollowers
+    }
+
+    /// A board with one chip of `kind` at `bus`, for `probe --simulated`.
+    public convenience init(probing kind: any SensorKind, on bus: GatewayConfiguration.SensorConfiguration.SensorBus,
+                            registry: SensorRegistry) {
+        let sensor = GatewayConfiguration.SensorConfiguration(id: "probe", kind: kind.name, bus: bus,
+                                                              options: kind.defaultOptions)
+        self.init(sensors: [sensor], registry: registry)
+    }
+
+    public func i2cBus(_ number: Int) async throws -> any I2CBus {
+        // An empty simulated bus still exists, like an I2C adapter with nothing attached.
+        guard let bus = i2cBuses[number] else { return SimulatedI2CBus() }
+        return WeatherI2CBus(bus: bus, board: self)
+    }
+
+    public func spiDevice(_ path: String, configuration: SPIConfiguration) async throws -> any SPIDevice {
+        guard let device = spiDevices[path] else {
+            throw HALError(.noSuchDevice, operation: "open \(path)", detail: "no simulated chip on this SPI device")
+        }
+        return WeatherSPIDevice(device: device, board: self)
+    }
+
+    /// Sets every model's environment from the time of day.
+    func updateWeather() {
+        let weather = SimulatedWeather.at(wallSeconds: SystemClock.now().wallSeconds)
+        for follow in weatherFollowers { follow(weather) }
+    }
+}
+
+/// Refreshes the simulated weather before each transaction.
+private struct WeatherI2CBus: I2CBus {
+    let bus: SimulatedI2CBus
+    let board: SimulatedBoard
+
+    func transaction(address: I2CAddress, _ operations: [I2COperation]) async throws -> [[UInt8]] {
+        board.updateWeather()
+        return try await bus.transaction(address: address, operations)
+    }
+}
+
+private struct WeatherSPIDevice: SPIDevice {
+    let device: SimulatedSPIDevice
+    let board: SimulatedBoard
+    var configuration: SPIConfiguration { device.configuration }
+
+    func transaction(_ operations: [SPIOperation]) async throws -> [[UInt8]] {
+        board.updateWeather()
+        return try await device.transaction(operations)
+    }
+}
+
+/// `sin` from the C library, named apart so the weather reads plainly.
+func sine(_ x: Double) -> Double { sin(x) }

@@ -1,0 +1,62 @@
+import Configuration
+import HAL
+import HALSimulation
+import SensorKit
+
+/// A sensor kind that can put a model of its chip on the simulated board, so that `board:
+/// simulated` and `probe --simulated` work for it with no hardware.
+public protocol SimulatedSensorKind: SensorKind {
+    /// Attaches a model of the chip for `sensor` at the sensor's bus and address.
+    func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout)
+}
+
+/// The simulated board while it is being put together: which models sit where, and which of
+/// them follow the simulated weather.
+public struct SimulatedBoardLayout {
+    var i2cBuses: [Int: SimulatedI2CBus] = [:]
+    var spiDevices: [String: SimulatedSPIDevice] = [:]
+    var weatherFollowers: [@Sendable (SimulatedWeather) -> Void] = []
+
+    init() {}
+
+    /// Hosts `device` at `address` on I2C bus `bus`.
+    public mutating func attach(_ device: any SimulatedI2CDevice, bus: Int, address: I2CAddress) {
+        let hostBus = i2cBuses[bus] ?? SimulatedI2CBus()
+        hostBus.attach(device, at: address)
+        i2cBuses[bus] = hostBus
+    }
+
+    /// Puts `model` behind the SPI device node `path`.
+    public mutating func attach(_ model: any SimulatedRegisterModel, spiDevice path: String,
+                                configuration: SPIConfiguration) {
+        spiDevices[path] = SimulatedSPIDevice(model: model, configuration: configuration)
+    }
+
+    /// Calls `update` with the simulated weather before every transaction, so the model's next
+    /// measurement reports it.
+    public mutating func followWeather(_ update: @escaping @Sendable (SimulatedWeather) -> Void) {
+        weatherFollowers.append(update)
+    }
+}
+
+/// What the simulated board's environment is doing: a gentle swing over ten minutes, so a
+/// dashboard fed by the demo shows live data.
+public struct SimulatedWeather: Sendable, Hashable {
+    /// Air temperature, °C.
+    public var temperatureCelsius: Double
+    /// Air pressure, Pa.
+    public var pressurePascal: Double
+    /// Relative humidity, %.
+    public var humidityPercent: Double
+    /// Illuminance, lx.
+    public var illuminanceLux: Double
+
+    /// The weather at `wallSeconds`: temperature 21.5 ± 2 °C, pressure 101325 ± 150 Pa,
+    /// humidity 45 ∓ 5 %RH, light 300 ± 200 lx, one period per ten minutes.
+    public static func at(wallSeconds: Double) -> SimulatedWeather {
+        let phase = wallSeconds.truncatingRemainder(dividingBy: 600) / 600 * 2 * Double.pi
+        let swing = sine(phase)
+        return SimulatedWeather(temperatureCelsius: 21.5 + 2 * swing, pressurePascal: 101_325 + 150 * swing,
+                                humidityPercent: 45 - 5 * swing, illuminanceLux: 300 + 200 * swing)
+    }
+}

@@ -1,0 +1,64 @@
+import Configuration
+import Drivers
+import HAL
+import HALSimulation
+import Pipeline
+import Sampling
+import SensorKit
+import SimulatedBoard
+import Testing
+@testable import Agent
+
+@Suite struct SensorCatalogTests {
+    @Test func everyKindIsListedOnceWithItsBusesAndQuantities() {
+        let names = SensorRegistry.builtIn.kinds.map(\.name)
+        #expect(Set(names).count == names.count)
+        let table = SensorListing.table(.builtIn)
+        let lines = table.split(separator: "\n")
+        #expect(lines.count == names.count + 1)
+        #expect(lines[0].hasPrefix("kind"))
+        let bme280 = lines.first { $0.hasPrefix("bme280 ") }
+        #expect(bme280?.contains("i2c,spi") == true)
+        #expect(bme280?.contains("temperature [Cel -40..85]") == true)
+        #expect(SensorListing.json(.builtIn).contains(#"{"kind":"bme280","buses":["i2c","spi"],"quantities":[{"name":"temperature","unit":"Cel","min":-40.0,"max":85.0}"#))
+    }
+
+    @Test func schedulesAreBuiltByEachSensorsKindWithItsPipeline() async throws {
+        let address = try #require(I2CAddress(0x76))
+        let sensors: [GatewayConfiguration.SensorConfiguration] = [
+            .init(id: "air", kind: "bme280", bus: .i2c(bus: 1, address: address), interval: .seconds(2),
+                  priority: .critical, options: BME280Kind.Options()),
+            .init(id: "load", kind: "synthetic", bus: .none, options: SyntheticKind.Options(readingsPerSample: 3)),
+        ]
+        let board = SimulatedBoard(sensors: sensors, registry: .builtIn)
+        let schedules = try GatewayAgent.schedules(for: sensors, registry: .builtIn, board: board)
+        #expect(schedules.map(\.sensor.id) == ["air", "load"])
+        #expect(schedules.map(\.interval) == [.seconds(2), .seconds(10)])
+        #expect(schedules.map(\.priority) == [.critical, .normal])
+        let load = try await schedules[1].sensor.measure(at: SystemClock.now())
+        #expect(load.map(\.value) == [1, 2, 3])
+        var pipeline = schedules[0].pipeline
+        let hot = Reading(sensorID: "air", quantity: "temperature", value: 90, unit: .celsius, timestamp: SystemClock.now())
+        #expect(pipeline.process([hot]).dropped.map(\.reason) == ["out_of_range"])
+    }
+
+    @Test func aKindTheRegistryLacksIsAnErrorNotACrash() {
+        let sensors = [GatewayConfiguration.SensorConfiguration(id: "x", kind: "sht99", bus: .none)]
+        #expect(throws: UnknownSensorKind.self) {
+            _ = try GatewayAgent.schedules(for: sensors, registry: .builtIn, board: LinuxBoard())
+        }
+    }
+
+    @Test func aProbeReadsAnyKindThroughItsDescriptor() async throws {
+        let kind = try #require(SensorRegistry.builtIn.kind(named: "bme280"))
+        let bus = GatewayConfiguration.SensorConfiguration.SensorBus.spi(device: "/dev/spidev0.1",
+                                                                         configuration: Probes.probeSPIConfiguration)
+        let board = SimulatedBoard(probing: kind, on: bus, registry: .builtIn)
+        let result = try await Probes.read(kind, on: bus, board: board)
+        #expect(result.readings.map(\.quantity) == ["temperature", "pressure", "humidity"])
+        #expect(result.dropped.isEmpty)
+        let table = SensorListing.readingsTable(result)
+        #expect(table.hasPrefix("quantity     value"))
+        #expect(table.split(separator: "\n").count == 4)
+    }
+}
