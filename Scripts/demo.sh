@@ -34,8 +34,8 @@ echo "== checking the configuration"
 
 echo "== subscriber (mutual TLS) prints what the broker receives:"
 mosquitto_sub -h localhost -p "$port" --cafile "$run/certs/ca.pem" --cert "$run/certs/subscriber.pem" \
-  --key "$run/certs/subscriber.key" -t 'sensorgw/#' -q 1 -v | sed -u 's/^/   received: /' &
-pids+=($!)
+  --key "$run/certs/subscriber.key" -t 'sensorgw/#' -q 1 -v > >(sed -u 's/^/   received: /') &
+pids+=($!)  # the subscriber itself (in a pipeline, $! would be sed and the subscriber would outlive us)
 
 echo "== agent (log: $run/agent.log)"
 "$bin" run --config Examples/simulated.yaml 2> "$run/agent.log" &

@@ -14,7 +14,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-packages.sh || exit 1
-swift build --build-tests || exit 1
+# Every import must be a declared dependency (a target that imports what it does not declare
+# builds only by accident of build order).
+swift build --build-tests --explicit-target-dependency-import-check error || exit 1
 logs=.build/test-logs
 mkdir -p "$logs"
 passed=0
