@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C shims: ioctl request values and variadic ioctls Swift cannot see, libgpiod calls.
@@ -35,6 +34,9 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
         .systemLibrary(
             name: "CMosquitto", pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"]), .brew(["mosquitto"])]),
@@ -51,7 +53,9 @@ let package = Package(
         .target(name: "HALSimulation", dependencies: ["HAL"]),
         .target(name: "Drivers", dependencies: ["HAL"]),
         .target(name: "Pipeline", dependencies: ["Drivers", "CSystemClock"]),
-        .target(name: "Configuration", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
+        // libyaml into a bounded Swift value tree with positions; no Foundation, so no ICU.
+        .target(name: "YAML", dependencies: ["CYAML"]),
+        .target(name: "Configuration", dependencies: ["HAL", "YAML"]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         .target(
             name: "Uplink",
@@ -79,6 +83,7 @@ let package = Package(
         .testTarget(name: "HALLinuxTests", dependencies: ["HALLinux", "HAL"]),
         .testTarget(name: "HALSimulationTests", dependencies: ["HALSimulation", "HAL"]),
         .testTarget(name: "DriversTests", dependencies: ["Drivers", "HALSimulation", "HAL"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Drivers"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
