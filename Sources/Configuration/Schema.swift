@@ -1,5 +1,5 @@
 import HAL
-import Yams
+import YAML
 
 /// The schema: one method per section, each walking its mapping in file order.
 struct SchemaReader {
