@@ -20,7 +20,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C shims: ioctl request values and variadic ioctls Swift cannot see, libgpiod calls.
@@ -36,6 +35,9 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]),
         .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+        .systemLibrary(
             name: "CMosquitto", pkgConfig: "libmosquitto",
             providers: [.apt(["libmosquitto-dev"]), .brew(["mosquitto"])]),
 
@@ -50,7 +52,9 @@ let package = Package(
             ]),
         .target(name: "HALSimulation", dependencies: ["HAL"]),
         .target(name: "Pipeline", dependencies: ["CSystemClock"]),
-        .target(name: "Configuration", dependencies: ["HAL", .product(name: "Yams", package: "Yams")]),
+        // libyaml into a bounded Swift value tree with positions; no Foundation, so no ICU.
+        .target(name: "YAML", dependencies: ["CYAML"]),
+        .target(name: "Configuration", dependencies: ["HAL", "YAML"]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         // Runs sensors on schedules in an injected clock; knows no chip.
         .target(
@@ -102,6 +106,7 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
         .testTarget(name: "UplinkTests", dependencies: ["Uplink"]),
         .testTarget(

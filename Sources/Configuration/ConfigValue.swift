@@ -1,4 +1,4 @@
-import Yams
+import YAML
 
 /// One value of the configuration file with where it stands, for code outside this module
 /// (a sensor kind reading its options) that must report errors by file, line and key without

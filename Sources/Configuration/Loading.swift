@@ -1,10 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import HAL
-import Yams
+import YAML
 
 extension GatewayConfiguration {
     /// The warning added when the file says `tls: false`.
@@ -26,15 +28,26 @@ extension GatewayConfiguration {
         case .regularFile, .other:
             break
         }
-        guard FileChecks.isReadable(path), let data = FileManager.default.contents(atPath: path) else {
+        guard FileChecks.isReadable(path) else {
             throw ConfigurationError(file: path, message: "cannot read the file: permission denied")
         }
-        guard let yaml = String(validating: data, as: UTF8.self) else {
+        let bytes: [UInt8]
+        switch FileReading.contents(of: path, limit: YAMLLimits.maximumInputBytes) {
+        case .bytes(let contents):
+            bytes = contents
+        case .tooLarge(let byteCount):
+            throw tooLarge(byteCount, file: path)
+        case .failed(let code) where code == EACCES || code == EPERM:
+            throw ConfigurationError(file: path, message: "cannot read the file: permission denied")
+        case .failed(let code):
+            throw ConfigurationError(file: path, message: "cannot read the file: \(FileReading.describe(errno: code))")
+        }
+        guard let yaml = String(validating: bytes, as: UTF8.self) else {
             throw ConfigurationError(file: path, message: "the file is not valid UTF-8 text")
         }
         // Absolute, so the paths in the result stay right if the agent changes directory later.
         let directory = FileChecks.directory(of: path)
-        let cwd = FileManager.default.currentDirectoryPath
+        let cwd = FileReading.currentDirectory() ?? "/"
         let base = directory == "." ? cwd : FileChecks.resolve(directory, against: cwd)
         return try parse(yaml: yaml, file: path, baseDirectory: base, kinds: kinds)
     }
@@ -50,11 +63,11 @@ extension GatewayConfiguration {
     ///   included.
     public static func parse(yaml: String, file: String, baseDirectory: String,
                              kinds: SensorKindCatalog) throws(ConfigurationError) -> GatewayConfiguration {
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLParser.parse(yaml)
         } catch {
-            throw syntaxError(error, yaml: yaml, file: file)
+            throw configurationError(error, file: file)
         }
         guard let root else {
             throw ConfigurationError(
@@ -63,34 +76,36 @@ extension GatewayConfiguration {
         return try SchemaReader(reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds).configuration(root)
     }
 
-    private static func syntaxError(_ error: any Error, yaml: String, file: String) -> ConfigurationError {
-        func located(_ mark: Mark, _ problem: String, _ context: YamlError.Context?) -> ConfigurationError {
-            var message = "invalid YAML: \(problem)"
-            if let context {
-                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+    private static func tooLarge(_ byteCount: Int?, file: String) -> ConfigurationError {
+        let size = byteCount.map { "\($0) bytes" } ?? "larger than that"
+        return ConfigurationError(
+            file: file, message: "the file is \(size); a configuration may be at most \(YAMLLimits.maximumInputBytes) bytes (1 MiB)")
+    }
+
+    /// The texts Yams-era sensorgw printed, kept word for word: users and scripts read them.
+    private static func configurationError(_ error: YAMLError, file: String) -> ConfigurationError {
+        switch error {
+        case .syntax(let syntax):
+            var message = "invalid YAML: \(syntax.problem)"
+            if let context = syntax.context, let contextMark = syntax.contextMark {
+                message += " (\(context) at line \(contextMark.line), column \(contextMark.column))"
             }
-            return ConfigurationError(file: file, line: mark.line, column: mark.column, message: message)
-        }
-        guard let yamlError = error as? YamlError else {
-            return ConfigurationError(file: file, message: "invalid YAML: \(error)")
-        }
-        switch yamlError {
-        case .scanner(let context, let problem, let mark, _),
-             .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            return located(mark, problem, context)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return ConfigurationError(file: file, line: context.mark.line, column: context.mark.column,
+            return ConfigurationError(file: file, line: syntax.mark.line, column: syntax.mark.column, message: message)
+        case .duplicateKeys(let duplicates):
+            // Yams named every repeated key, sorted, at the first occurrence of the first one.
+            let sorted = duplicates.sorted { $0.key < $1.key }
+            let names = sorted.map { "'\($0.key)'" }.joined(separator: ", ")
+            let mark = sorted.first?.firstMark
+            return ConfigurationError(file: file, line: mark?.line, column: mark?.column,
                                       message: "duplicate key \(names) in one mapping")
-        case .reader(let problem, let offset, _, _):
-            guard let offset else { return ConfigurationError(file: file, message: "invalid YAML: \(problem)") }
-            let before = yaml.prefix(offset)
-            let line = before.count(where: { $0 == "\n" }) + 1
-            let column = before.reversed().prefix(while: { $0 != "\n" }).count + 1
-            return ConfigurationError(file: file, line: line, column: column, message: "invalid YAML: \(problem)")
-        default:
-            return ConfigurationError(file: file, message: "invalid YAML: \(yamlError)")
+        case .inputTooLarge(let byteCount, _):
+            return tooLarge(byteCount, file: file)
+        case .nestingTooDeep(let mark, let limit):
+            return ConfigurationError(file: file, line: mark.line, column: mark.column,
+                                      message: "invalid YAML: mappings and lists nest more than \(limit) deep, the limit")
+        case .tooManyNodes(let mark, let limit):
+            return ConfigurationError(file: file, line: mark.line, column: mark.column,
+                                      message: "invalid YAML: more than \(limit) values with aliases expanded, the limit")
         }
     }
 }

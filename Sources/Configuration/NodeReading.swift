@@ -1,4 +1,4 @@
-import Yams
+import YAML
 
 /// Reads typed values out of a composed YAML tree, turning every mismatch into a
 /// ``ConfigurationError`` that names the file, the node's position and the dotted key path.
@@ -27,7 +27,8 @@ struct NodeReader {
         guard case .mapping(let mapping) = node else {
             throw error(path.isEmpty ? nil : path, at: node.mark, "expected a mapping, found \(kind(of: node))")
         }
-        for (keyNode, value) in mapping {
+        for pair in mapping {
+            let (keyNode, value) = (pair.key, pair.value)
             guard case .scalar(let keyScalar) = keyNode else {
                 throw error(path.isEmpty ? nil : path, at: keyNode.mark,
                             "keys must be plain names, found \(kind(of: keyNode))")
@@ -168,10 +169,9 @@ struct NodeReader {
         return "\(milliseconds)ms"
     }
 
-    /// The node's resolved tag (`int`, `str`, `bool`, `null`, ...); Yams keeps `Tag.name`
-    /// internal but prints it as the description.
-    func tagName(_ node: Node) -> Tag.Name {
-        Tag.Name(rawValue: node.tag.description)
+    /// The node's resolved tag (`int`, `str`, `bool`, `null`, ...).
+    func tagName(_ node: Node) -> YAMLTag {
+        node.tag
     }
 
     /// How a node reads in a message: "a mapping", "the boolean 'yes'", ...
@@ -179,7 +179,6 @@ struct NodeReader {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
-        case .alias: return "an alias"
         case .scalar(let scalar):
             switch tagName(node) {
             case .null: return "nothing"

@@ -1,5 +1,5 @@
 import HAL
-import Yams
+import YAML
 
 /// The schema: one method per section, each walking its mapping in file order.
 struct SchemaReader {
@@ -179,7 +179,8 @@ struct SchemaReader {
     /// The kind named by the entry's `type`, or nil when it has none (reported after the entries).
     private func sensorKind(_ node: Node, path: String) throws(ConfigurationError) -> (any SensorKindSchema)? {
         guard case .mapping(let mapping) = node else { return nil }
-        for (keyNode, value) in mapping {
+        for pair in mapping {
+            let (keyNode, value) = (pair.key, pair.value)
             guard case .scalar(let keyScalar) = keyNode, keyScalar.string == "type" else { continue }
             let keyPath = "\(path).type"
             let text = try reader.string(value, path: keyPath)
