@@ -6,10 +6,18 @@ import HAL
 /// A value type: a device model keeps one inside its lock and mutates it per bus access.
 public struct RegisterFile: Sendable, Hashable {
     /// How a multi-byte write segment is interpreted after its first byte (the register number).
+    ///
+    /// The same bytes mean different things: `[0xF2, 0x01, 0xF4, 0x25]` is
+    /// - `.autoIncrement`: 0xF2 = 0x01, 0xF3 = 0xF4, 0xF4 = 0x25 (three consecutive registers);
+    /// - `.registerValuePairs`: 0xF2 = 0x01, 0xF4 = 0x25 (0xF3 untouched).
+    ///
+    /// Pick the chip's: a BME280 driver's pair write replayed against an auto-increment file
+    /// silently lands a register number in the register between the two.
     public enum WriteMode: Sendable, Hashable {
-        /// Following bytes go to consecutive registers (most sensors).
+        /// Following bytes go to consecutive registers (most sensors; the default).
         case autoIncrement
-        /// Following bytes alternate value, register, value... (BME280/BMP280 I2C, datasheet 6.2.1).
+        /// Following bytes alternate value, register, value... (BME280/BMP280 on I2C, datasheet
+        /// 6.2.1: "multiple bytes can be written by register address/data pairs").
         case registerValuePairs
     }
 
@@ -23,6 +31,9 @@ public struct RegisterFile: Sendable, Hashable {
     private var clearOnReadMasks: [UInt8]
 
     /// Creates a register file with every register set to `fill`, all bits writable.
+    ///
+    /// `writeMode` defaults to ``WriteMode/autoIncrement``; a BME280/BMP280 image needs
+    /// ``WriteMode/registerValuePairs`` or multi-register writes land in the wrong registers.
     public init(writeMode: WriteMode = .autoIncrement, fill: UInt8 = 0) {
         self.writeMode = writeMode
         values = [UInt8](repeating: fill, count: 256)

@@ -13,7 +13,14 @@ public enum ScriptedOutcome: Sendable, Hashable {
 ///
 /// Each call is compared with the next expectation; a match returns its scripted reply or
 /// error, a mismatch throws `HALError(.other)` with "expected X, got Y" and is recorded (the
-/// expectation is not consumed). At the end a test checks `#expect(bus.finish().isEmpty)`.
+/// expectation is not consumed). A reply whose byte counts do not fit the reads is recorded as a
+/// script error.
+///
+/// A script nobody checks proves nothing, so forgetting the check is made loud two ways:
+/// ``withScript(_:fileID:filePath:line:column:isolation:_:)`` runs a body and throws
+/// ``ScriptedMockError`` unless the script ran exactly (a thrown error fails any test), and a mock
+/// made with ``init(_:fileID:filePath:line:column:)`` inside a ``ScriptAudit`` is reported by it
+/// when ``finish()`` was never called.
 public final class ScriptedI2CBus: I2CBus {
     /// One expected transaction.
     public struct Expectation: Sendable, Hashable, CustomStringConvertible {
@@ -50,67 +57,55 @@ public final class ScriptedI2CBus: I2CBus {
         public var description: String { "\(address) \(describe(operations))" }
     }
 
-    private struct State {
-        var pending: [Expectation]
-        var problems: [String] = []
-        var performed: [String] = []
+    private let ledger: ScriptLedger<Expectation>
+
+    /// Creates a bus with its script; the call site is recorded for ``ScriptAudit`` reports.
+    public init(_ expectations: [Expectation] = [], fileID: String = #fileID, filePath: String = #filePath,
+                line: Int = #line, column: Int = #column) {
+        ledger = ScriptLedger(expectations, origin: ScriptOrigin(mock: "ScriptedI2CBus", fileID: fileID,
+                                                                 filePath: filePath, line: line, column: column))
     }
 
-    private let state: Mutex<State>
-
-    /// Creates a bus with its script.
-    public init(_ expectations: [Expectation] = []) {
-        state = Mutex(State(pending: expectations))
+    /// Runs `body` with a bus following `expectations`, then throws ``ScriptedMockError`` unless
+    /// the script ran exactly (no mismatch, no unused expectation). An error thrown by `body` is
+    /// passed on as it is.
+    public static func withScript<T>(_ expectations: [Expectation], fileID: String = #fileID,
+                                     filePath: String = #filePath, line: Int = #line, column: Int = #column,
+                                     isolation: isolated (any Actor)? = #isolation,
+                                     _ body: (ScriptedI2CBus) async throws -> T) async throws -> T {
+        let bus = ScriptedI2CBus(expectations, fileID: fileID, filePath: filePath, line: line, column: column)
+        return try await runScript(bus, origin: bus.ledger.origin, finish: { $0.finish() },
+                                   isolation: isolation, body)
     }
 
     /// Appends an expectation to the script.
     public func expect(_ expectation: Expectation) {
-        state.withLock { $0.pending.append(expectation) }
+        ledger.append(expectation)
     }
 
     /// Every transaction performed, as text, oldest first.
-    public var performed: [String] { state.withLock { $0.performed } }
+    public var performed: [String] { ledger.performed }
 
     /// Mismatches recorded so far, then one line per expectation never used; empty when the
-    /// script ran exactly.
-    public func finish() -> [String] {
-        state.withLock { $0.problems + $0.pending.map { "unused expectation: \($0)" } }
-    }
+    /// script ran exactly. Marks the script as checked for ``ScriptAudit``.
+    @discardableResult
+    public func finish() -> [String] { ledger.finish() }
 
     public func transaction(address: I2CAddress, _ operations: [I2COperation]) async throws -> [[UInt8]] {
-        let actual = "\(address) \(describe(operations))"
-        let outcome: Result<[[UInt8]], HALError> = state.withLock { state in
-            state.performed.append(actual)
-            let operation = "scripted i2c transaction @\(address)"
-            guard let next = state.pending.first else {
-                let message = "expected no more transactions, got \(actual)"
-                state.problems.append(message)
-                return .failure(HALError(.other, operation: operation, detail: message))
-            }
-            guard next.address == address, next.operations == operations else {
-                let message = "expected \(next), got \(actual)"
-                state.problems.append(message)
-                return .failure(HALError(.other, operation: operation, detail: message))
-            }
-            state.pending.removeFirst()
-            switch next.outcome {
-            case .failure(let kind):
-                return .failure(HALError(kind, operation: operation, detail: "scripted failure"))
-            case .reply(let replies):
-                let counts = operations.compactMap { op -> Int? in if case .read(let n) = op { n } else { nil } }
-                if counts != replies.map(\.count) {
-                    // A wrong script is reported like a mismatch, but the reply still goes out
-                    // so the test sees what the code does with it.
-                    state.problems.append("script for \(next) replies \(replies.map(\.count)) bytes, reads ask \(counts)")
-                }
-                return .success(replies)
-            }
-        }
-        return try outcome.get()
+        let operation = "scripted i2c transaction @\(address)"
+        let readCounts = operations.compactMap { op -> Int? in if case .read(let n) = op { n } else { nil } }
+        return try ledger.take("\(address) \(describe(operations))", operation: operation,
+                               matches: { $0.address == address && $0.operations == operations },
+                               replyProblem: { $0.outcome.replyProblem(readCounts: readCounts, for: $0) })
+            .flatMap { $0.outcome.result(operation: operation) }
+            .get()
     }
 }
 
 /// An SPI device that expects an exact, ordered list of transactions; see ``ScriptedI2CBus``.
+///
+/// A `.reply` must hold one array per `.read` and `.transfer` segment, of that segment's length;
+/// anything else is recorded as a script error, as on I2C.
 public final class ScriptedSPIDevice: SPIDevice {
     /// One expected transaction.
     public struct Expectation: Sendable, Hashable, CustomStringConvertible {
@@ -138,58 +133,58 @@ public final class ScriptedSPIDevice: SPIDevice {
         public var description: String { describe(operations) }
     }
 
-    private struct State {
-        var pending: [Expectation]
-        var problems: [String] = []
-        var performed: [String] = []
-    }
-
     /// Mode, speed and word size reported to the code under test.
     public let configuration: SPIConfiguration
-    private let state: Mutex<State>
+    private let ledger: ScriptLedger<Expectation>
 
-    /// Creates a device with its script.
-    public init(_ expectations: [Expectation] = [], configuration: SPIConfiguration = SPIConfiguration()) {
+    /// Creates a device with its script; the call site is recorded for ``ScriptAudit`` reports.
+    public init(_ expectations: [Expectation] = [], configuration: SPIConfiguration = SPIConfiguration(),
+                fileID: String = #fileID, filePath: String = #filePath, line: Int = #line, column: Int = #column) {
         self.configuration = configuration
-        state = Mutex(State(pending: expectations))
+        ledger = ScriptLedger(expectations, origin: ScriptOrigin(mock: "ScriptedSPIDevice", fileID: fileID,
+                                                                 filePath: filePath, line: line, column: column))
+    }
+
+    /// Runs `body` with a device following `expectations`, then throws ``ScriptedMockError``
+    /// unless the script ran exactly; see ``ScriptedI2CBus/withScript(_:fileID:filePath:line:column:isolation:_:)``.
+    public static func withScript<T>(_ expectations: [Expectation],
+                                     configuration: SPIConfiguration = SPIConfiguration(),
+                                     fileID: String = #fileID, filePath: String = #filePath,
+                                     line: Int = #line, column: Int = #column,
+                                     isolation: isolated (any Actor)? = #isolation,
+                                     _ body: (ScriptedSPIDevice) async throws -> T) async throws -> T {
+        let device = ScriptedSPIDevice(expectations, configuration: configuration, fileID: fileID,
+                                       filePath: filePath, line: line, column: column)
+        return try await runScript(device, origin: device.ledger.origin, finish: { $0.finish() },
+                                   isolation: isolation, body)
     }
 
     /// Appends an expectation to the script.
     public func expect(_ expectation: Expectation) {
-        state.withLock { $0.pending.append(expectation) }
+        ledger.append(expectation)
     }
 
     /// Every transaction performed, as text, oldest first.
-    public var performed: [String] { state.withLock { $0.performed } }
+    public var performed: [String] { ledger.performed }
 
-    /// Mismatches, then unused expectations; empty when the script ran exactly.
-    public func finish() -> [String] {
-        state.withLock { $0.problems + $0.pending.map { "unused expectation: \($0)" } }
-    }
+    /// Mismatches, then unused expectations; empty when the script ran exactly. Marks the script
+    /// as checked for ``ScriptAudit``.
+    @discardableResult
+    public func finish() -> [String] { ledger.finish() }
 
     public func transaction(_ operations: [SPIOperation]) async throws -> [[UInt8]] {
-        let actual = describe(operations)
-        let outcome: Result<[[UInt8]], HALError> = state.withLock { state in
-            state.performed.append(actual)
-            let operation = "scripted spi transaction"
-            guard let next = state.pending.first else {
-                let message = "expected no more transactions, got \(actual)"
-                state.problems.append(message)
-                return .failure(HALError(.other, operation: operation, detail: message))
-            }
-            guard next.operations == operations else {
-                let message = "expected \(next), got \(actual)"
-                state.problems.append(message)
-                return .failure(HALError(.other, operation: operation, detail: message))
-            }
-            state.pending.removeFirst()
-            switch next.outcome {
-            case .failure(let kind):
-                return .failure(HALError(kind, operation: operation, detail: "scripted failure"))
-            case .reply(let replies):
-                return .success(replies)
+        let operation = "scripted spi transaction"
+        let readCounts = operations.compactMap { op -> Int? in
+            switch op {
+            case .read(let count): count
+            case .transfer(let bytes): bytes.count
+            case .write, .delay: nil
             }
         }
-        return try outcome.get()
+        return try ledger.take(describe(operations), operation: operation,
+                               matches: { $0.operations == operations },
+                               replyProblem: { $0.outcome.replyProblem(readCounts: readCounts, for: $0) })
+            .flatMap { $0.outcome.result(operation: operation) }
+            .get()
     }
 }

@@ -21,9 +21,18 @@ public final class SimulatedI2CBus: I2CBus {
         public var operations: [I2COperation]
         /// The error kind when it failed, `nil` when it succeeded.
         public var failure: HALError.Kind?
+        /// What each `.read` segment returned, in order, as the caller got it (after any injected
+        /// short read); empty when the transaction failed or had no reads.
+        public var replies: [[UInt8]] = []
 
+        /// `0x76 [w(f7) r(8)] = [65 5a c0 ...]`, or `0x76 [w(d0) r(1)] -> addressNACK`.
         public var description: String {
-            "\(address) \(describe(operations))" + (failure.map { " -> \($0.rawValue)" } ?? "")
+            var text = "\(address) \(describe(operations))"
+            if let failure { return text + " -> \(failure.rawValue)" }
+            if !replies.isEmpty {
+                text += " = " + replies.map { "[" + $0.map(hexByte).joined(separator: " ") + "]" }.joined(separator: " ")
+            }
+            return text
         }
     }
 
@@ -170,7 +179,7 @@ public final class SimulatedI2CBus: I2CBus {
         }
         switch result {
         case .success(let reads):
-            record(address, operations, nil)
+            record(address, operations, nil, replies: reads)
             return reads
         case .failure(let error):
             record(address, operations, error)
@@ -178,12 +187,13 @@ public final class SimulatedI2CBus: I2CBus {
         }
     }
 
-    private func record(_ address: I2CAddress, _ operations: [I2COperation], _ error: HALError?) {
+    private func record(_ address: I2CAddress, _ operations: [I2COperation], _ error: HALError?,
+                        replies: [[UInt8]] = []) {
         state.withLock {
             $0.transactionCount += 1
             $0.perAddress[address, default: 0] += 1
             if error != nil { $0.failedCount += 1 }
-            $0.log.append(Record(address: address, operations: operations, failure: error?.kind))
+            $0.log.append(Record(address: address, operations: operations, failure: error?.kind, replies: replies))
             if $0.log.count > logLimit { $0.log.removeFirst($0.log.count - logLimit) }
         }
     }

@@ -17,7 +17,9 @@ public final class SimulatedSPIDevice: SPIDevice {
 
     private struct State {
         var failNext: [HALError.Kind] = []
+        var shortRead: Int?
         var transactionCount = 0
+        var failedCount = 0
         var log: [[SPIOperation]] = []
     }
 
@@ -38,20 +40,53 @@ public final class SimulatedSPIDevice: SPIDevice {
         state.withLock { $0.failNext += Array(repeating: kind, count: max(count, 0)) }
     }
 
-    /// Transactions attempted.
+    /// Makes every `.read` and `.transfer` result of the next successful transaction at most
+    /// `count` bytes, as a backend that got fewer bytes back than it clocked would return. The
+    /// model still sees the whole frame (chip select was low for all of it).
+    public func shortReadNext(returning count: Int) {
+        state.withLock { $0.shortRead = max(count, 0) }
+    }
+
+    /// Clears injected faults (pending failures and a pending short read).
+    public func clearFaults() {
+        state.withLock {
+            $0.failNext = []
+            $0.shortRead = nil
+        }
+    }
+
+    /// Transactions attempted, including failed ones.
     public var transactionCount: Int { state.withLock { $0.transactionCount } }
+
+    /// Transactions that threw.
+    public var failedTransactionCount: Int { state.withLock { $0.failedCount } }
 
     /// Every transaction's segments, oldest first.
     public var log: [[SPIOperation]] { state.withLock { $0.log } }
+
+    /// Zeroes the counters and empties the log (faults stay armed).
+    public func resetCounters() {
+        state.withLock {
+            $0.transactionCount = 0
+            $0.failedCount = 0
+            $0.log = []
+        }
+    }
 
     public func transaction(_ operations: [SPIOperation]) async throws -> [[UInt8]] {
         let injected: HALError.Kind? = state.withLock {
             $0.transactionCount += 1
             $0.log.append(operations)
-            return $0.failNext.isEmpty ? nil : $0.failNext.removeFirst()
+            guard !$0.failNext.isEmpty else { return nil }
+            $0.failedCount += 1
+            return $0.failNext.removeFirst()
         }
         if let injected {
             throw HALError(injected, operation: "spi transaction", detail: "injected fault")
+        }
+        if operations.contains(where: { if case .read(let n) = $0 { n < 0 } else { false } }) {
+            state.withLock { $0.failedCount += 1 }
+            throw HALError(.invalidArgument, operation: "spi transaction", detail: "negative read count")
         }
         // Chip select asserted: a fresh frame always starts with a control byte.
         var phase = Phase.control
@@ -76,9 +111,6 @@ public final class SimulatedSPIDevice: SPIDevice {
             case .write(let bytes):
                 for byte in bytes { _ = clock(byte) }
             case .read(let count):
-                guard count >= 0 else {
-                    throw HALError(.invalidArgument, operation: "spi transaction", detail: "negative read count")
-                }
                 replies.append((0..<count).map { _ in clock(0x00) })
             case .transfer(let bytes):
                 replies.append(bytes.map(clock))
@@ -86,6 +118,12 @@ public final class SimulatedSPIDevice: SPIDevice {
                 break
             }
         }
-        return replies
+        let limit: Int? = state.withLock { state in
+            let limit = state.shortRead
+            state.shortRead = nil
+            return limit
+        }
+        guard let limit else { return replies }
+        return replies.map { Array($0.prefix(limit)) }
     }
 }

@@ -29,62 +29,91 @@ private func startScript() -> [ScriptedI2CBus.Expectation] {
     ]
 }
 
-@Suite("BME280 driver bus traffic")
+/// The trigger of one forced measurement at x1/x1/x1: ctrl_hum then ctrl_meas as two
+/// register/value pairs in ONE write (datasheet 6.2.1). osrs_h x1 = 0b001 (only latched by the
+/// ctrl_meas write, 5.4.3, hence first); ctrl_meas = osrs_t x1 (001 << 5) | osrs_p x1 (001 << 2)
+/// | forced mode 01 = 0x25.
+private let forcedTrigger: ScriptedI2CBus.Expectation = .write(address, [ctrlHumRegister, 0x01, ctrlMeasRegister, 0x25])
+
+// Every scripted bus made in these tests must be finished, or the test fails (ScriptsMustFinish).
+@Suite("BME280 driver bus traffic", .scriptsMustFinish)
 struct BME280DriverTests {
     @Test("I2C: exact transaction sequence of start() and one forced measurement")
     func i2cSequence() async throws {
-        let bus = ScriptedI2CBus(startScript() + [
-            // ctrl_hum before ctrl_meas: osrs_h x1 = 0b001 (only latched by the ctrl_meas write).
-            .write(address, [ctrlHumRegister, 0x01]),
-            // ctrl_meas: osrs_t x1 (001 << 5) | osrs_p x1 (001 << 2) | forced mode 01 = 0x25.
-            .write(address, [ctrlMeasRegister, 0x25]),
+        let sample = try await ScriptedI2CBus.withScript(startScript() + [
+            forcedTrigger,
             .readRegisters(address, statusRegister, reply: [0x08]),     // measuring
             .readRegisters(address, statusRegister, reply: [0x00]),     // done
             .readRegisters(address, dataRegister, reply: exampleDataBlock), // one 8-byte burst
-        ])
-        let clock = SimulatedClock()
-        let sensor = BME280(bus: bus, address: address, clock: clock)
-        try await sensor.start()
-        let sample = try await sensor.measure()
-        #expect(bus.finish().isEmpty, "\(bus.finish())")
+        ]) { bus in
+            let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
+            try await sensor.start()
+            return try await sensor.measure()
+        }
         #expect(sample.temperatureCelsius == 25.08)
         #expect(sample.pressurePascal == 25_767_233.0 / 256)   // 100653.25 Pa, see compensation tests
         #expect(sample.humidityPercent == 56_317.0 / 1024)     // 54.997 %RH
     }
 
-    @Test("calibration is read once: a second measure() goes straight to ctrl_hum")
+    @Test("calibration is read once: a later measure() is 3 transactions, trigger, poll, burst")
     func calibrationReadOnce() async throws {
         let measurement: [ScriptedI2CBus.Expectation] = [
+            forcedTrigger,
+            .readRegisters(address, statusRegister, reply: [0x00]),
+            .readRegisters(address, dataRegister, reply: exampleDataBlock),
+        ]
+        try await ScriptedI2CBus.withScript(startScript() + measurement + measurement) { bus in
+            let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
+            _ = try await sensor.measure()   // implicit start()
+            _ = try await sensor.measure()
+        }
+    }
+
+    @Test("an SMBus adapter that cannot send the pair write gets the two writes one by one")
+    func pairWriteFallback() async throws {
+        // An SMBus-only adapter without I2C-block writes refuses [f2 01 f4 25] before the wire;
+        // ctrl_hum must still go first.
+        try await ScriptedI2CBus.withScript(startScript() + [
+            .fail(address, [.write([ctrlHumRegister, 0x01, ctrlMeasRegister, 0x25])], .unsupported),
             .write(address, [ctrlHumRegister, 0x01]),
             .write(address, [ctrlMeasRegister, 0x25]),
             .readRegisters(address, statusRegister, reply: [0x00]),
             .readRegisters(address, dataRegister, reply: exampleDataBlock),
-        ]
-        let bus = ScriptedI2CBus(startScript() + measurement + measurement)
-        let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
-        _ = try await sensor.measure()   // implicit start()
-        _ = try await sensor.measure()
-        #expect(bus.finish().isEmpty, "\(bus.finish())")
+        ]) { bus in
+            let sample = try await BME280(bus: bus, address: address, clock: SimulatedClock()).measure()
+            #expect(sample.temperatureCelsius == 25.08)
+        }
+    }
+
+    @Test("other bus errors of the pair write are not retried")
+    func pairWriteErrorPassesThrough() async throws {
+        try await ScriptedI2CBus.withScript(startScript() + [
+            .fail(address, [.write([ctrlHumRegister, 0x01, ctrlMeasRegister, 0x25])], .dataNACK),
+        ]) { bus in
+            let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
+            let error = await #expect(throws: HALError.self) { try await sensor.measure() }
+            #expect(error?.kind == .dataNACK)
+        }
     }
 
     @Test("settings reach the registers: osrs x16/x2/x4, filter 16")
     func settingsBits() async throws {
-        let bus = ScriptedI2CBus([
+        try await ScriptedI2CBus.withScript([
             .readRegisters(address, chipIDRegister, reply: [0x60]),
             .readRegisters(address, statusRegister, reply: [0x00]),
             .readRegisters(address, calib00, reply: datasheetBank1),
             .readRegisters(address, calib26, reply: datasheetBank2),
             .write(address, [configRegister, 0b000_100_0_0]),   // filter 16 = 100 in bits 4:2
-            .write(address, [ctrlHumRegister, 0b011]),          // osrs_h x4
-            .write(address, [ctrlMeasRegister, 0b101_010_01]),  // osrs_t x16, osrs_p x2, forced
+            // osrs_h x4, then osrs_t x16, osrs_p x2, forced: one pair write.
+            .write(address, [ctrlHumRegister, 0b011, ctrlMeasRegister, 0b101_010_01]),
             .readRegisters(address, statusRegister, reply: [0x00]),
             .readRegisters(address, dataRegister, reply: exampleDataBlock),
-        ])
-        let settings = BME280Settings(temperatureOversampling: .x16, pressureOversampling: .x2,
-                                      humidityOversampling: .x4, filter: .x16)
-        let sensor = BME280(bus: bus, address: address, settings: settings, clock: SimulatedClock())
-        _ = try await sensor.measure()
-        #expect(bus.finish().isEmpty, "\(bus.finish())")
+        ]) { bus in
+            let settings = BME280Settings(temperatureOversampling: .x16, pressureOversampling: .x2,
+                                          humidityOversampling: .x4, filter: .x16)
+            let sensor = BME280(bus: bus, address: address, settings: settings, clock: SimulatedClock())
+            _ = try await sensor.measure()
+        }
     }
 
     @Test("wrong chip id -> .badData naming expected 0x60 and the id read")
@@ -122,8 +151,7 @@ struct BME280DriverTests {
     @Test("a short read of the data block is .badData, not a shifted sample")
     func shortRead() async throws {
         let bus = ScriptedI2CBus(startScript() + [
-            .write(address, [ctrlHumRegister, 0x01]),
-            .write(address, [ctrlMeasRegister, 0x25]),
+            forcedTrigger,
             .readRegisters(address, statusRegister, reply: [0x00]),
             ScriptedI2CBus.Expectation(address: address, operations: [.write([dataRegister]), .read(count: 8)],
                                        outcome: .reply([[0x65, 0x5A, 0xC0]])),
@@ -131,14 +159,20 @@ struct BME280DriverTests {
         let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
         let error = await #expect(throws: HALError.self) { try await sensor.measure() }
         #expect(error?.kind == .badData)
+        // The short reply is deliberate, so the script reports exactly that and nothing else:
+        // every expectation was used.
+        #expect(bus.finish() == ["script for 0x76 [w(f7) r(8)] replies [3] bytes, reads ask [8]"])
     }
 
     @Test("bus errors pass through with their kind")
     func busErrorPassesThrough() async throws {
-        let bus = ScriptedI2CBus([.fail(address, [.write([chipIDRegister]), .read(count: 1)], .addressNACK)])
-        let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
-        let error = await #expect(throws: HALError.self) { try await sensor.start() }
-        #expect(error?.kind == .addressNACK)
+        try await ScriptedI2CBus.withScript([
+            .fail(address, [.write([chipIDRegister]), .read(count: 1)], .addressNACK),
+        ]) { bus in
+            let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
+            let error = await #expect(throws: HALError.self) { try await sensor.start() }
+            #expect(error?.kind == .addressNACK)
+        }
     }
 
     @Test("temperature oversampling skip is refused before touching the bus")
@@ -149,24 +183,25 @@ struct BME280DriverTests {
         let error = await #expect(throws: HALError.self) { try await sensor.start() }
         #expect(error?.kind == .invalidArgument)
         #expect(bus.performed.isEmpty)
+        #expect(bus.finish().isEmpty)
     }
 
     @Test("SPI: reads send reg | 0x80, writes send reg & 0x7F, one frame each")
     func spiAddressing() async throws {
-        let device = ScriptedSPIDevice([
+        let sample = try await ScriptedSPIDevice.withScript([
             .writeRead([0xD0], reply: [0x60]),            // 0xD0 | 0x80 = 0xD0
             .writeRead([0xF3], reply: [0x00]),
             .writeRead([0x88], reply: datasheetBank1),
             .writeRead([0xE1], reply: datasheetBank2),
             .write([0x75, 0x00]),                         // config 0xF5 & 0x7F = 0x75
-            .write([0x72, 0x01]),                         // ctrl_hum 0xF2 & 0x7F = 0x72
-            .write([0x74, 0x25]),                         // ctrl_meas 0xF4 & 0x7F = 0x74
+            // One CSB-low frame of two (control, data) pairs (datasheet 6.3.1):
+            // ctrl_hum 0xF2 & 0x7F = 0x72, then ctrl_meas 0xF4 & 0x7F = 0x74.
+            .write([0x72, 0x01, 0x74, 0x25]),
             .writeRead([0xF3], reply: [0x00]),
             .writeRead([0xF7], reply: exampleDataBlock),
-        ])
-        let sensor = BME280(spi: device, clock: SimulatedClock())
-        let sample = try await sensor.measure()
-        #expect(device.finish().isEmpty, "\(device.finish())")
+        ]) { device in
+            try await BME280(spi: device, clock: SimulatedClock()).measure()
+        }
         #expect(sample.temperatureCelsius == 25.08)
     }
 }
@@ -203,6 +238,49 @@ struct BME280EndToEndTests {
         #expect(abs(cold.temperatureCelsius - -12.25) <= Self.temperatureBound)
         #expect(abs((cold.pressurePascal ?? 0) - 87_000) <= Self.pressureBound)
         #expect(abs((cold.humidityPercent ?? 0) - 90) <= Self.humidityBound)
+    }
+
+    @Test("I2C: a later sample is exactly 3 transactions on the bus (trigger, status poll, burst)")
+    func i2cTransactionsPerSample() async throws {
+        let bus = SimulatedI2CBus()
+        let chip = SimulatedBME280()
+        // Done by the first poll, as a real chip is after the typical time the driver waits.
+        chip.statusReadsWhileMeasuring = 0
+        bus.attach(chip, at: address)
+        let sensor = BME280(bus: bus, address: address, clock: SimulatedClock())
+        _ = try await sensor.measure()   // start() and the first sample
+        bus.resetCounters()
+        let sample = try await sensor.measure()
+        #expect(bus.transactionCount == 3)
+        #expect(bus.log.map(\.operations) == [
+            [.write([0xF2, 0x01, 0xF4, 0x25])],          // ctrl_hum x1, ctrl_meas x1/x1/forced
+            [.write([0xF3]), .read(count: 1)],           // status
+            [.write([0xF7]), .read(count: 8)],           // 0xF7...0xFE
+        ])
+        #expect(bus.log[1].replies == [[0x00]])         // measuring clear at the first poll
+        #expect(chip.measurementCount == 2)
+        // Humidity was measured, so ctrl_hum landed before the ctrl_meas write latched it.
+        #expect(chip.withRegisters { $0[0xF2] } == 0x01)
+        #expect(abs((sample.humidityPercent ?? 0) - 45) <= Self.humidityBound)
+    }
+
+    @Test("SPI: a later sample is exactly 3 transactions (one frame each)")
+    func spiTransactionsPerSample() async throws {
+        let chip = SimulatedBME280()
+        chip.statusReadsWhileMeasuring = 0
+        let device = SimulatedSPIDevice(model: chip)
+        let sensor = BME280(spi: device, clock: SimulatedClock())
+        _ = try await sensor.measure()
+        device.resetCounters()
+        let sample = try await sensor.measure()
+        #expect(device.transactionCount == 3)
+        #expect(device.log == [
+            [.write([0x72, 0x01, 0x74, 0x25])],          // bit 7 cleared: write pairs
+            [.write([0xF3]), .read(count: 1)],           // bit 7 set: read
+            [.write([0xF7]), .read(count: 8)],
+        ])
+        #expect(abs(sample.temperatureCelsius - 21.5) <= Self.temperatureBound)
+        #expect(abs((sample.humidityPercent ?? 0) - 45) <= Self.humidityBound)
     }
 
     @Test("SPI: the same model behind SimulatedSPIDevice")

@@ -81,6 +81,20 @@ struct SimulatedBME280Tests {
         #expect(Array(data.suffix(2)) == [0x80, 0x00])
     }
 
+    @Test("pairs of one write are applied in order: ctrl_meas before ctrl_hum in one burst skips humidity")
+    func pairOrderWithinOneWrite() async throws {
+        let chip = SimulatedBME280()
+        chip.statusReadsWhileMeasuring = 0
+        let bus = hosted(chip)
+        try await bus.write(address: address, [0xF4, 0x25, 0xF2, 0x01])
+        var data = try await bus.readRegisters(address: address, register: 0xF7, count: 8)
+        #expect(Array(data.suffix(2)) == [0x80, 0x00])   // humidity not measured
+        try await bus.write(address: address, [0xF2, 0x01, 0xF4, 0x25])
+        data = try await bus.readRegisters(address: address, register: 0xF7, count: 8)
+        #expect(Array(data.suffix(2)) != [0x80, 0x00])
+        #expect(chip.measurementCount == 2)
+    }
+
     @Test("never-finishes fault keeps measuring set")
     func neverFinishes() async throws {
         let chip = SimulatedBME280()
@@ -133,6 +147,45 @@ struct SimulatedSPIDeviceTests {
         // Full duplex: the byte clocked in during the control byte is a don't-care.
         let replies = try await spi.transaction([.transfer([0xD0, 0x00])])
         #expect(replies.first?.last == 0x60)
+    }
+
+    @Test("SPI: both write pairs in one frame trigger a measurement with humidity")
+    func pairFrame() async throws {
+        let chip = SimulatedBME280()
+        chip.statusReadsWhileMeasuring = 0
+        let spi = SimulatedSPIDevice(model: chip)
+        try await spi.write([0x72, 0x01, 0x74, 0x25])
+        #expect(chip.measurementCount == 1)
+        let data = try await spi.writeRead([0xF7], readCount: 8)
+        #expect(Array(data.suffix(2)) != [0x80, 0x00])
+    }
+
+    @Test("SPI short read: the next transaction's results are cut, the one after is whole")
+    func spiShortRead() async throws {
+        let spi = SimulatedSPIDevice(model: SimulatedBME280())
+        spi.shortReadNext(returning: 3)
+        #expect(try await spi.writeRead([0x88], readCount: 26).count == 3)
+        #expect(try await spi.writeRead([0x88], readCount: 26).count == 26)
+        spi.shortReadNext(returning: 1)
+        #expect(try await spi.transaction([.transfer([0xD0, 0x00]), .read(count: 2)]) == [[0xFF], [0x00]])
+    }
+
+    @Test("SPI resetCounters zeroes the counts and the log; armed faults stay")
+    func spiResetCounters() async throws {
+        let spi = SimulatedSPIDevice(model: SimulatedBME280())
+        _ = try await spi.writeRead([0xD0], readCount: 1)
+        spi.failNext(1, with: .busError)
+        await #expect(throws: HALError.self) { try await spi.writeRead([0xD0], readCount: 1) }
+        #expect(spi.transactionCount == 2)
+        #expect(spi.failedTransactionCount == 1)
+        spi.failNext(1, with: .timeout)
+        spi.resetCounters()
+        #expect(spi.transactionCount == 0)
+        #expect(spi.failedTransactionCount == 0)
+        #expect(spi.log.isEmpty)
+        let error = await #expect(throws: HALError.self) { try await spi.write([0x75, 0x00]) }
+        #expect(error?.kind == .timeout)
+        #expect(spi.log == [[.write([0x75, 0x00])]])
     }
 
     @Test("injected SPI failures then recovery")

@@ -72,6 +72,25 @@ struct SimulatedI2CBusTests {
         #expect(try await bus.readRegisters(address: bmeAddress, register: 0x88, count: 26).count == 26)
     }
 
+    @Test("the log records what each read returned, after any short read; failures return nothing")
+    func logRecordsReplies() async throws {
+        let bus = SimulatedI2CBus()
+        bus.attach(SimulatedBME280(), at: bmeAddress)
+        _ = try await bus.readRegisters(address: bmeAddress, register: 0xD0, count: 1)
+        bus.shortReadNext(returning: 2)
+        _ = try await bus.readRegisters(address: bmeAddress, register: 0x88, count: 4)
+        try await bus.write(address: bmeAddress, [0xF5, 0x00])
+        await #expect(throws: HALError.self) { try await bus.read(address: otherAddress, count: 1) }
+        // dig_T1 = 27504 = 0x6B70, little-endian at 0x88.
+        #expect(bus.log.map(\.replies) == [[[0x60]], [[0x70, 0x6B]], [], []])
+        #expect(bus.log.map(\.description) == [
+            "0x76 [w(d0) r(1)] = [60]",
+            "0x76 [w(88) r(4)] = [70 6b]",
+            "0x76 [w(f5 00)]",
+            "0x48 [r(1)] -> addressNACK",
+        ])
+    }
+
     @Test("clock stretch delays each transaction on the injected clock")
     func clockStretch() async throws {
         let clock = SimulatedClock()
@@ -126,6 +145,30 @@ struct RegisterFileTests {
         file.pointer = 0x30
         #expect(file.busRead() == 0x81)
         #expect(file[0x30] == 0x80)
+    }
+
+    @Test("the default write mode is auto-increment: [f2 01 f4 25] fills f2, f3, f4")
+    func defaultWriteModeIsAutoIncrement() async throws {
+        #expect(RegisterFile().writeMode == .autoIncrement)
+        let device = SimulatedRegisterDevice()
+        let bus = SimulatedI2CBus()
+        bus.attach(device, at: otherAddress)
+        try await bus.write(address: otherAddress, [0xF2, 0x01, 0xF4, 0x25])
+        #expect(device.withRegisters { $0.peek(0xF2, count: 3) } == [0x01, 0xF4, 0x25])
+        let replay = try SimulatedRegisterDevice(fixture: "0xf2: 00 00 00")
+        try replay.i2cWrite([0xF2, 0x01, 0xF4, 0x25])
+        #expect(replay.withRegisters { $0.peek(0xF2, count: 3) } == [0x01, 0xF4, 0x25])
+    }
+
+    @Test("register/value-pair mode, as a BME280 on I2C: [f2 01 f4 25] leaves f3 alone")
+    func pairWriteMode() async throws {
+        let device = try SimulatedRegisterDevice(fixture: "0xf3: 5a", writeMode: .registerValuePairs)
+        let bus = SimulatedI2CBus()
+        bus.attach(device, at: bmeAddress)
+        try await bus.write(address: bmeAddress, [0xF2, 0x01, 0xF4, 0x25])
+        #expect(device.withRegisters { $0.peek(0xF2, count: 3) } == [0x01, 0x5A, 0x25])
+        // Reads still auto-increment from the last register addressed.
+        #expect(try await bus.readRegisters(address: bmeAddress, register: 0xF2, count: 3) == [0x01, 0x5A, 0x25])
     }
 
     @Test("write segments: auto-increment vs register/value pairs")

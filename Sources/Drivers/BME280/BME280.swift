@@ -81,11 +81,13 @@ public actor BME280 {
 
     /// Runs one forced measurement and returns the compensated values.
     ///
-    /// Calls ``start()`` first if it has not run. The sequence is: write ctrl_hum, write ctrl_meas
-    /// with forced mode (ctrl_hum only takes effect on that write, datasheet 5.4.3), wait the
+    /// Calls ``start()`` first if it has not run. The sequence is: write ctrl_hum then ctrl_meas
+    /// with forced mode as two register/value pairs of one write (ctrl_hum only takes effect on
+    /// the ctrl_meas write, datasheet 5.4.3, so the order within the pair list matters), wait the
     /// typical measurement time, poll status until `measuring` clears (deadline: the datasheet
     /// maximum plus margin, see ``BME280Settings/measurementDeadline``), then read 0xF7...0xFE in
-    /// one burst so all three values come from the same measurement.
+    /// one burst so all three values come from the same measurement. A sample after the first is
+    /// therefore three transactions when the first poll finds the chip done.
     ///
     /// - Throws: ``HALError``: `.timeout` when `measuring` never clears, `.badData` for
     ///   sentinel values or short reads, or whatever the bus throws; `CancellationError` when the
@@ -95,8 +97,8 @@ public actor BME280 {
         guard let calibration else {
             throw HALError(.other, operation: operation("measure"), detail: "no calibration after start")
         }
-        try await transport.writeRegister(BME280Register.ctrlHum, value: settings.ctrlHumValue)
-        try await transport.writeRegister(BME280Register.ctrlMeas, value: settings.ctrlMeasForcedValue)
+        try await transport.writeRegisters([(BME280Register.ctrlHum, settings.ctrlHumValue),
+                                            (BME280Register.ctrlMeas, settings.ctrlMeasForcedValue)])
         // The deadline counts from the trigger, so the initial wait is part of it.
         try await waitForStatusClear(mask: BME280Register.statusMeasuring,
                                      initialDelay: .microseconds(settings.typicalMeasurementMicroseconds),

@@ -11,8 +11,20 @@ public protocol BME280Transport: Sendable {
     /// Writes one register.
     /// - Throws: ``HALError``.
     func writeRegister(_ register: UInt8, value: UInt8) async throws
+    /// Writes several registers in order, in one bus transaction where the bus allows it: the
+    /// chip takes register/value pairs in one I2C write (datasheet 6.2.1) and in one SPI
+    /// chip-select frame (6.3.1). The default implementation writes them one by one.
+    /// - Throws: ``HALError``.
+    func writeRegisters(_ writes: [(register: UInt8, value: UInt8)]) async throws
     /// Where the chip is, for error messages, e.g. `i2c@0x76` or `spi`.
     var location: String { get }
+}
+
+extension BME280Transport {
+    /// One transaction per register, in order; for transports that cannot burst.
+    public func writeRegisters(_ writes: [(register: UInt8, value: UInt8)]) async throws {
+        for write in writes { try await writeRegister(write.register, value: write.value) }
+    }
 }
 
 /// BME280 over I2C: a register read is one combined transaction (write the register number,
@@ -40,6 +52,22 @@ public struct BME280I2CTransport: BME280Transport {
     public func writeRegister(_ register: UInt8, value: UInt8) async throws {
         _ = try await bus.transaction(address: address, [.write([register, value])])
     }
+
+    /// One write `[reg0, val0, reg1, val1, ...]` (datasheet 6.2.1: "multiple bytes can be written
+    /// by register address/data pairs"). An SMBus-only adapter without I2C-block writes cannot
+    /// send that as one call; the bus says `.unsupported` before anything goes on the wire, and
+    /// the pairs are then written one by one.
+    public func writeRegisters(_ writes: [(register: UInt8, value: UInt8)]) async throws {
+        guard writes.count > 1 else {
+            for write in writes { try await writeRegister(write.register, value: write.value) }
+            return
+        }
+        do {
+            _ = try await bus.transaction(address: address, [.write(writes.flatMap { [$0.register, $0.value] })])
+        } catch let error as HALError where error.kind == .unsupported {
+            for write in writes { try await writeRegister(write.register, value: write.value) }
+        }
+    }
 }
 
 /// BME280 over 4-wire SPI (datasheet 6.3): the control byte is the register number with bit 7
@@ -63,6 +91,13 @@ public struct BME280SPITransport: BME280Transport {
 
     public func writeRegister(_ register: UInt8, value: UInt8) async throws {
         _ = try await device.transaction([.write([register & 0x7F, value])])
+    }
+
+    /// One frame of (control byte, data) pairs, each control byte the register with bit 7
+    /// cleared (datasheet 6.3.1: "several pairs can be written without raising CSB").
+    public func writeRegisters(_ writes: [(register: UInt8, value: UInt8)]) async throws {
+        guard !writes.isEmpty else { return }
+        _ = try await device.transaction([.write(writes.flatMap { [$0.register & 0x7F, $0.value] })])
     }
 }
 

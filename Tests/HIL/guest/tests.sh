@@ -150,9 +150,11 @@ probe() {  # probe OUTFILE ARGS...: sensorgw probe bme280 ARGS --json
 }
 if probe "$W/i2c.json" --bus "$TB_BUS" --address 0x76; then
   check_reading "bme280 over I2C_RDWR (testbus)" "$W/i2c.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
-  # The driver's writes reached the chip: ctrl_hum x1 (0x01), ctrl_meas x1/x1/forced (0x25).
-  expect "bme280 over I2C_RDWR: ctrl_hum and ctrl_meas written" "01 25" \
-    "$(reg "$TB/i2c-0x76" 0xf2) $(reg "$TB/i2c-0x76" 0xf4)"
+  # The driver's writes reached the chip: ctrl_hum x1 (0x01), ctrl_meas x1/x1/forced (0x25), as
+  # one pair write [f2 01 f4 25] that leaves status 0xF3 alone (an auto-increment reading of the
+  # same bytes would put 0xf4 there).
+  expect "bme280 over I2C_RDWR: ctrl_hum and ctrl_meas written as pairs, status untouched" "01 00 25" \
+    "$(reg "$TB/i2c-0x76" 0xf2) $(reg "$TB/i2c-0x76" 0xf3) $(reg "$TB/i2c-0x76" 0xf4)"
 else
   fail "bme280 over I2C_RDWR (testbus)" "exit $?: $(first "$W/i2c.json.err")"
 fi
@@ -165,16 +167,20 @@ fi
 if probe "$W/smbus.json" --bus "$STUB_BUS" --address 0x76; then
   # i2c-stub has no master_xfer: I2C_FUNCS lacks I2C_FUNC_I2C, so only SMBus calls can succeed.
   check_reading "bme280 over SMBus only (i2c-stub)" "$W/smbus.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
-  expect "bme280 over SMBus: ctrl_hum and ctrl_meas written" "0x01 0x25" \
-    "$(i2cget -y "$STUB_BUS" 0x76 0xf2 b) $(i2cget -y "$STUB_BUS" 0x76 0xf4 b)"
+  # The pair write [f2 01 f4 25] goes out as one SMBus I2C-block write; i2c-stub is not a BME280
+  # and stores a block at consecutive registers, so 0xF3 gets 0xf4. That proves the bytes left
+  # as one block, which a real chip reads as two pairs.
+  expect "bme280 over SMBus: ctrl_hum and ctrl_meas in one I2C-block write" "0x01 0xf4 0x25" \
+    "$(i2cget -y "$STUB_BUS" 0x76 0xf2 b) $(i2cget -y "$STUB_BUS" 0x76 0xf3 b) $(i2cget -y "$STUB_BUS" 0x76 0xf4 b)"
 else
   fail "bme280 over SMBus only (i2c-stub)" "exit $?: $(first "$W/smbus.json.err")"
 fi
 if probe "$W/spi.json" --spi "$SPIDEV"; then
   check_reading "bme280 over SPI (spidev)" "$W/spi.json" $T_EXPECTED $P_EXPECTED $H_EXPECTED
-  # On SPI a write sends the register with bit 7 cleared: 0x72 <- 0x01, 0x74 <- 0x25.
-  expect "bme280 over SPI: ctrl_hum and ctrl_meas written" "01 25" \
-    "$(reg "$TB/spi" 0xf2) $(reg "$TB/spi" 0xf4)"
+  # On SPI a write sends the register with bit 7 cleared, both pairs in one frame:
+  # 0x72 <- 0x01, 0x74 <- 0x25; status 0xF3 untouched.
+  expect "bme280 over SPI: ctrl_hum and ctrl_meas written as pairs, status untouched" "01 00 25" \
+    "$(reg "$TB/spi" 0xf2) $(reg "$TB/spi" 0xf3) $(reg "$TB/spi" 0xf4)"
 else
   fail "bme280 over SPI (spidev)" "exit $?: $(first "$W/spi.json.err")"
 fi

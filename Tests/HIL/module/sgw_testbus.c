@@ -2,11 +2,14 @@
 /*
  * sgw_testbus: a test bus for SensorGateway's hardware-in-the-loop stage.
  *
- * An I2C adapter that does plain I2C (I2C_RDWR) whose clients are 256-byte register files with a
- * register pointer and auto-increment on read and write (the BME280's I2C protocol), and an SPI
- * controller with one device bound to spidev whose register file speaks the BME280's 4-wire SPI
- * protocol: the first byte of a frame is the register with bit 7 replaced by R/W (1 = read);
- * reads auto-increment, writes are (control byte, data) pairs.
+ * An I2C adapter that does plain I2C (I2C_RDWR) whose clients are 256-byte register files that
+ * speak the BME280's I2C protocol (datasheet 6.2.1): a write message is a register address then
+ * data, further bytes being more (register address, data) pairs, so [F2 01 F4 25] writes F2 and
+ * F4 and leaves F3 alone; a read message returns consecutive registers from the last address
+ * written (auto-increment on read only). And an SPI controller with one device bound to spidev
+ * whose register file speaks the BME280's 4-wire SPI protocol (6.3): the first byte of a frame
+ * is the register with bit 7 replaced by R/W (1 = read); reads auto-increment, writes are
+ * (control byte, data) pairs within one chip-select frame.
  *
  * debugfs (/sys/kernel/debug/sgw_testbus/<chip>/) lets a test read and change each chip's
  * registers at run time and make a chip absent (every transfer to it is NACKed) or present again:
@@ -90,10 +93,14 @@ static int sgw_master_xfer(struct i2c_adapter *adap, struct i2c_msg *msgs, int n
 		if (msg->flags & I2C_M_RD) {
 			for (j = 0; j < msg->len; j++)
 				msg->buf[j] = chip->regs[chip->pointer++];
-		} else if (msg->len > 0) {
-			chip->pointer = msg->buf[0];
-			for (j = 1; j < msg->len; j++)
-				chip->regs[chip->pointer++] = msg->buf[j];
+		} else {
+			/* Even bytes are register addresses, odd bytes their data (BME280, 6.2.1). */
+			for (j = 0; j < msg->len; j++) {
+				if (j % 2 == 0)
+					chip->pointer = msg->buf[j];
+				else
+					chip->regs[chip->pointer] = msg->buf[j];
+			}
 		}
 	}
 	mutex_unlock(&sgw_lock);
