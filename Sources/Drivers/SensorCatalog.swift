@@ -5,6 +5,7 @@ extension SensorRegistry {
     /// line here.
     public static let builtIn = SensorRegistry([
         BME280Kind(),
+        SHT3xKind(),
         SyntheticKind(),
     ])
 }
