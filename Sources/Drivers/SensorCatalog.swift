@@ -6,6 +6,7 @@ extension SensorRegistry {
     public static let builtIn = SensorRegistry([
         BME280Kind(),
         SHT3xKind(),
+        BH1750Kind(),
         SyntheticKind(),
     ])
 }
