@@ -5,6 +5,8 @@ extension SensorRegistry {
     /// line here.
     public static let builtIn = SensorRegistry([
         BME280Kind(),
+        SHT3xKind(),
+        BH1750Kind(),
         SyntheticKind(),
     ])
 }
