@@ -26,6 +26,10 @@ struct ValidConfigurationTests {
                       bus: .spi(device: "/dev/spidev0.0", configuration: SPIConfiguration(mode: .mode0, speedHz: 1_000_000)),
                       interval: .seconds(5),
                       options: BME280Kind.Options(temperature: 2, pressure: 4, humidity: 1)),
+                .init(id: "bench", kind: "sht3x", bus: .i2c(bus: 1, address: try #require(I2CAddress(0x44))),
+                      interval: .seconds(5), options: SHT3xKind.Options(repeatability: .high)),
+                .init(id: "window", kind: "bh1750", bus: .i2c(bus: 1, address: try #require(I2CAddress(0x23))),
+                      interval: .seconds(10), options: BH1750Kind.Options()),
             ],
             storage: .init(path: "\(base)/run/outbox.sqlite", flushInterval: .seconds(1)),
             mqtt: .init(
