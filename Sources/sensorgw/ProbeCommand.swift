@@ -78,7 +78,7 @@ struct ProbeCommand: AsyncParsableCommand {
             }
             let readings = try await withHALErrorExit { try await Probes.readBME280(board: board, at: location) }
             if json {
-                let encoder = SenMLEncoder(gatewayID: "probe")
+                let encoder = SenMLJSONEncoder(gatewayID: "probe")
                 print("[" + readings.compactMap { encoder.encode($0).map { String($0.dropFirst().dropLast()) } }.joined(separator: ",") + "]")
             } else {
                 for reading in readings {
