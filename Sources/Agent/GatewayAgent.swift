@@ -36,7 +36,7 @@ public enum GatewayAgent {
         ])
 
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
-                            encoder: SenMLEncoder(gatewayID: configuration.gateway.id),
+                            encoder: ReadingEncoders.default.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id, readingsTopic: configuration.readingsTopic)),
                             logger: logger.with(label: "uplink"))
         let schedules = configuration.sensors.map { sensor in
             SensorSchedule(sensor: makeSensor(sensor, board: board), interval: sensor.interval,
