@@ -82,7 +82,9 @@ let package = Package(
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Drivers"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
-        .testTarget(name: "UplinkTests", dependencies: ["Uplink"]),
+        .testTarget(
+            name: "UplinkTests",
+            dependencies: ["Uplink", "Outbox", "Pipeline", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "HALSimulation", "HAL", "Configuration", "Outbox", "Pipeline"]),
         // Runs the built `sensorgw` against a real mosquitto with mutual TLS (see Scripts/).
         .testTarget(name: "EndToEndTests", dependencies: ["sensorgw", "Outbox"]),

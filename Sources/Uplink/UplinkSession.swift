@@ -204,7 +204,10 @@ struct UplinkSession {
     private mutating func scheduleReconnect() {
         resetConnection()
         actions.append(.disconnect)
-        let delay = backoff.nextDelay(randomFraction: Double.random(in: 0...1, using: &random))
+        // 53 random bits as a fraction in 0..<1 (Double.random(in:using:) may draw again and
+        // again from a generator that repeats itself; this never does).
+        let fraction = Double(random.next() >> 11) / Double(UInt64(1) << 53)
+        let delay = backoff.nextDelay(randomFraction: fraction)
         log(.info, "reconnecting", ["in": "\(delay)"])
         phase = .waitingToReconnect
         startTimer(.reconnect, after: delay)
