@@ -43,9 +43,15 @@ public struct TokenBucket: Sendable, Hashable {
 
     /// How long until one more reading may be sent.
     public mutating func waitForNext(now: Duration) -> Duration {
+        wait(for: 1, now: now)
+    }
+
+    /// How long until `count` readings (at most the burst) may be sent at once.
+    public mutating func wait(for count: Int, now: Duration) -> Duration {
         refill(now)
-        guard tokens < 1 else { return .zero }
-        let seconds = (1 - tokens) / Double(rate)
+        let wanted = Double(min(max(1, count), burst))
+        guard tokens < wanted else { return .zero }
+        let seconds = (wanted - tokens) / Double(rate)
         return .nanoseconds(Int64((seconds * 1e9).rounded(.up)))
     }
 }

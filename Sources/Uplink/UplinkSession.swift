@@ -265,11 +265,16 @@ struct UplinkSession {
             return
         }
         guard backlogCursor < liveBoundary else { return }
-        let allowance = min(room, bucket.available(now: now))
-        if allowance > 0 {
+        // Whole messages: a batching encoder waits for a message's worth of pace rather than
+        // sending the backlog one reading per message as the tokens trickle in.
+        let perMessage = configuration.readingsPerMessage
+        let wanted = min(perMessage, bucket.burst)
+        var allowance = min(room, bucket.available(now: now))
+        if allowance >= perMessage { allowance -= allowance % perMessage }
+        if allowance >= wanted {
             read(.backlog, after: backlogCursor, through: liveBoundary, limit: allowance)
         } else if timerTokens[.tick] == nil {
-            startTimer(.tick, after: max(bucket.waitForNext(now: now), .milliseconds(1)))
+            startTimer(.tick, after: max(bucket.wait(for: wanted, now: now), .milliseconds(1)))
         }
     }
 

@@ -53,6 +53,14 @@ import Testing
         #expect(sent >= 4_990 && sent <= 5_020, "\(sent) in 10 s at 500/s")
     }
 
+    @Test func waitingForSeveralIsTheirShareOfTheRateCappedAtTheBurst() {
+        var bucket = TokenBucket(rate: 100, burst: 8, now: .zero)
+        bucket.consume(8, now: .zero)
+        #expect(bucket.wait(for: 4, now: .zero) == .milliseconds(40))
+        #expect(bucket.wait(for: 50, now: .zero) == .milliseconds(80), "never more than the burst")
+        #expect(bucket.wait(for: 4, now: .milliseconds(40)) == .zero)
+    }
+
     @Test func timeGoingBackwardsGivesNoTokens() {
         var bucket = TokenBucket(rate: 10, burst: 5, now: .seconds(10))
         bucket.consume(5, now: .seconds(10))

@@ -243,3 +243,19 @@ import Testing
         #expect(harness.statusReports.count == 1)
     }
 }
+
+@Suite struct UplinkSessionBatchReplayTests {
+    @Test func aPacedBacklogStillGoesOutInFullBatches() {
+        // 100 readings of backlog, 10 per message, 50 per second, window 2 (burst 20).
+        var harness = SessionHarness(window: 2, readingsPerMessage: 10, replayRate: 50)
+        harness.store(100, tell: false)
+        harness.start()
+        harness.connack()
+        for _ in 0..<300 {
+            harness.advance(by: .milliseconds(10))
+            harness.pubackAll()
+        }
+        #expect(harness.sentSequences() == Array(1...100))
+        #expect(harness.published.allSatisfy { $0.sequences.count == 10 }, "\(harness.published.map(\.sequences.count))")
+    }
+}
