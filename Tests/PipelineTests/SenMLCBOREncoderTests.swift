@@ -167,6 +167,7 @@ import Testing
     @Test func theRegistryNamesBothFormatsWithJSONAsTheDefault() {
         #expect(ReadingEncoders.names == ["senml-json", "senml-cbor"])
         #expect(ReadingEncoders.default.name == "senml-json")
+        #expect(ReadingEncoders.defaultName == "senml-json")
         #expect(ReadingEncoders.named("sparkplug") == nil)
         let context = EncoderContext(gatewayID: "g", readingsTopic: "p/g/readings")
         let cbor = ReadingEncoders.named("senml-cbor")?.makeEncoder(context)

@@ -12,6 +12,9 @@ public enum ReadingEncoders {
     /// The format used when the configuration names none: SenML JSON, one reading per message.
     public static var `default`: ReadingEncoderFactory { SenMLJSONEncoder.factory }
 
+    /// The default format's name, `senml-json`, for configuration schemas.
+    public static var defaultName: String { `default`.name }
+
     /// The format called `name`, or nil when there is none.
     public static func named(_ name: String) -> ReadingEncoderFactory? {
         all.first { $0.name == name }
