@@ -108,7 +108,9 @@ let package = Package(
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
-        .testTarget(name: "UplinkTests", dependencies: ["Uplink"]),
+        .testTarget(
+            name: "UplinkTests",
+            dependencies: ["Uplink", "Outbox", "Pipeline", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "HALSimulation", "HAL", "Configuration", "Outbox", "Pipeline", "Sampling", "SensorKit",

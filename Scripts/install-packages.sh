@@ -7,11 +7,21 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "installing: ${missing[*]}"
+# pip, for the Python packages below, only where python3 has none (pyenv and venvs bring their own).
+python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# cbor2 from PyPI: the independent decoder the SenML CBOR tests check the encoder against
+# (Scripts/senml-cbor-check.py). Debian's python3 refuses pip installs outside a venv (PEP 668)
+# unless told; cbor2 has no dependencies, so it cannot break a system package.
+if ! python3 -c 'import cbor2' >/dev/null 2>&1; then
+  echo "installing: cbor2 (pip)"
+  python3 -m pip install -q cbor2 2>/dev/null || $sudo python3 -m pip install -q --break-system-packages cbor2
+fi
 # The mosquitto package starts a plaintext broker on port 1883 where systemd runs; the tests and
 # the demo start their own TLS brokers and do not need it.

@@ -42,7 +42,7 @@ public enum GatewayAgent {
         ])
 
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
-                            encoder: SenMLEncoder(gatewayID: configuration.gateway.id),
+                            encoder: ReadingEncoders.default.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id, readingsTopic: configuration.readingsTopic)),
                             logger: logger.with(label: "uplink"))
         let schedules = try schedules(for: configuration.sensors, registry: registry, board: board)
         let buffer = ReadingBuffer()

@@ -35,7 +35,7 @@ public enum StorageWearBench {
         let path = directory + "/wear-bench.sqlite"
         for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
         let store = try OutboxStore(path: path)
-        let encoder = SenMLEncoder(gatewayID: "greenhouse-1")
+        let encoder = SenMLJSONEncoder(gatewayID: "greenhouse-1")
         var encodedTotal = 0
         let before = ioCounters()
         var produced = 0

@@ -108,7 +108,7 @@ public final class ManualClock: Clock, Sendable {
     /// The checks pause rather than spin, so the woken tasks get the cooperative pool's threads
     /// even while other tests run beside this one. The real time is a settling margin, never a
     /// measurement: nothing a test asserts depends on it.
-    public func settle(quietChecks: Int = 20, checkInterval: Duration = .microseconds(500)) async {
+    public func settle(quietChecks: Int = 40, checkInterval: Duration = .milliseconds(1)) async {
         var last = state.withLock { $0.activity }
         var quiet = 0
         while quiet < quietChecks {

@@ -1,25 +1,35 @@
 /// Which stored readings are on the wire and not yet acknowledged.
 ///
-/// Maps MQTT packet ids to sequence numbers. Packet ids are 16-bit and reused by the client, so
-/// the window must never hold more than its capacity; it is the uplink's only flow control.
-struct InflightWindow {
+/// Maps MQTT packet ids to the sequence numbers the message carries (several when the encoder
+/// batches). Packet ids are 16-bit and reused by the client, so the window must never hold more
+/// messages than its capacity; it is the uplink's only flow control.
+struct InflightWindow: Sendable, Hashable {
+    /// Most messages outstanding at once.
     let capacity: Int
-    private var byPacketID: [Int32: UInt64] = [:]
+    private var byPacketID: [Int32: [UInt64]] = [:]
 
     init(capacity: Int) {
         self.capacity = Swift.max(1, capacity)
     }
 
+    /// Messages outstanding.
     var count: Int { byPacketID.count }
     var freeSlots: Int { capacity - byPacketID.count }
     var isEmpty: Bool { byPacketID.isEmpty }
+    /// Every sequence number outstanding, in no particular order.
+    var sequences: [UInt64] { byPacketID.values.flatMap { $0 } }
 
-    mutating func sent(sequence: UInt64, packetID: Int32) {
-        byPacketID[packetID] = sequence
+    mutating func sent(sequences: [UInt64], packetID: Int32) {
+        byPacketID[packetID] = sequences
     }
 
-    /// The sequence number answered by `packetID`, or nil for an id we are not waiting for.
-    mutating func answered(packetID: Int32) -> UInt64? {
+    /// The sequence numbers answered by `packetID`, or nil for an id we are not waiting for.
+    mutating func answered(packetID: Int32) -> [UInt64]? {
         byPacketID.removeValue(forKey: packetID)
+    }
+
+    /// Forgets everything outstanding: the connection is gone, the readings are still stored.
+    mutating func removeAll() {
+        byPacketID.removeAll()
     }
 }

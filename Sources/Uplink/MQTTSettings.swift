@@ -16,15 +16,18 @@ public struct MQTTSettings: Sendable, Hashable {
     public var port: Int
     /// MQTT client id.
     public var clientID: String
-    /// Topic every reading is published to.
+    /// Topic every reading is published to. The ``Uplink`` publishes to the topic its
+    /// `ReadingEncoder` names (built from the same configuration value); this one is kept for
+    /// callers that describe the link.
     public var topic: String
     /// Topic for the gateway's status reports (drops, a recovered outbox).
     public var statusTopic: String
-    /// Backlog replay pace, messages per second (live readings are not paced).
+    /// Backlog replay pace, readings per second (live readings are not paced).
     public var replayRate: Int
     /// Keepalive; a link that goes silent for 1.5 times this is declared dead.
     public var keepaliveSeconds: Int
-    /// Most messages published and not yet acknowledged at once (MQTT packet ids are 16-bit).
+    /// Most messages published and not yet acknowledged at once (MQTT packet ids are 16-bit);
+    /// a message carries up to the encoder's `maxReadingsPerMessage` readings.
     public var inflightWindow: Int
     /// First reconnect delay.
     public var reconnectInitial: Duration

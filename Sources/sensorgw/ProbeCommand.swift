@@ -121,7 +121,7 @@ struct ProbeSensorCommand: AsyncParsableCommand {
         let board: any Board = simulated ? SimulatedBoard(probing: kind, on: location, registry: registry) : LinuxBoard()
         let result = try await withHALErrorExit { try await Probes.read(kind, on: location, board: board) }
         if json {
-            let encoder = SenMLEncoder(gatewayID: "probe")
+            let encoder = SenMLJSONEncoder(gatewayID: "probe")
             print("[" + result.readings.compactMap { encoder.encode($0).map { String($0.dropFirst().dropLast()) } }.joined(separator: ",") + "]")
         } else {
             print(SensorListing.readingsTable(result), terminator: "")

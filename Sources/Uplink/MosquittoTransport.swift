@@ -7,24 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-/// What a connection reports, from libmosquitto's network thread.
-enum ConnectionEvent: Sendable, Equatable {
-    /// CONNACK with success: publishing may start.
-    case connected
-    /// The connection ended (or never came up); `reason` says why in words.
-    case closed(reason: String)
-    /// PUBACK for `packetID` with an MQTT 5 reason code (below 0x80 is success).
-    case published(packetID: Int32, reasonCode: Int32)
-}
-
-/// An error setting up a connection.
-public struct UplinkError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What failed.
-    public var message: String
-    public var description: String { message }
-}
-
-/// One MQTT connection through libmosquitto: created, connected once, closed, destroyed.
+/// The ``MQTTTransport`` through libmosquitto: created, connected once, closed, destroyed.
 ///
 /// A fresh libmosquitto instance per connection keeps the retry logic in one place (the
 /// ``Uplink``): nothing that libmosquitto queued in memory survives a reconnect, so every
@@ -34,24 +17,30 @@ public struct UplinkError: Error, Sendable, Hashable, CustomStringConvertible {
 /// The network loop runs on a private dispatch queue (its own thread), never on Swift's
 /// cooperative pool; `mosquitto_publish` may be called from any thread because the instance is
 /// created with `mosquitto_threaded_set(true)`.
-final class MosquittoConnection: @unchecked Sendable {
+public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
     // @unchecked: `handle` is immutable after init and libmosquitto locks internally for the
     // calls made from other threads (publish, disconnect).
     private let handle: OpaquePointer
     private let sink: Unmanaged<EventSink>
     private let queue = DispatchQueue(label: "sensorgw.mqtt.loop")
     private let stopRequested = Mutex(false)
+    private let settings: MQTTSettings
+
+    /// The factory the ``Uplink`` uses unless a test gives it another.
+    public static let factory: MQTTTransportFactory = { settings, onEvent throws(UplinkError) in
+        try MosquittoTransport(settings: settings, onEvent: onEvent)
+    }
 
     /// Makes a new instance with TLS configured; nothing touches the network yet.
-    init(settings: MQTTSettings, onEvent: @escaping @Sendable (ConnectionEvent) -> Void) throws(UplinkError) {
+    public init(settings: MQTTSettings, onEvent: @escaping @Sendable (MQTTTransportEvent) -> Void) throws(UplinkError) {
         Self.initializeLibrary
         let sink = Unmanaged.passRetained(EventSink(onEvent))
         guard let handle = mosquitto_new(settings.clientID, true, sink.toOpaque()) else {
             sink.release()
             throw UplinkError(message: "mosquitto_new failed (out of memory or bad client id)")
         }
-        self.handle = handle
-        self.sink = sink
+        // Configured before the properties are set: a failure then releases both here, and
+        // deinit (which would release them again) cannot run for a half-made instance.
         do {
             try Self.check(mosquitto_threaded_set(handle, true), "threaded_set")
             try Self.check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V5)), "protocol version")
@@ -69,6 +58,9 @@ final class MosquittoConnection: @unchecked Sendable {
             sink.release()
             throw error
         }
+        self.handle = handle
+        self.sink = sink
+        self.settings = settings
         mosquitto_connect_v5_callback_set(handle) { _, context, reasonCode, _, _ in
             guard let context else { return }
             let sink = Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
@@ -93,7 +85,8 @@ final class MosquittoConnection: @unchecked Sendable {
 
     /// Starts connecting and runs the network loop until the link fails or ``stop()`` is called;
     /// ends by emitting exactly one `.closed` event.
-    func start(host: String, port: Int, keepaliveSeconds: Int) {
+    public func start() {
+        let host = settings.host, port = settings.port, keepaliveSeconds = settings.keepaliveSeconds
         queue.async { [self] in
             var rc = mosquitto_connect_async(handle, host, Int32(port), Int32(keepaliveSeconds))
             while rc == MOSQ_ERR_SUCCESS.rawValue && !isStopRequested {
@@ -107,11 +100,18 @@ final class MosquittoConnection: @unchecked Sendable {
         }
     }
 
-    /// Publishes at QoS 1; returns the packet id whose PUBACK will confirm it.
-    func publish(topic: String, payload: [UInt8]) throws(UplinkError) -> Int32 {
+    /// Publishes at QoS 1, with the MQTT 5 content-type property when given; returns the
+    /// packet id whose PUBACK will confirm it.
+    public func publish(topic: String, payload: [UInt8], contentType: String?) throws(UplinkError) -> Int32 {
         var packetID: Int32 = 0
+        var properties: OpaquePointer?
+        defer { mosquitto_property_free_all(&properties) }
+        if let contentType {
+            try Self.check(mosquitto_property_add_string(&properties, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), contentType),
+                           "content type property")
+        }
         let rc = payload.withUnsafeBytes { bytes in
-            mosquitto_publish(handle, &packetID, topic, Int32(bytes.count), bytes.baseAddress, 1, false)
+            mosquitto_publish_v5(handle, &packetID, topic, Int32(bytes.count), bytes.baseAddress, 1, false, properties)
         }
         guard rc == MOSQ_ERR_SUCCESS.rawValue else {
             throw UplinkError(message: "publish: \(Self.describe(rc))")
@@ -120,7 +120,7 @@ final class MosquittoConnection: @unchecked Sendable {
     }
 
     /// Sends DISCONNECT and ends the loop; returns once the loop has finished.
-    func stop() async {
+    public func stop() async {
         stopRequested.withLock { $0 = true }
         mosquitto_disconnect(handle)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -151,6 +151,6 @@ final class MosquittoConnection: @unchecked Sendable {
 
 /// Carries events from libmosquitto's C callbacks to Swift.
 private final class EventSink: Sendable {
-    let emit: @Sendable (ConnectionEvent) -> Void
-    init(_ emit: @escaping @Sendable (ConnectionEvent) -> Void) { self.emit = emit }
+    let emit: @Sendable (MQTTTransportEvent) -> Void
+    init(_ emit: @escaping @Sendable (MQTTTransportEvent) -> Void) { self.emit = emit }
 }

@@ -1,0 +1,29 @@
+/// What a transport reports about its connection; may come from any thread.
+public enum MQTTTransportEvent: Sendable, Hashable {
+    /// CONNACK with success: publishing may start.
+    case connected
+    /// PUBACK for `packetID` with an MQTT 5 reason code (below 0x80 is success).
+    case published(packetID: Int32, reasonCode: Int32)
+    /// The connection ended (or never came up); `reason` says why in words. The last event.
+    case closed(reason: String)
+}
+
+/// One MQTT 5 connection: started once, publishes at QoS 1, stopped once.
+///
+/// A transport never retries or queues across connections: the ``Uplink`` makes a new one per
+/// attempt and re-sends every unacknowledged reading from the outbox, in order, with its
+/// original sequence number, so nothing is sent twice by two different mechanisms.
+public protocol MQTTTransport: Sendable {
+    /// Starts connecting; reports `.connected`, `.published` and finally exactly one `.closed`
+    /// through the handler it was made with.
+    func start()
+    /// Queues a QoS 1 PUBLISH; returns the packet id its PUBACK will carry.
+    func publish(topic: String, payload: [UInt8], contentType: String?) throws(UplinkError) -> Int32
+    /// Sends DISCONNECT (when connected) and returns once the connection is finished.
+    func stop() async
+}
+
+/// Makes one transport for one connection attempt; `onEvent` receives its events.
+public typealias MQTTTransportFactory = @Sendable (
+    _ settings: MQTTSettings, _ onEvent: @escaping @Sendable (MQTTTransportEvent) -> Void
+) throws(UplinkError) -> any MQTTTransport

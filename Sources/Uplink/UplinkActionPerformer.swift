@@ -1,0 +1,157 @@
+import Logging
+import Outbox
+import Pipeline
+
+/// Performs an ``UplinkSession``'s actions: the only place the uplink awaits the outbox, calls
+/// the transport, sleeps or logs. Each action that has a result returns it as the event to feed
+/// back.
+struct UplinkActionPerformer {
+    let settings: MQTTSettings
+    let outbox: OutboxStore
+    let encoder: any ReadingEncoder
+    let logger: Logger
+    let transportFactory: MQTTTransportFactory
+    let input: AsyncStream<UplinkSession.Event>.Continuation
+    private var transport: (any MQTTTransport)?
+    private var timers: [UplinkSession.Timer: Task<Void, Never>] = [:]
+    /// Reused for every payload: a busy uplink does not allocate one per message.
+    private var buffer: [UInt8] = []
+
+    init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
+         transportFactory: @escaping MQTTTransportFactory, input: AsyncStream<UplinkSession.Event>.Continuation) {
+        self.settings = settings
+        self.outbox = outbox
+        self.encoder = encoder
+        self.logger = logger
+        self.transportFactory = transportFactory
+        self.input = input
+    }
+
+    mutating func perform(_ action: UplinkSession.Action) async -> UplinkSession.Event? {
+        switch action {
+        case .connect(let generation):
+            await disconnect()
+            let input = self.input
+            do {
+                let transport = try transportFactory(settings) { event in
+                    input.yield(.transport(generation: generation, event))
+                }
+                self.transport = transport
+                transport.start()
+                return nil
+            } catch {
+                return .transportSetupFailed(generation: generation, reason: "\(error)")
+            }
+        case .disconnect:
+            await disconnect()
+            return nil
+        case .startTimer(let timer, let token, let delay):
+            timers[timer]?.cancel()
+            let input = self.input
+            timers[timer] = Task {
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    return  // cancelled: a replaced or cancelled timer never fires
+                }
+                input.yield(.timerFired(timer, token: token))
+            }
+            return nil
+        case .cancelTimer(let timer):
+            timers.removeValue(forKey: timer)?.cancel()
+            return nil
+        case .readBoundary(let generation):
+            let highest: UInt64
+            do {
+                highest = try await outbox.highestSequence()
+            } catch {
+                // Everything stored then counts as live: sent at once, not paced.
+                logger.error("cannot read the highest sequence number", metadata: ["error": "\(error)"])
+                highest = 0
+            }
+            let pending = (try? await outbox.count()) ?? 0
+            return .boundaryRead(generation: generation, highest: highest, pending: pending)
+        case .read(let request):
+            do {
+                let readings = try await outbox.pending(after: request.after, through: request.through, limit: request.limit)
+                return .readCompleted(request, readings)
+            } catch {
+                return .readFailed(request, reason: "\(error)")
+            }
+        case .publish(let generation, let readings):
+            return .publishCompleted(generation: generation, publish(readings))
+        case .acknowledge(let sequences):
+            do {
+                // In memory at once; the delete is committed in batches by the outbox.
+                try await outbox.acknowledge(sequences)
+            } catch {
+                // They stay stored and are sent again later: duplicates, never a loss.
+                logger.error("cannot delete an acknowledged reading",
+                             metadata: ["seq": "\(sequences.map(String.init).joined(separator: ","))", "error": "\(error)"])
+            }
+            return nil
+        case .readDropStatus(let generation):
+            let drops = UplinkSession.DropStatus(totals: await outbox.droppedTotal, unreported: await outbox.unreportedDrops,
+                                                 pending: (try? await outbox.count()) ?? 0)
+            return .dropStatusRead(generation: generation, drops)
+        case .publishStatus(let request):
+            return publishStatus(request)
+        case .markReported(let totals):
+            do {
+                try await outbox.markReported(totals)
+            } catch {
+                logger.error("cannot record the drops as reported; they are reported again", metadata: ["error": "\(error)"])
+            }
+            return nil
+        case .log(let entry):
+            logger.log(level: entry.level, Logger.Message(stringLiteral: entry.message),
+                       metadata: entry.metadata.mapValues { Logger.MetadataValue.string($0) })
+            return nil
+        case .finish:
+            await shutDown()
+            return nil
+        }
+    }
+
+    private mutating func publish(_ readings: [Reading]) -> UplinkSession.PublishOutcome {
+        let message = encoder.encode(readings[...], into: &buffer)
+        guard !message.carried.isEmpty else { return .nothingEncodable(skipped: message.skipped) }
+        guard let transport else { return .failed(reason: "no connection") }
+        do {
+            let packetID = try transport.publish(topic: message.topic, payload: buffer, contentType: encoder.contentType)
+            return .sent(packetID: packetID, carried: message.carried, skipped: message.skipped)
+        } catch {
+            return .failed(reason: "\(error)")
+        }
+    }
+
+    private func publishStatus(_ request: UplinkSession.StatusRequest) -> UplinkSession.Event {
+        let report = StatusReport(gatewayID: encoder.context.gatewayID, totals: request.totals,
+                                  sinceLastReport: request.sinceLastReport, pending: request.pending,
+                                  recoveredFrom: request.reportsRecovery ? outbox.movedAsideCorruptDatabase : nil,
+                                  time: SystemClock.now().wallSeconds)
+        guard let transport else {
+            return .statusPublishFailed(generation: request.generation, reason: "no connection")
+        }
+        do {
+            let packetID = try transport.publish(topic: settings.statusTopic, payload: Array(report.json.utf8),
+                                                 contentType: "application/json")
+            return .statusPublished(generation: request.generation, packetID: packetID)
+        } catch {
+            return .statusPublishFailed(generation: request.generation, reason: "\(error)")
+        }
+    }
+
+    private mutating func disconnect() async {
+        guard let transport else { return }
+        self.transport = nil
+        await transport.stop()
+    }
+
+    /// Stops the transport and every timer; after this nothing of this run is left running.
+    mutating func shutDown() async {
+        for timer in timers.values { timer.cancel() }
+        timers.removeAll()
+        await disconnect()
+    }
+}

@@ -1,0 +1,448 @@
+import Outbox
+import Pipeline
+
+/// The uplink's logic as a pure state machine: events in, actions out (the shape of swift-nio's
+/// state machines). It never awaits, sleeps or touches the outbox or the network; the thin
+/// shell in ``Uplink`` performs its actions and feeds the results back, and tests drive it in
+/// virtual time (`now` is a `Duration` since any fixed origin).
+///
+/// Life of a connection: connect; on CONNACK read the highest stored sequence number (the
+/// boundary between backlog and live readings) and report drops if any are unreported; then keep
+/// the window full from two lanes, each in sequence order: live readings (above the boundary) at
+/// once, backlog (up to the boundary) at most `replayRate` readings per second. A message carries
+/// up to `readingsPerMessage` readings and takes one window slot; its PUBACK acknowledges all of
+/// them. When the link fails the window is forgotten (the readings are still stored) and the
+/// next connection starts the backlog again from the oldest stored reading, so every
+/// unacknowledged reading is re-sent in order with its original sequence number.
+struct UplinkSession {
+    /// What the session needs from the settings.
+    struct Configuration: Sendable, Hashable {
+        var inflightWindow: Int
+        var readingsPerMessage: Int
+        var replayRate: Int
+        var reconnectInitial: Duration
+        var reconnectMax: Duration
+        var connectTimeout: Duration
+        var drainTimeout: Duration
+        /// For log lines only.
+        var host: String
+        var port: Int
+
+        init(settings: MQTTSettings, readingsPerMessage: Int, drainTimeout: Duration) {
+            inflightWindow = max(1, settings.inflightWindow)
+            self.readingsPerMessage = max(1, readingsPerMessage)
+            replayRate = max(1, settings.replayRate)
+            reconnectInitial = settings.reconnectInitial
+            reconnectMax = settings.reconnectMax
+            connectTimeout = .seconds(max(10, settings.keepaliveSeconds))
+            self.drainTimeout = drainTimeout
+            host = settings.host
+            port = settings.port
+        }
+    }
+
+    private enum Phase: Hashable {
+        case idle
+        case connecting
+        case connected
+        case waitingToReconnect
+        case finished
+    }
+
+    private enum StatusStage: Hashable {
+        case idle
+        case reading
+        case publishing(StatusRequest)
+        case awaitingAcknowledgement(packetID: Int32, StatusRequest)
+    }
+
+    let configuration: Configuration
+    /// What the session has done so far.
+    private(set) var counters = UplinkCounters()
+    /// Whether the moved-aside corrupt outbox (if any) has been reported upstream.
+    private(set) var recoveryReported: Bool
+    /// Messages published and not yet answered.
+    private(set) var window: InflightWindow
+
+    private var phase = Phase.idle
+    private var generation = 0
+    private var backoff: ReconnectBackoff
+    private var random: any RandomNumberGenerator
+    private var bucket: TokenBucket
+    private var timerTokens: [Timer: Int] = [:]
+    private var nextTimerToken = 0
+
+    // Per connection, reset when it ends.
+    private var boundaryKnown = false
+    /// Sequence numbers at or below this were stored before the connection came up.
+    private var liveBoundary: UInt64 = 0
+    private var liveCursor: UInt64 = 0
+    private var backlogCursor: UInt64 = 0
+    private var liveMayHaveMore = true
+    private var readInFlight: ReadRequest?
+    private var unsent: [[Reading]] = []
+    private var publishing = false
+    private var status = StatusStage.idle
+    private var statusWanted = false
+
+    private var stopping = false
+    private var stopDeadline: Duration?
+    private var actions: [Action] = []
+
+    /// A session before its first connection; `random` draws the reconnect jitter.
+    init(configuration: Configuration, recoveryReported: Bool, random: some RandomNumberGenerator) {
+        self.configuration = configuration
+        self.recoveryReported = recoveryReported
+        self.random = random
+        window = InflightWindow(capacity: configuration.inflightWindow)
+        backoff = ReconnectBackoff(initial: configuration.reconnectInitial, max: configuration.reconnectMax)
+        bucket = TokenBucket(rate: configuration.replayRate, burst: 1, now: .zero)
+    }
+
+    /// Whether ``Action/finish`` has been issued.
+    var isFinished: Bool { phase == .finished }
+
+    /// Reacts to `event` at time `now`; returns what the shell must do, in order.
+    mutating func handle(_ event: Event, now: Duration) -> [Action] {
+        actions.removeAll(keepingCapacity: true)
+        guard phase != .finished else { return [] }
+        if stopping, let stopDeadline, now >= stopDeadline {
+            finish()
+            return actions
+        }
+        switch event {
+        case .start:
+            if phase == .idle { connect() }
+        case .readingsStored:
+            liveMayHaveMore = true
+            fill(now: now)
+        case .dropsChanged:
+            requestStatus()
+        case .stop:
+            beginStop(now: now)
+        case .timerFired(let timer, let token):
+            guard timerTokens[timer] == token else { break }
+            timerTokens[timer] = nil
+            timerFired(timer, now: now)
+        case .transport(let eventGeneration, let transportEvent):
+            guard eventGeneration == generation, phase == .connecting || phase == .connected else { break }
+            transportReported(transportEvent, now: now)
+        case .transportSetupFailed(let eventGeneration, let reason):
+            guard eventGeneration == generation, phase == .connecting else { break }
+            log(.error, "cannot set up the MQTT client", ["error": reason])
+            scheduleReconnect()
+        case .boundaryRead(let eventGeneration, let highest, let pending):
+            guard eventGeneration == generation, phase == .connected, !boundaryKnown else { break }
+            boundaryRead(highest: highest, pending: pending, now: now)
+        case .readCompleted(let request, let readings):
+            guard request == readInFlight, phase == .connected else { break }
+            readInFlight = nil
+            readCompleted(request, readings, now: now)
+        case .readFailed(let request, let reason):
+            guard request == readInFlight, phase == .connected else { break }
+            readInFlight = nil
+            log(.error, "cannot read the outbox", ["error": reason])
+            startTimer(.tick, after: .seconds(1))
+        case .publishCompleted(let eventGeneration, let outcome):
+            guard eventGeneration == generation, phase == .connected, publishing else { break }
+            publishing = false
+            publishCompleted(outcome, now: now)
+        case .dropStatusRead(let eventGeneration, let drops):
+            guard eventGeneration == generation, phase == .connected, status == .reading else { break }
+            dropStatusRead(drops)
+        case .statusPublished(let eventGeneration, let packetID):
+            guard eventGeneration == generation, case .publishing(let request) = status else { break }
+            status = .awaitingAcknowledgement(packetID: packetID, request)
+            log(.notice, "status reported", ["dropped_since_last_report": "\(request.sinceLastReport.total)"])
+        case .statusPublishFailed(let eventGeneration, let reason):
+            guard eventGeneration == generation, case .publishing = status else { break }
+            status = .idle
+            log(.warning, "cannot publish status", ["error": reason])
+        }
+        finishDrainIfDone()
+        return actions
+    }
+
+    // MARK: Connection lifecycle
+
+    private mutating func connect() {
+        generation += 1
+        phase = .connecting
+        counters.connectionAttempts += 1
+        log(.debug, "connecting", ["host": configuration.host, "port": "\(configuration.port)"])
+        actions.append(.connect(generation: generation))
+        startTimer(.connectTimeout, after: configuration.connectTimeout)
+    }
+
+    private mutating func transportReported(_ event: MQTTTransportEvent, now: Duration) {
+        switch event {
+        case .connected:
+            guard phase == .connecting else { return }
+            phase = .connected
+            counters.connections += 1
+            backoff.reset()
+            cancelTimer(.connectTimeout)
+            actions.append(.readBoundary(generation: generation))
+        case .published(let packetID, let reasonCode):
+            guard phase == .connected else { return }
+            answered(packetID: packetID, reasonCode: reasonCode, now: now)
+        case .closed(let reason):
+            if stopping {
+                finish()
+                return
+            }
+            connectionLost(reason)
+        }
+    }
+
+    private mutating func connectionLost(_ reason: String) {
+        log(.warning, "broker connection lost", ["reason": reason, "unacknowledged": "\(window.sequences.count)"])
+        scheduleReconnect()
+    }
+
+    /// Forgets the connection (its readings are still stored) and waits out the backoff.
+    private mutating func scheduleReconnect() {
+        resetConnection()
+        actions.append(.disconnect)
+        // 53 random bits as a fraction in 0..<1 (Double.random(in:using:) may draw again and
+        // again from a generator that repeats itself; this never does).
+        let fraction = Double(random.next() >> 11) / Double(UInt64(1) << 53)
+        let delay = backoff.nextDelay(randomFraction: fraction)
+        log(.info, "reconnecting", ["in": "\(delay)"])
+        phase = .waitingToReconnect
+        startTimer(.reconnect, after: delay)
+    }
+
+    private mutating func resetConnection() {
+        cancelTimer(.connectTimeout)
+        cancelTimer(.tick)
+        window.removeAll()
+        boundaryKnown = false
+        readInFlight = nil
+        unsent.removeAll()
+        publishing = false
+        status = .idle
+        statusWanted = false
+    }
+
+    private mutating func boundaryRead(highest: UInt64, pending: Int, now: Duration) {
+        boundaryKnown = true
+        liveBoundary = highest
+        liveCursor = highest
+        backlogCursor = 0
+        liveMayHaveMore = true
+        let burst = min(configuration.replayRate, configuration.inflightWindow * configuration.readingsPerMessage)
+        bucket = TokenBucket(rate: configuration.replayRate, burst: burst, now: now)
+        log(.info, "connected to broker", ["host": configuration.host, "backlog": "\(pending)"])
+        requestStatus()
+        fill(now: now)
+    }
+
+    private mutating func timerFired(_ timer: Timer, now: Duration) {
+        switch timer {
+        case .reconnect:
+            if phase == .waitingToReconnect { connect() }
+        case .connectTimeout:
+            if phase == .connecting { connectionLost("no CONNACK in time") }
+        case .tick:
+            fill(now: now)
+        case .drainDeadline:
+            if stopping { finish() }
+        }
+    }
+
+    // MARK: Keeping the window full
+
+    /// Asks for the next readings: live ones first, then paced backlog; at most one read and
+    /// one message on their way at a time, so results apply in order.
+    private mutating func fill(now: Duration) {
+        guard phase == .connected, boundaryKnown, readInFlight == nil, !publishing, unsent.isEmpty else { return }
+        let freeSlots = window.freeSlots
+        guard freeSlots > 0 else { return }
+        let room = freeSlots * configuration.readingsPerMessage
+        if liveMayHaveMore {
+            read(.live, after: liveCursor, through: UInt64(Int64.max), limit: room)
+            return
+        }
+        guard backlogCursor < liveBoundary else { return }
+        // Whole messages: a batching encoder waits for a message's worth of pace rather than
+        // sending the backlog one reading per message as the tokens trickle in.
+        let perMessage = configuration.readingsPerMessage
+        let wanted = min(perMessage, bucket.burst)
+        var allowance = min(room, bucket.available(now: now))
+        if allowance >= perMessage { allowance -= allowance % perMessage }
+        if allowance >= wanted {
+            read(.backlog, after: backlogCursor, through: liveBoundary, limit: allowance)
+        } else if timerTokens[.tick] == nil {
+            startTimer(.tick, after: max(bucket.wait(for: wanted, now: now), .milliseconds(1)))
+        }
+    }
+
+    private mutating func read(_ lane: Lane, after: UInt64, through: UInt64, limit: Int) {
+        let request = ReadRequest(generation: generation, lane: lane, after: after, through: through, limit: limit)
+        readInFlight = request
+        actions.append(.read(request))
+    }
+
+    private mutating func readCompleted(_ request: ReadRequest, _ readings: [Reading], now: Duration) {
+        switch request.lane {
+        case .live:
+            // Fewer than asked for: caught up until the next `.readingsStored`.
+            if readings.count < request.limit { liveMayHaveMore = false }
+            if let last = readings.last { liveCursor = last.sequence }
+        case .backlog:
+            if let last = readings.last {
+                bucket.consume(readings.count, now: now)
+                backlogCursor = last.sequence
+            } else {
+                backlogCursor = liveBoundary
+                log(.info, "backlog replayed")
+            }
+        }
+        var start = readings.startIndex
+        while start < readings.endIndex {
+            let end = min(start + configuration.readingsPerMessage, readings.endIndex)
+            unsent.append(Array(readings[start..<end]))
+            start = end
+        }
+        if !sendNext() { fill(now: now) }
+    }
+
+    /// Hands the next planned message to the shell; false when there is none or no room.
+    private mutating func sendNext() -> Bool {
+        guard !publishing, !unsent.isEmpty, window.freeSlots > 0 else { return false }
+        publishing = true
+        actions.append(.publish(generation: generation, readings: unsent.removeFirst()))
+        return true
+    }
+
+    private mutating func publishCompleted(_ outcome: PublishOutcome, now: Duration) {
+        switch outcome {
+        case .sent(let packetID, let carried, let skipped):
+            window.sent(sequences: carried, packetID: packetID)
+            counters.published += 1
+            skippedUnencodable(skipped)
+        case .nothingEncodable(let skipped):
+            skippedUnencodable(skipped)
+        case .failed(let reason):
+            log(.warning, "publish failed; will retry after reconnect", ["error": reason])
+            // The link is going down (or refuses everything): start over on a fresh one, where
+            // every unacknowledged reading is sent again from the outbox.
+            connectionLost("publish failed: \(reason)")
+            return
+        }
+        if !sendNext() { fill(now: now) }
+    }
+
+    private mutating func skippedUnencodable(_ skipped: [UInt64]) {
+        guard !skipped.isEmpty else { return }
+        // Unencodable readings are refused before storage; one here means a damaged row: it is
+        // skipped and counted, and never blocks the queue.
+        counters.unencodable += skipped.count
+        log(.error, "stored reading cannot be encoded; skipping", ["seq": skipped.map(String.init).joined(separator: ",")])
+    }
+
+    private mutating func answered(packetID: Int32, reasonCode: Int32, now: Duration) {
+        if case .awaitingAcknowledgement(let statusPacketID, let request) = status, statusPacketID == packetID {
+            status = .idle
+            if reasonCode < 0x80 {
+                actions.append(.markReported(request.totals))
+                recoveryReported = true
+            } else {
+                log(.warning, "broker refused the status report", ["reason": "\(reasonCode)"])
+            }
+            if statusWanted { requestStatus() }
+            return
+        }
+        guard let sequences = window.answered(packetID: packetID) else { return }
+        // MQTT 5: reason codes of 0x80 and above are refusals (e.g. 0x87 not authorized).
+        if reasonCode >= 0x80 {
+            counters.refused += 1
+            log(.error, "broker refused a reading; it stays stored and is sent again after reconnect",
+                ["seq": sequences.map(String.init).joined(separator: ","), "reason": "\(reasonCode)"])
+        } else {
+            actions.append(.acknowledge(sequences))
+            counters.acknowledged += sequences.count
+        }
+        fill(now: now)
+    }
+
+    // MARK: Status reports
+
+    private mutating func requestStatus() {
+        guard phase == .connected, boundaryKnown, !stopping else { return }
+        guard status == .idle else {
+            statusWanted = true
+            return
+        }
+        statusWanted = false
+        status = .reading
+        actions.append(.readDropStatus(generation: generation))
+    }
+
+    private mutating func dropStatusRead(_ drops: DropStatus) {
+        guard drops.unreported.total > 0 || !recoveryReported else {
+            status = .idle
+            if statusWanted { requestStatus() }
+            return
+        }
+        let request = StatusRequest(generation: generation, totals: drops.totals, sinceLastReport: drops.unreported,
+                                    pending: drops.pending, reportsRecovery: !recoveryReported)
+        status = .publishing(request)
+        actions.append(.publishStatus(request))
+    }
+
+    // MARK: Stopping
+
+    private mutating func beginStop(now: Duration) {
+        guard !stopping else { return }
+        guard phase == .connected else {
+            finish()
+            return
+        }
+        // The storage service's last flush happened just before: send it too, then wait
+        // (bounded) for the acknowledgements of everything in flight.
+        stopping = true
+        stopDeadline = now + configuration.drainTimeout
+        startTimer(.drainDeadline, after: configuration.drainTimeout)
+        liveMayHaveMore = true
+        fill(now: now)
+    }
+
+    /// Until the deadline, keeps sending what is stored (every reading delivered now is one less
+    /// waiting for the next start); finishes once nothing is in flight.
+    private mutating func finishDrainIfDone() {
+        guard stopping, phase == .connected, boundaryKnown, readInFlight == nil, !publishing, unsent.isEmpty,
+              window.isEmpty else { return }
+        finish()
+    }
+
+    private mutating func finish() {
+        if !window.isEmpty {
+            log(.warning, "stopping with readings in flight; they stay stored and are sent after restart",
+                ["in_flight": "\(window.sequences.count)"])
+        }
+        for timer in Timer.allCases { cancelTimer(timer) }
+        actions.append(.disconnect)
+        actions.append(.finish)
+        phase = .finished
+    }
+
+    // MARK: Helpers
+
+    private mutating func startTimer(_ timer: Timer, after delay: Duration) {
+        nextTimerToken += 1
+        timerTokens[timer] = nextTimerToken
+        actions.append(.startTimer(timer, token: nextTimerToken, after: delay))
+    }
+
+    private mutating func cancelTimer(_ timer: Timer) {
+        if timerTokens.removeValue(forKey: timer) != nil {
+            actions.append(.cancelTimer(timer))
+        }
+    }
+
+    private mutating func log(_ level: LogLevel, _ message: String, _ metadata: [String: String] = [:]) {
+        actions.append(.log(LogEntry(level: level, message: message, metadata: metadata)))
+    }
+}
