@@ -25,9 +25,15 @@ public final class ManualClock: Clock, Sendable {
         /// Bumped on every sleep, wake and cancellation, so ``settle()`` can tell when the
         /// tasks it woke have stopped moving.
         var activity: UInt64 = 0
+        /// Whether a sleeper ran on ``executor``: then settling waits for it to be idle.
+        var executorUsed = false
     }
 
     private let state = Mutex(State())
+
+    /// Run the code under test on this executor (`Task(executorPreference: clock.executor)`) and
+    /// ``settle()`` knows exactly when it has stopped; other code is settled by quiet time.
+    public let executor = ManualClockExecutor()
 
     /// Creates a clock at virtual time zero.
     public init() {}
@@ -51,8 +57,10 @@ public final class ManualClock: Clock, Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let onExecutor = executor.pendingJobs > 0
                 let resumeNow = state.withLock { state -> Bool in
                     state.activity += 1
+                    if onExecutor { state.executorUsed = true }
                     if deadline <= state.now { return true }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
                     return false
@@ -101,14 +109,21 @@ public final class ManualClock: Clock, Sendable {
         await settle()
     }
 
-    /// Waits until nothing has slept, woken or been cancelled on this clock for `quietChecks`
-    /// checks in a row, `checkInterval` of real time apart: the tasks woken last have gone back
-    /// to sleep (or are blocked on something else).
-    ///
-    /// The checks pause rather than spin, so the woken tasks get the cooperative pool's threads
-    /// even while other tests run beside this one. The real time is a settling margin, never a
-    /// measurement: nothing a test asserts depends on it.
-    public func settle(quietChecks: Int = 40, checkInterval: Duration = .milliseconds(1)) async {
+    /// Waits until the tasks woken last have stopped again: exactly, for tasks on
+    /// ``executor`` (none of its jobs is queued or running); for other tasks, until nothing has
+    /// slept, woken or been cancelled on this clock for `quietChecks` checks `checkInterval`
+    /// apart (a settling margin, never a measurement).
+    public func settle(quietChecks: Int = 20, checkInterval: Duration = .milliseconds(1)) async {
+        if executor.pendingJobs > 0 || state.withLock({ $0.executorUsed }) {
+            // Idle twice with no clock activity between: a job that ran last may have resumed
+            // nothing, or something whose job is now queued; look again until both hold.
+            while true {
+                await executor.waitUntilIdle()
+                let before = state.withLock { $0.activity }
+                await Task.yield()
+                if executor.pendingJobs == 0 && state.withLock({ $0.activity }) == before { return }
+            }
+        }
         var last = state.withLock { $0.activity }
         var quiet = 0
         while quiet < quietChecks {

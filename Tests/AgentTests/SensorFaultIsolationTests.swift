@@ -3,91 +3,102 @@ import Configuration
 import HAL
 import HALSimulation
 import Outbox
+import Synchronization
 import Pipeline
 import Drivers
 import Sampling
 import SensorKit
 @testable import Agent
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Two buses with one simulated BME280 each; the tests break one and watch the other.
+/// Two buses with one simulated BME280 each; the tests break one and watch the other. Buses,
+/// driver waits and the sampler all run on one manual clock, so the tests run in virtual time.
 final class TwoBusBoard: Board {
-    let faulty = SimulatedI2CBus()
-    let healthy = SimulatedI2CBus()
+    let manualClock = ManualClock()
+    let faulty: SimulatedI2CBus
+    let healthy: SimulatedI2CBus
     let faultyChip = SimulatedBME280()
     let healthyChip = SimulatedBME280()
     static let address = I2CAddress(UInt8(0x76))!  // a constant, not input
 
     init() {
+        faulty = SimulatedI2CBus(clock: manualClock)
+        healthy = SimulatedI2CBus(clock: manualClock)
         faultyChip.statusReadsWhileMeasuring = 0
         healthyChip.statusReadsWhileMeasuring = 0
         faulty.attach(faultyChip, at: Self.address)
         healthy.attach(healthyChip, at: Self.address)
     }
 
+    var clock: any Clock<Duration> { manualClock }
     func i2cBus(_ number: Int) async throws -> any I2CBus { number == 1 ? faulty : healthy }
     func spiDevice(_ path: String, configuration: SPIConfiguration) async throws -> any SPIDevice {
         throw HALError(.noSuchDevice, operation: "open \(path)")
     }
 }
 
-/// Polls until `condition` holds, for at most 10 s.
-func waitFor(_ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(10)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(10))
-    }
-    Issue.record("condition not met within 10 s")
+/// What the sampler stored, by sensor.
+private final class StoredReadings: Sendable {
+    private let readings = Mutex<[PendingReading]>([])
+    func add(_ batch: [PendingReading]) { readings.withLock { $0 += batch } }
+    func count(_ id: String) -> Int { readings.withLock { $0.filter { $0.reading.sensorID == id }.count } }
 }
 
 /// The real sampler and BME280 driver against bus faults on the simulated bus: the faulty sensor
 /// backs off and is reported unhealthy, the other keeps its schedule, and the faulty one
-/// recovers by itself when the fault clears.
+/// recovers by itself when the fault clears. All in virtual time: 50 ms slots, exact counts.
 @Suite(.serialized) struct SensorFaultIsolationTests {
     func run(fault name: String, inject: (TwoBusBoard) -> Void, clear: (TwoBusBoard) -> Void,
              timeout: Duration = .seconds(2)) async throws {
         let board = TwoBusBoard()
-        let outbox = try OutboxStore(path: "/tmp/sensorgw-faults-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite")
+        let clock = board.manualClock
+        let stored = StoredReadings()
         func sensor(_ id: String, bus: Int) -> SensorSchedule {
             let configuration = GatewayConfiguration.SensorConfiguration(
                 id: id, kind: "bme280", bus: .i2c(bus: bus, address: TwoBusBoard.address))
             return SensorSchedule(sensor: BME280Kind().makeSensor(configuration, board: board),
                                   interval: .milliseconds(50), timeout: timeout)
         }
-        let sampler = Sampler(schedules: [sensor("faulty", bus: 1), sensor("healthy", bus: 2)],
-                              logger: .init(label: "test")) { _ = try await outbox.append(pending: $0) }
-        let task = Task { await sampler.run() }
+        let sampler = Sampler(schedules: [sensor("faulty", bus: 1), sensor("healthy", bus: 2)], clock: clock,
+                              timestamp: { SystemClock.now() }, logger: .init(label: "test")) { stored.add($0) }
+        let task = Task(executorPreference: clock.executor) { await sampler.run() }
         defer { task.cancel() }
-        func stored(_ id: String) async throws -> Int {
-            try await outbox.pending(after: 0, limit: 1_000_000).filter { $0.sensorID == id }.count
+        await clock.waitForSleepers(2)
+        /// Advances in 50 ms steps until `condition` holds, at most `limit` of virtual time;
+        /// returns the virtual time it took.
+        func advance(until condition: () -> Bool, limit: Duration) async -> Duration? {
+            var elapsed = Duration.zero
+            while elapsed < limit {
+                if condition() { return elapsed }
+                await clock.advance(by: .milliseconds(50))
+                elapsed += .milliseconds(50)
+            }
+            return condition() ? elapsed : nil
         }
 
-        try await waitFor { try await stored("faulty") >= 6 }
+        await clock.advance(by: .milliseconds(500))
+        #expect(stored.count("faulty") >= 9 * 3, "\(name): before the fault")
         inject(board)
-        let faultStart = ContinuousClock.now
-        try await waitFor { sampler.sensorHealth["faulty"] == .unhealthy }
-        let unhealthyAfter = ContinuousClock.now - faultStart
-        let faultyAtFault = try await stored("faulty")
-        let healthyAtFault = try await stored("healthy")
-        try await Task.sleep(for: .milliseconds(600))
-        // During the fault: the healthy sensor kept its 50 ms schedule (at least half of the
-        // ~12 slots, on a loaded machine); the faulty one stored nothing new.
-        let healthyDuring = try await stored("healthy") - healthyAtFault
-        let faultyDuring = try await stored("faulty") - faultyAtFault
-        #expect(healthyDuring >= 6 * 3, "\(name): healthy sensor stored \(healthyDuring) readings in 600 ms")
-        #expect(faultyDuring == 0)
+        let unhealthyAfter = await advance(until: { sampler.sensorHealth["faulty"] == .unhealthy }, limit: .seconds(30))
+        #expect(unhealthyAfter != nil, "\(name): never reported unhealthy")
+        let faultyAtFault = stored.count("faulty")
+        let healthyAtFault = stored.count("healthy")
+        await clock.advance(by: .seconds(1))
+        // During the fault: the healthy sensor kept its 50 ms schedule (20 slots, 3 readings
+        // each; one slot of slack for the instant the second starts); the faulty one stored nothing.
+        let healthyDuring = stored.count("healthy") - healthyAtFault
+        #expect(healthyDuring >= 19 * 3, "\(name): healthy sensor stored \(healthyDuring) readings in 1 s")
+        #expect(stored.count("faulty") == faultyAtFault)
         #expect(sampler.sensorHealth["healthy"] == .healthy)
 
         clear(board)
-        let cleared = ContinuousClock.now
-        try await waitFor { sampler.sensorHealth["faulty"] == .healthy }
-        let recoveredAfter = ContinuousClock.now - cleared
-        try await waitFor { try await stored("faulty") > faultyAtFault }
-        print("figures: \(name): unhealthy after \(unhealthyAfter), healthy sensor stored \(healthyDuring) readings "
-              + "during the fault, faulty sensor 0; recovered \(recoveredAfter) after the fault cleared")
+        // Backoff is capped at 300 s: recovery comes within one capped retry.
+        let recoveredAfter = await advance(until: { sampler.sensorHealth["faulty"] == .healthy }, limit: .seconds(310))
+        #expect(recoveredAfter != nil, "\(name): never recovered")
+        await clock.advance(by: .milliseconds(100))
+        #expect(stored.count("faulty") > faultyAtFault)
+        print("figures: \(name): unhealthy after \(unhealthyAfter.map { "\($0)" } ?? "never") (virtual), healthy sensor "
+              + "stored \(healthyDuring) readings during 1 s of fault, faulty sensor 0; recovered "
+              + "\(recoveredAfter.map { "\($0)" } ?? "never") after the fault cleared")
     }
 
     @Test func nackStorm() async throws {

@@ -54,4 +54,29 @@ import Testing
         try await clock.sleep(until: .init(offset: .milliseconds(500)))
         #expect(clock.sleeperCount == 0)
     }
+
+    @Test func onItsExecutorSettlingIsExactEvenForLongChainsOfWork() async throws {
+        // Each wake does a burst of actor hops before sleeping again; settle() must wait for
+        // all of it, so every wake is seen at its own instant.
+        actor Counter {
+            var hops = 0
+            func hop() { hops += 1 }
+        }
+        let clock = ManualClock()
+        let counter = Counter()
+        let log = Log()
+        let task = Task(executorPreference: clock.executor) {
+            while !Task.isCancelled {
+                for _ in 0..<200 { await counter.hop() }
+                log.add("\(clock.now.offset)")
+                try await clock.sleep(until: clock.now.advanced(by: .milliseconds(10)))
+            }
+        }
+        await clock.waitForSleepers(1)
+        await clock.advance(by: .milliseconds(100))
+        #expect(clock.executor.pendingJobs == 0)  // everything it woke has finished
+        task.cancel()
+        #expect(log.all == (0...10).map { "\(Duration.milliseconds($0 * 10))" })
+        #expect(await counter.hops == 11 * 200)
+    }
 }

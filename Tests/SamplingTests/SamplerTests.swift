@@ -50,7 +50,7 @@ private func start(_ schedules: [SensorSchedule], clock: ManualClock, stored: St
     let sampler = Sampler(schedules: schedules, clock: clock, timestamp: { stamp }, logger: .init(label: "test")) {
         stored.add($0)
     }
-    let task = Task { await sampler.run() }
+    let task = Task(executorPreference: clock.executor) { await sampler.run() }
     // Every sensor measured at time zero and waits for its next slot (or for its measurement).
     await clock.waitForSleepers(schedules.count)
     return (sampler, task)

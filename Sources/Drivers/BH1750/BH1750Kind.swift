@@ -46,7 +46,7 @@ public struct BH1750Kind: SimulatedSensorKind {
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
-        BH1750Sensor(configuration: configuration, board: board)
+        BH1750Sensor(configuration: configuration, board: board, clock: board.clock)
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {

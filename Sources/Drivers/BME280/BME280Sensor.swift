@@ -34,9 +34,10 @@ actor BME280Sensor: Sensor {
         let driver: BME280
         switch configuration.bus {
         case .i2c(let bus, let address):
-            driver = BME280(bus: try await board.i2cBus(bus), address: address, settings: settings)
+            driver = BME280(bus: try await board.i2cBus(bus), address: address, settings: settings, clock: board.clock)
         case .spi(let path, let spiConfiguration):
-            driver = BME280(spi: try await board.spiDevice(path, configuration: spiConfiguration), settings: settings)
+            driver = BME280(spi: try await board.spiDevice(path, configuration: spiConfiguration), settings: settings,
+                            clock: board.clock)
         case .none:
             throw HALError(.invalidArgument, operation: "open bme280 \(id)", detail: "a BME280 needs an i2c or spi bus")
         }

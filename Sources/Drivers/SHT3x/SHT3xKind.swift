@@ -47,7 +47,7 @@ public struct SHT3xKind: SimulatedSensorKind {
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
-        SHT3xSensor(configuration: configuration, board: board)
+        SHT3xSensor(configuration: configuration, board: board, clock: board.clock)
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {
