@@ -180,7 +180,7 @@ struct NodeReader {
         var count = 0
         for character in text {
             guard count < excerptLength else { return shown + "…" }
-            shown += character == "\n" ? "\\n" : String(character)
+            shown += character.isNewline ? "\\n" : String(character)
             count += 1
         }
         return shown
