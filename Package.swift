@@ -28,6 +28,12 @@ let package = Package(
             linkerSettings: [.linkedLibrary("i2c", .when(platforms: linux))]),
         .target(name: "CSPI"),
         .target(name: "CSystemClock"),
+        // The TLS files loaded through the system's OpenSSL, as libmosquitto will load them.
+        .target(
+            name: "COpenSSLCheck",
+            linkerSettings: [
+                .linkedLibrary("ssl", .when(platforms: linux)), .linkedLibrary("crypto", .when(platforms: linux)),
+            ]),
         .target(
             name: "CGPIOD",
             linkerSettings: [.linkedLibrary("gpiod", .when(platforms: linux))]),
@@ -54,7 +60,12 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["CSystemClock"]),
         // libyaml into a bounded Swift value tree with positions; no Foundation, so no ICU.
         .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "Configuration", dependencies: ["HAL", "YAML"]),
+        .target(
+            name: "Configuration",
+            dependencies: [
+                "HAL", "YAML", "CSystemClock",
+                .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
+            ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         // Runs sensors on schedules in an injected clock; knows no chip.
         .target(

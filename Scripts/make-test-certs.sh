@@ -9,7 +9,7 @@ client_cn=${2:-sensorgw-demo}
 mkdir -p "$dir"
 cd "$dir"
 umask 077
-days=30
+days=365  # more than the 30 days before expiry at which `config check` starts warning
 
 ca() { # NAME SUBJECT
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days "$days" \

@@ -46,7 +46,7 @@ public struct ConfigValue {
     public func choice(_ names: [String]) throws(ConfigurationError) -> String {
         let text = try reader.string(node, path: path)
         guard names.contains(text) else {
-            throw error("unknown value '\(text)'; expected one of: \(names.joined(separator: ", "))")
+            throw error("unknown value '\(NodeReader.excerpt(text))'; expected one of: \(names.joined(separator: ", "))")
         }
         return text
     }

@@ -11,7 +11,8 @@ import YAML
 extension GatewayConfiguration {
     /// The warning added when the file says `tls: false`.
     public static let plaintextWarning =
-        "mqtt.tls is false: readings and credentials cross the network in plaintext"
+        "mqtt.tls is false: readings cross the network unencrypted, and the broker gets no client certificate, "
+        + "so it cannot tell this gateway from anyone else who connects"
 
     /// Reads and validates the configuration file at `path`.
     ///
@@ -19,7 +20,9 @@ extension GatewayConfiguration {
     /// behaves the same whatever its working directory is.
     /// - Throws: ``ConfigurationError`` for a missing, unreadable or invalid file; its
     ///   `description` names the file, line, column and key.
-    public static func load(path: String, kinds: SensorKindCatalog) throws(ConfigurationError) -> GatewayConfiguration {
+    ///   `clock` is what the client certificate's dates are judged against.
+    public static func load(path: String, kinds: SensorKindCatalog,
+                            clock: CertificateClock = .system) throws(ConfigurationError) -> GatewayConfiguration {
         switch FileChecks.status(path) {
         case .missing:
             throw ConfigurationError(file: path, message: "no such file")
@@ -49,7 +52,7 @@ extension GatewayConfiguration {
         let directory = FileChecks.directory(of: path)
         let cwd = FileReading.currentDirectory() ?? "/"
         let base = directory == "." ? cwd : FileChecks.resolve(directory, against: cwd)
-        return try parse(yaml: yaml, file: path, baseDirectory: base, kinds: kinds)
+        return try parse(yaml: yaml, file: path, baseDirectory: base, kinds: kinds, clock: clock)
     }
 
     /// Validates configuration text.
@@ -59,10 +62,12 @@ extension GatewayConfiguration {
     ///   - file: The name to put into errors.
     ///   - baseDirectory: What relative paths in the file are resolved against.
     ///   - kinds: The sensor kinds `sensors[].type` may name; each reads its own options.
+    ///   - clock: What the client certificate's dates are judged against (tests pin it).
     /// - Throws: ``ConfigurationError`` for the first problem in file order, YAML syntax errors
     ///   included.
     public static func parse(yaml: String, file: String, baseDirectory: String,
-                             kinds: SensorKindCatalog) throws(ConfigurationError) -> GatewayConfiguration {
+                             kinds: SensorKindCatalog,
+                             clock: CertificateClock = .system) throws(ConfigurationError) -> GatewayConfiguration {
         let root: YAMLNode?
         do {
             root = try YAMLParser.parse(yaml)
@@ -73,7 +78,8 @@ extension GatewayConfiguration {
             throw ConfigurationError(
                 file: file, message: "the file is empty; expected gateway, board, sensors, storage and mqtt")
         }
-        return try SchemaReader(reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds).configuration(root)
+        return try SchemaReader(
+            reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds, clock: clock).configuration(root)
     }
 
     private static func tooLarge(_ byteCount: Int?, file: String) -> ConfigurationError {
@@ -82,7 +88,8 @@ extension GatewayConfiguration {
             file: file, message: "the file is \(size); a configuration may be at most \(YAMLLimits.maximumInputBytes) bytes (1 MiB)")
     }
 
-    /// The texts Yams-era sensorgw printed, kept word for word: users and scripts read them.
+    /// The texts Yams-era sensorgw printed where they were right; the duplicate-key and limit
+    /// texts say where and what more precisely than Yams did.
     private static func configurationError(_ error: YAMLError, file: String) -> ConfigurationError {
         switch error {
         case .syntax(let syntax):
@@ -92,20 +99,26 @@ extension GatewayConfiguration {
             }
             return ConfigurationError(file: file, line: syntax.mark.line, column: syntax.mark.column, message: message)
         case .duplicateKeys(let duplicates):
-            // Yams named every repeated key, sorted, at the first occurrence of the first one.
-            let sorted = duplicates.sorted { $0.key < $1.key }
-            let names = sorted.map { "'\($0.key)'" }.joined(separator: ", ")
-            let mark = sorted.first?.firstMark
-            return ConfigurationError(file: file, line: mark?.line, column: mark?.column,
-                                      message: "duplicate key \(names) in one mapping")
+            // At the repeat, which is the line to delete or rename, with the key's path; the
+            // first repeat in the file (fix it and the next one is reported).
+            guard let duplicate = duplicates.first else {
+                return ConfigurationError(file: file, message: "invalid YAML: duplicate key")
+            }
+            return ConfigurationError(
+                file: file, line: duplicate.mark.line, column: duplicate.mark.column, key: duplicate.path,
+                message: "duplicate key; first at line \(duplicate.firstMark.line), column \(duplicate.firstMark.column)")
         case .inputTooLarge(let byteCount, _):
             return tooLarge(byteCount, file: file)
         case .nestingTooDeep(let mark, let limit):
             return ConfigurationError(file: file, line: mark.line, column: mark.column,
                                       message: "invalid YAML: mappings and lists nest more than \(limit) deep, the limit")
-        case .tooManyNodes(let mark, let limit):
+        case .aliasExpansionTooLarge(let mark, let limit):
             return ConfigurationError(file: file, line: mark.line, column: mark.column,
-                                      message: "invalid YAML: more than \(limit) values with aliases expanded, the limit")
+                                      message: "invalid YAML: aliases stand for more than \(limit) values in all, the limit")
+        case .keyTooLong(let mark, let limit):
+            return ConfigurationError(
+                file: file, line: mark.line, column: mark.column,
+                message: "invalid YAML: a key longer than \(limit) characters; YAML reads at most \(limit) before the ':'")
         }
     }
 }

@@ -82,7 +82,7 @@ struct NodeReader {
         }
         guard let value = Self.parseInteger(scalar.string) else {
             throw error(path, at: node.mark,
-                        "expected an integer (decimal, or hexadecimal like 0x76), found '\(scalar.string)'")
+                        "expected an integer (decimal, or hexadecimal like 0x76), found '\(Self.excerpt(scalar.string))'")
         }
         guard range.contains(value) else {
             throw error(path, at: node.mark,
@@ -110,7 +110,7 @@ struct NodeReader {
         }
         guard let value = Self.parseDuration(scalar.string) else {
             throw error(path, at: node.mark,
-                        "invalid duration '\(scalar.string)'; write a whole number and a unit: 500ms, 10s, 5m, 1h or 7d")
+                        "invalid duration '\(Self.excerpt(scalar.string))'; write a whole number and a unit: 500ms, 10s, 5m, 1h or 7d")
         }
         guard range.contains(value) else {
             throw error(path, at: node.mark,
@@ -139,7 +139,7 @@ struct NodeReader {
             throw error(path, at: node.mark, "expected a size like 64MB, found \(kind(of: node))")
         }
         guard let value = Self.parseByteSize(scalar.string) else {
-            throw error(path, at: node.mark, "invalid size '\(scalar.string)'; write a whole number and a unit: 512KB, 64MB or 1GB")
+            throw error(path, at: node.mark, "invalid size '\(Self.excerpt(scalar.string))'; write a whole number and a unit: 512KB, 64MB or 1GB")
         }
         guard range.contains(value) else {
             throw error(path, at: node.mark, "\(scalar.string) is out of range \(range.lowerBound / 1024)KB...\(range.upperBound >> 30)GB")
@@ -169,6 +169,23 @@ struct NodeReader {
         return "\(milliseconds)ms"
     }
 
+    /// The most characters of a value a message quotes.
+    static let excerptLength = 80
+
+    /// `text` as a message quotes it: whole up to ``excerptLength`` characters, else its start and
+    /// an ellipsis, so a runaway value (a pasted certificate, a megabyte of junk) does not flood
+    /// the terminal and the journal. Line breaks are shown as `\n` to keep the message one line.
+    static func excerpt(_ text: String) -> String {
+        var shown = ""
+        var count = 0
+        for character in text {
+            guard count < excerptLength else { return shown + "…" }
+            shown += character.isNewline ? "\\n" : String(character)
+            count += 1
+        }
+        return shown
+    }
+
     /// The node's resolved tag (`int`, `str`, `bool`, `null`, ...).
     func tagName(_ node: Node) -> YAMLTag {
         node.tag
@@ -183,9 +200,9 @@ struct NodeReader {
             switch tagName(node) {
             case .null: return "nothing"
             case .bool: return "the boolean '\(scalar.string)'"
-            case .int: return "the integer \(scalar.string)"
-            case .float: return "the number \(scalar.string)"
-            default: return "the string '\(scalar.string)'"
+            case .int: return "the integer \(Self.excerpt(scalar.string))"
+            case .float: return "the number \(Self.excerpt(scalar.string))"
+            default: return "the string '\(Self.excerpt(scalar.string))'"
             }
         }
     }

@@ -10,6 +10,8 @@ struct SchemaReader {
     let baseDirectory: String
     /// The sensor kinds `type` may name.
     let kinds: SensorKindCatalog
+    /// What certificate dates are judged against.
+    let clock: CertificateClock
 
     private func fail(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
         reader.error(key, at: mark, message)
@@ -52,7 +54,7 @@ struct SchemaReader {
             host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.id,
             topicPrefix: mqtt.topicPrefix, keepalive: mqtt.keepalive, inflightWindow: mqtt.inflightWindow,
             reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate)
-        var warnings: [String] = []
+        var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
                       logLevel: logLevel, warnings: warnings)
@@ -76,7 +78,7 @@ struct SchemaReader {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
         }
         guard (1...64).contains(text.unicodeScalars.count), allowed else {
-            throw fail(path, at: node.mark, "'\(text)' is not a valid id: use 1 to 64 letters, digits, '_' or '-'")
+            throw fail(path, at: node.mark, "'\(NodeReader.excerpt(text))' is not a valid id: use 1 to 64 letters, digits, '_' or '-'")
         }
         return text
     }
@@ -84,7 +86,7 @@ struct SchemaReader {
     private func board(_ node: Node, path: String) throws(ConfigurationError) -> Config.BoardKind {
         let text = try reader.string(node, path: path)
         guard let board = Config.BoardKind(rawValue: text) else {
-            throw fail(path, at: node.mark, "unknown board '\(text)'; expected simulated or linux")
+            throw fail(path, at: node.mark, "unknown board '\(NodeReader.excerpt(text))'; expected simulated or linux")
         }
         return board
     }
@@ -95,7 +97,7 @@ struct SchemaReader {
             let text = try reader.string(value, path: path)
             guard let parsed = Config.LogLevel(rawValue: text) else {
                 let names = Config.LogLevel.allCases.map(\.rawValue).joined(separator: ", ")
-                throw fail(path, at: value.mark, "unknown log level '\(text)'; expected one of: \(names)")
+                throw fail(path, at: value.mark, "unknown log level '\(NodeReader.excerpt(text))'; expected one of: \(names)")
             }
             level = parsed
         }
@@ -108,8 +110,14 @@ struct SchemaReader {
         let items = try reader.items(node, path: path)
         guard !items.isEmpty else { throw fail(path, at: node.mark, "at least one sensor is required") }
         var sensors: [Config.SensorConfiguration] = []
+        sensors.reserveCapacity(items.count)
+        // Each id's index, so the duplicate check is one lookup per sensor, not a scan of the
+        // earlier ones (16,000 sensors made that a quadratic 5 s).
+        var indexByID: [String: Int] = [:]
         for (index, item) in items.enumerated() {
-            sensors.append(try sensor(item, path: "\(path)[\(index)]", earlier: sensors))
+            let sensor = try sensor(item, path: "\(path)[\(index)]", indexByID: indexByID)
+            indexByID[sensor.id] = index
+            sensors.append(sensor)
         }
         return sensors
     }
@@ -117,7 +125,7 @@ struct SchemaReader {
     /// The keys every sensor entry has, whatever its kind.
     static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority"]
 
-    private func sensor(_ node: Node, path: String, earlier: [Config.SensorConfiguration])
+    private func sensor(_ node: Node, path: String, indexByID: [String: Int])
         throws(ConfigurationError) -> Config.SensorConfiguration {
         // The kind decides which other keys are allowed, so find `type` before walking the
         // entries in file order (an entry without a usable `type` allows only the common keys).
@@ -133,7 +141,7 @@ struct SchemaReader {
             switch key {
             case "id":
                 let text = try identifier(value, path: keyPath)
-                if let index = earlier.firstIndex(where: { $0.id == text }) {
+                if let index = indexByID[text] {
                     throw fail(keyPath, at: value.mark, "duplicate sensor id '\(text)' (also sensors[\(index)])")
                 }
                 id = text
@@ -153,7 +161,7 @@ struct SchemaReader {
             case "priority":
                 let text = try reader.string(value, path: keyPath)
                 guard let parsed = Config.SensorConfiguration.Priority(rawValue: text) else {
-                    throw fail(keyPath, at: value.mark, "unknown priority '\(text)'; use normal or critical")
+                    throw fail(keyPath, at: value.mark, "unknown priority '\(NodeReader.excerpt(text))'; use normal or critical")
                 }
                 priority = parsed
             default:
@@ -186,7 +194,7 @@ struct SchemaReader {
             let text = try reader.string(value, path: keyPath)
             guard let kind = kinds.kind(named: text) else {
                 throw fail(keyPath, at: value.mark,
-                           "unknown sensor type '\(text)'; supported: \(kinds.names.joined(separator: ", "))")
+                           "unknown sensor type '\(NodeReader.excerpt(text))'; supported: \(kinds.names.joined(separator: ", "))")
             }
             return kind
         }
@@ -253,11 +261,7 @@ struct SchemaReader {
             case "path":
                 file = try storagePath(value, path: keyPath)
             case "flush_interval":
-                if case .scalar(let scalar) = value, scalar.string == "0" {
-                    flush = .zero
-                } else {
-                    flush = try reader.duration(value, path: keyPath, in: Self.flushInterval)
-                }
+                flush = try flushInterval(value, path: keyPath)
             case "max_bytes":
                 maxBytes = try reader.byteSize(value, path: keyPath, in: (64 << 10)...(1 << 40))
             default:
@@ -268,10 +272,19 @@ struct SchemaReader {
         return Config.StorageConfiguration(path: file, flushInterval: flush, maxBytes: maxBytes, maxAge: maxAge)
     }
 
+    /// 0 commits every sample, however it is written (`0`, `0s`, `0ms`); anything else must be
+    /// within ``flushInterval``.
+    private func flushInterval(_ node: Node, path: String) throws(ConfigurationError) -> Duration {
+        if case .scalar(let scalar) = node, scalar.string == "0" || NodeReader.parseDuration(scalar.string) == .zero {
+            return .zero
+        }
+        return try reader.duration(node, path: path, in: Self.flushInterval)
+    }
+
     /// The outbox file: its directory must exist, or at least that directory's parent so the
     /// agent can create it.
     private func storagePath(_ node: Node, path: String) throws(ConfigurationError) -> String {
-        let file = FileChecks.resolve(try reader.nonEmptyString(node, path: path), against: baseDirectory)
+        let file = try filePath(node, path: path)
         if FileChecks.status(file) == .directory {
             throw fail(path, at: node.mark, "\(file) is a directory; name the database file inside it")
         }
@@ -303,6 +316,8 @@ struct SchemaReader {
         var reconnect: Config.MQTTConfiguration.Reconnect
         var tls: Config.MQTTConfiguration.TLSSetting
         var replayRate: Int
+        /// What the TLS files earned (a certificate near its end).
+        var warnings: [String]
     }
 
     private func mqtt(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> PartialMQTT {
@@ -314,6 +329,7 @@ struct SchemaReader {
         var inflightWindow = 20
         var reconnect = Config.MQTTConfiguration.Reconnect()
         var tls: Config.MQTTConfiguration.TLSSetting?
+        var tlsWarnings: [String] = []
         var replayRate = 500
         try reader.forEachEntry(
             of: node, path: path,
@@ -349,7 +365,7 @@ struct SchemaReader {
             case "replay_rate":
                 replayRate = try reader.integer(value, path: keyPath, in: 1...100_000)
             default:
-                tls = try self.tls(value, path: keyPath, anchor: keyMark)
+                (tls, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
             }
         }
         guard let host else { throw reader.missing("\(path).host", in: anchor) }
@@ -357,19 +373,19 @@ struct SchemaReader {
         return PartialMQTT(
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
             topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
-            reconnect: reconnect, tls: tls, replayRate: replayRate)
+            reconnect: reconnect, tls: tls, replayRate: replayRate, warnings: tlsWarnings)
     }
 
     private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {
         let text = try reader.nonEmptyString(node, path: path)
         if text.contains("+") || text.contains("#") {
-            throw fail(path, at: node.mark, "'\(text)' contains an MQTT wildcard (+ or #); a topic to publish to cannot")
+            throw fail(path, at: node.mark, "'\(NodeReader.excerpt(text))' contains an MQTT wildcard (+ or #); a topic to publish to cannot")
         }
         if text.hasPrefix("/") || text.hasSuffix("/") {
-            throw fail(path, at: node.mark, "'\(text)' must not start or end with '/'")
+            throw fail(path, at: node.mark, "'\(NodeReader.excerpt(text))' must not start or end with '/'")
         }
         if text.hasPrefix("$") {
-            throw fail(path, at: node.mark, "'\(text)' starts with '$', which brokers reserve for themselves")
+            throw fail(path, at: node.mark, "'\(NodeReader.excerpt(text))' starts with '$', which brokers reserve for themselves")
         }
         if text.contains("\u{0}") {
             throw fail(path, at: node.mark, "a topic cannot contain a NUL character")
@@ -399,13 +415,15 @@ struct SchemaReader {
         return result
     }
 
-    private func tls(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.MQTTConfiguration.TLSSetting {
+    /// The `tls` setting and the warnings its files earn (a certificate that expires soon).
+    private func tls(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError)
+        -> (setting: Config.MQTTConfiguration.TLSSetting, warnings: [String]) {
         if case .scalar(let scalar) = node, reader.tagName(node) == .bool {
             guard scalar.string.lowercased() == "false" else {
                 throw fail(path, at: node.mark,
-                           "'\(scalar.string)' is not a TLS setting: give a mapping with ca, certificate and key, or false for plaintext")
+                           "'\(NodeReader.excerpt(scalar.string))' is not a TLS setting: give a mapping with ca, certificate and key, or false for plaintext")
             }
-            return .disabled
+            return (.disabled, [])
         }
         guard case .mapping = node else {
             throw fail(path, at: node.mark,
@@ -414,24 +432,64 @@ struct SchemaReader {
         var ca: String?
         var certificate: String?
         var key: String?
+        var keyMark: Mark?
+        var warnings: [String] = []
+        // Each file is loaded through OpenSSL as soon as its entry is read, so errors stay in
+        // file order; whether the key fits the certificate needs both, so it comes after.
         try reader.forEachEntry(
             of: node, path: path, allowed: ["ca", "certificate", "key"]
         ) { (name, value, _, keyPath) throws(ConfigurationError) in
             switch name {
-            case "ca": ca = try readableFile(value, path: keyPath)
-            case "certificate": certificate = try readableFile(value, path: keyPath)
-            default: key = try privateKeyFile(value, path: keyPath)
+            case "ca":
+                let file = try readableFile(value, path: keyPath)
+                if let problem = TLSMaterial.caProblem(file) { throw fail(keyPath, at: value.mark, problem) }
+                ca = file
+            case "certificate":
+                let file = try readableFile(value, path: keyPath)
+                switch TLSMaterial.certificate(file) {
+                case .failure(let problem):
+                    throw fail(keyPath, at: value.mark, problem.message)
+                case .success(let period):
+                    switch TLSMaterial.validity(period, of: file, clock: clock) {
+                    case .valid: break
+                    case .warning(let text): warnings.append(fail(keyPath, at: value.mark, text).description)
+                    case .error(let text): throw fail(keyPath, at: value.mark, text)
+                    }
+                }
+                certificate = file
+            default:
+                let file = try privateKeyFile(value, path: keyPath)
+                if let problem = TLSMaterial.keyProblem(file) { throw fail(keyPath, at: value.mark, problem) }
+                key = file
+                keyMark = value.mark
             }
         }
         guard let ca else { throw reader.missing("\(path).ca", in: anchor) }
         guard let certificate else { throw reader.missing("\(path).certificate", in: anchor) }
         guard let key else { throw reader.missing("\(path).key", in: anchor) }
-        return .mutual(ca: ca, certificate: certificate, key: key)
+        if let problem = TLSMaterial.mismatchProblem(key: key, certificate: certificate) {
+            throw fail("\(path).key", at: keyMark, problem)
+        }
+        return (.mutual(ca: ca, certificate: certificate, key: key), warnings)
     }
+
+    /// A file path as written, resolved; one longer than Linux allows is refused here, so a
+    /// runaway value is not echoed whole by "file not found".
+    private func filePath(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let text = try reader.nonEmptyString(node, path: path)
+        guard text.utf8.count < Self.pathMax else {
+            throw fail(path, at: node.mark,
+                       "a path of \(text.utf8.count) bytes ('\(NodeReader.excerpt(text))'); Linux allows at most \(Self.pathMax - 1)")
+        }
+        return FileChecks.resolve(text, against: baseDirectory)
+    }
+
+    /// PATH_MAX on Linux, its terminating NUL included.
+    static let pathMax = 4096
 
     /// A file that exists and this process can read; returns its resolved path.
     private func readableFile(_ node: Node, path: String) throws(ConfigurationError) -> String {
-        let file = FileChecks.resolve(try reader.nonEmptyString(node, path: path), against: baseDirectory)
+        let file = try filePath(node, path: path)
         switch FileChecks.status(file) {
         case .missing:
             throw fail(path, at: node.mark, "file not found: \(file)")

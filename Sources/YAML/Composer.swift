@@ -4,7 +4,7 @@ struct Composer {
     /// An anchored node and what expanding an alias to it costs.
     private struct Anchored {
         var node: YAMLNode
-        /// Nodes in the subtree, its own aliases expanded.
+        /// Nodes in the subtree, its own aliases expanded: what one more alias to it adds.
         var nodeCount: Int
         /// 0 for a scalar, 1 + the deepest child for a collection.
         var height: Int
@@ -18,7 +18,10 @@ struct Composer {
 
     private let reader: LibYAMLEventReader
     private var anchors: [String: Anchored] = [:]
+    /// Nodes composed so far, aliases expanded; only differences of it are used (subtree sizes).
     private var nodeCount = 0
+    /// Nodes that aliases have stood for so far, the part of the tree the text did not spell out.
+    private var expandedCount = 0
     /// Collections open around the node being composed.
     private var depth = 0
     private var path: [PathStep] = []
@@ -50,7 +53,7 @@ struct Composer {
         case .alias(let name):
             return try expand(alias: name, at: event.mark)
         case .scalar(let value, let scalarAnchor, let tag, let style):
-            try countNode(at: event.mark)
+            countNode()
             let resolved = tag.map(YAMLTag.init(rawValue:)) ?? TagResolver.resolve(plain: value)
             composed = (.scalar(.init(string: value, tag: resolved, style: style, mark: event.mark)), 0)
             anchor = scalarAnchor
@@ -79,17 +82,18 @@ struct Composer {
             throw .nestingTooDeep(mark: mark, limit: YAMLLimits.maximumDepth)
         }
         // The tree shares the anchored node's storage; the count is what walking it will cost.
-        guard anchored.nodeCount <= YAMLLimits.maximumNodeCount - nodeCount else {
-            throw .tooManyNodes(mark: mark, limit: YAMLLimits.maximumNodeCount)
+        // Only expansions are capped: nodes written out are bounded by the input size limit,
+        // so a long list of sensors is fine while a billion laughs is stopped at its first
+        // alias past the cap.
+        guard anchored.nodeCount <= YAMLLimits.maximumAliasExpansion - expandedCount else {
+            throw .aliasExpansionTooLarge(mark: mark, limit: YAMLLimits.maximumAliasExpansion)
         }
+        expandedCount += anchored.nodeCount
         nodeCount += anchored.nodeCount
         return (anchored.node, anchored.height)
     }
 
-    private mutating func countNode(at mark: YAMLMark) throws(YAMLError) {
-        guard nodeCount < YAMLLimits.maximumNodeCount else {
-            throw .tooManyNodes(mark: mark, limit: YAMLLimits.maximumNodeCount)
-        }
+    private mutating func countNode() {
         nodeCount += 1
     }
 
@@ -97,7 +101,7 @@ struct Composer {
         guard depth < YAMLLimits.maximumDepth else {
             throw .nestingTooDeep(mark: mark, limit: YAMLLimits.maximumDepth)
         }
-        try countNode(at: mark)
+        countNode()
         depth += 1
     }
 

@@ -34,7 +34,7 @@ final class LibYAMLEventReader {
     /// The next event, or libyaml's error.
     func next() throws(YAMLError) -> LibYAMLEvent {
         var event = yaml_event_t()
-        guard yaml_parser_parse(parser, &event) == 1 else { throw .syntax(currentError()) }
+        guard yaml_parser_parse(parser, &event) == 1 else { throw currentFailure() }
         defer { yaml_event_delete(&event) }
         return LibYAMLEvent(kind: Self.kind(of: event), mark: Self.mark(event.start_mark))
     }
@@ -92,6 +92,67 @@ final class LibYAMLEventReader {
 
     private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         pointer.map { String(cString: $0) }
+    }
+
+    /// libyaml's error as this target reports it: a key past libyaml's simple-key length gets
+    /// its own case (libyaml's words for it name a different problem), and no libyaml function
+    /// name reaches a message.
+    private func currentFailure() -> YAMLError {
+        let error = currentError()
+        if let keyStart = overlongKeyStart(error) {
+            return .keyTooLong(mark: keyStart, limit: YAMLLimits.maximumPlainKeyLength)
+        }
+        return .syntax(LibYAMLMessages.clean(error))
+    }
+
+    /// Where the key starts when `error` is libyaml giving up on a key written without `?` that
+    /// runs more than 1024 characters before its `:`. libyaml says either "could not find
+    /// expected ':'" (while scanning a simple key, on the key's own line) or, when the key could
+    /// also have been a plain value, "mapping values are not allowed in this context" at the `:`.
+    private func overlongKeyStart(_ error: YAMLSyntaxError) -> YAMLMark? {
+        let limit = YAMLLimits.maximumPlainKeyLength
+        if error.problem == "could not find expected ':'", error.context == "while scanning a simple key",
+           let start = error.contextMark, start.line == error.mark.line, error.mark.column - start.column > limit {
+            return start
+        }
+        guard error.problem == "mapping values are not allowed in this context" else { return nil }
+        let before = line(error.mark.line).prefix(max(0, error.mark.column - 1))
+        // The key starts after the indentation and any `- ` or `? ` indicators before it.
+        var start = 0
+        while start < before.count {
+            let scalar = before[start]
+            if scalar == " " || scalar == "\t" {
+                start += 1
+            } else if (scalar == "-" || scalar == "?"), start + 1 < before.count, before[start + 1] == " " {
+                start += 2
+            } else {
+                break
+            }
+        }
+        var end = before.count
+        while end > start, before[end - 1] == " " { end -= 1 }
+        guard end - start > limit else { return nil }
+        return YAMLMark(line: error.mark.line, column: start + 1)
+    }
+
+    /// The Unicode scalars of 1-based line `number`, lines ending at LF, CR or CRLF as in libyaml.
+    private func line(_ number: Int) -> [Unicode.Scalar] {
+        var current = 1
+        var index = 0
+        while current < number, index < byteCount {
+            let byte = input[index]
+            index += 1
+            if byte == UInt8(ascii: "\n") {
+                current += 1
+            } else if byte == UInt8(ascii: "\r") {
+                if index < byteCount, input[index] == UInt8(ascii: "\n") { index += 1 }
+                current += 1
+            }
+        }
+        var end = index
+        while end < byteCount, input[end] != UInt8(ascii: "\n"), input[end] != UInt8(ascii: "\r") { end += 1 }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: input[index..<end]), as: UTF8.self)
+        return Array(text.unicodeScalars)
     }
 
     private func currentError() -> YAMLSyntaxError {

@@ -10,9 +10,12 @@ public enum YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Collections nest deeper than ``YAMLLimits/maximumDepth``; `mark` is the collection (or
     /// the alias) that went past it.
     case nestingTooDeep(mark: YAMLMark, limit: Int)
-    /// The document has more than ``YAMLLimits/maximumNodeCount`` nodes once aliases are
-    /// expanded; `mark` is the node (or the alias) that went past it.
-    case tooManyNodes(mark: YAMLMark, limit: Int)
+    /// The document's aliases stand for more than ``YAMLLimits/maximumAliasExpansion`` nodes in
+    /// all; `mark` is the alias that went past it.
+    case aliasExpansionTooLarge(mark: YAMLMark, limit: Int)
+    /// A key written without `? ` runs more than ``YAMLLimits/maximumPlainKeyLength`` characters
+    /// before its `:`; `mark` is where the key starts.
+    case keyTooLong(mark: YAMLMark, limit: Int)
 
     /// One line for a log: `line:column: what`.
     public var description: String {
@@ -25,8 +28,10 @@ public enum YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the text is \(byteCount) bytes, more than the limit of \(limit) bytes"
         case .nestingTooDeep(let mark, let limit):
             return "\(mark): mappings and sequences nest more than \(limit) deep, the limit"
-        case .tooManyNodes(let mark, let limit):
-            return "\(mark): the document has more than \(limit) nodes with its aliases expanded, the limit"
+        case .aliasExpansionTooLarge(let mark, let limit):
+            return "\(mark): aliases stand for more than \(limit) nodes in all, the limit"
+        case .keyTooLong(let mark, let limit):
+            return "\(mark): a key longer than \(limit) characters, the longest YAML reads before its ':'"
         }
     }
 }

@@ -1,7 +1,7 @@
 /// Parses YAML text into a ``YAMLNode`` tree with libyaml, within ``YAMLLimits``.
 ///
 /// Aliases are expanded (each one counts every node it stands for against
-/// ``YAMLLimits/maximumNodeCount``); a key repeated in one mapping is an error; a UTF-8
+/// ``YAMLLimits/maximumAliasExpansion``); a key repeated in one mapping is an error; a UTF-8
 /// byte-order mark at the start is skipped without moving any column. Only one document is
 /// accepted, as a configuration file has.
 public enum YAMLParser {

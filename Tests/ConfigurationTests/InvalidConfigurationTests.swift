@@ -198,7 +198,7 @@ struct InvalidConfigurationTests {
 
     @Test func duplicateYAMLKey() {
         expectError(minimal(inserting: "  id: other", before: 3),
-                    "sensorgw.yaml:2:3: duplicate key 'id' in one mapping")
+                    "sensorgw.yaml:3:3: gateway.id: duplicate key; first at line 2, column 3")
     }
 
     @Test func topLevelNotAMapping() {

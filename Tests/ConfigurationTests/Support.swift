@@ -11,15 +11,27 @@ let testKinds = SensorRegistry.builtIn.catalog
 final class Sandbox: Sendable {
     let path: String
 
-    /// Creates `<tmp>/<uuid>/<certs>/{ca.pem, client.pem, client.key}`; the key is mode 0600.
+    /// Creates `<tmp>/<uuid>/<certs>/{ca.pem, client.pem, client.key}`, copies of real files
+    /// made by `openssl` (``TestCertificates``) that OpenSSL accepts; the key is mode 0600.
     init(certs: String = "certs") throws {
         path = FileManager.default.temporaryDirectory
             .appendingPathComponent("sensorgw-config-\(UUID().uuidString)").path
         let certDirectory = "\(path)/\(certs)"
         try FileManager.default.createDirectory(atPath: certDirectory, withIntermediateDirectories: true)
-        try write("\(certs)/ca.pem", "-----BEGIN CERTIFICATE-----\n", mode: 0o644)
-        try write("\(certs)/client.pem", "-----BEGIN CERTIFICATE-----\n", mode: 0o644)
-        try write("\(certs)/client.key", "-----BEGIN PRIVATE KEY-----\n", mode: 0o600)
+        let made = try sharedCertificates.get()
+        try copy(made.ca, to: "\(certs)/ca.pem", mode: 0o644)
+        try copy(made.client, to: "\(certs)/client.pem", mode: 0o644)
+        try copy(made.clientKey, to: "\(certs)/client.key", mode: 0o600)
+    }
+
+    /// Copies `file` to `relative` inside the sandbox with `mode`; returns the full path.
+    @discardableResult
+    func copy(_ file: String, to relative: String, mode: Int = 0o644) throws -> String {
+        let target = "\(path)/\(relative)"
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: file, toPath: target)
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: target)
+        return target
     }
 
     deinit {

@@ -94,7 +94,10 @@ struct ValidConfigurationTests {
         let config = try Config.parse(yaml: minimalYAML, file: configName, baseDirectory: sandbox.path, kinds: testKinds)
         #expect(config.mqtt.tls == .disabled)
         #expect(config.mqtt.port == 1883)
-        #expect(config.warnings == ["mqtt.tls is false: readings and credentials cross the network in plaintext"])
+        #expect(config.warnings == [
+            "mqtt.tls is false: readings cross the network unencrypted, and the broker gets no client certificate, "
+                + "so it cannot tell this gateway from anyone else who connects",
+        ])
     }
 
     @Test("An I2C address may be written as hex, quoted hex or decimal",

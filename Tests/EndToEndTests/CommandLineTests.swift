@@ -56,6 +56,52 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
         #expect(result.output.contains("OK"))
     }
 
+    @Test("config check exits 78 on TLS files OpenSSL refuses and on a repeated key, naming file, line and key")
+    func badTLSMaterialAndDuplicateKeysExit78() async throws {
+        let workspace = try Workspace("cli-tls")
+        let certs = workspace.certificates.path
+        try "not a key\n".write(toFile: "\(certs)/garbage.key", atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: "\(certs)/garbage.key")
+        func config(key: String, extra: String = "") -> String {
+            """
+            gateway: { id: g1 }
+            board: simulated
+            sensors:
+              - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 } }
+            storage: { path: outbox.sqlite }
+            mqtt:
+              host: localhost\(extra)
+              tls:
+                ca: certs/ca.pem
+                certificate: certs/client.pem
+                key: certs/\(key)
+
+            """
+        }
+        let cases: [(name: String, yaml: String, expected: String)] = [
+            ("garbage-key", config(key: "garbage.key"),
+             ":11:10: mqtt.tls.key: \(certs)/garbage.key is not a PEM private key (OpenSSL cannot read it)"),
+            // make-test-certs.sh's subscriber key is real, but not client.pem's.
+            ("other-key", config(key: "subscriber.key"),
+             ":11:10: mqtt.tls.key: \(certs)/subscriber.key is not the private key of the certificate \(certs)/client.pem"),
+            ("duplicate", config(key: "client.key", extra: "\n  port: 8883\n  port: 8884"),
+             ":9:3: mqtt.port: duplicate key; first at line 8, column 3"),
+        ]
+        for (name, yaml, expected) in cases {
+            let file = workspace.path("\(name).yaml")
+            try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+            let result = try await sensorgw(["config", "check", file], in: workspace)
+            #expect(result.status == 78, "\(name): \(result.output)")
+            #expect(result.output.contains("error: \(file)\(expected)"), "\(name): \(result.output)")
+        }
+        // The same files with the right key pass, and the certificate (a year) earns no warning.
+        let good = workspace.path("good.yaml")
+        try config(key: "client.key").write(toFile: good, atomically: true, encoding: .utf8)
+        let result = try await sensorgw(["config", "check", good], in: workspace)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.output.contains("warning"), "\(result.output)")
+    }
+
     @Test func simulatedProbesPrintAGridAndANormalizedReading() async throws {
         let workspace = try Workspace("cli-probe")
         let scan = try await sensorgw(["probe", "i2c", "scan", "--bus", "1", "--simulated", "--json"], in: workspace)
