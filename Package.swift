@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "HAL", "YAML", "CSystemClock",
+                "HAL", "YAML", "CSystemClock", "Pipeline",
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),

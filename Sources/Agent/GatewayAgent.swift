@@ -41,8 +41,12 @@ public enum GatewayAgent {
             "path": "\(storage.path)", "pending": "\(pending)", "dropped_total": "\(droppedTotal)",
         ])
 
+        // The schema accepted only registered names; the default covers a configuration built by hand.
+        let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
+        let encoder = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id,
+                                                          readingsTopic: configuration.readingsTopic))
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
-                            encoder: ReadingEncoders.default.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id, readingsTopic: configuration.readingsTopic)),
+                            encoder: encoder,
                             logger: logger.with(label: "uplink"))
         let schedules = try schedules(for: configuration.sensors, registry: registry, board: board)
         let buffer = ReadingBuffer()

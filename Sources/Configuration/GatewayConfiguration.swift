@@ -1,4 +1,5 @@
 import HAL
+import Pipeline
 
 /// Everything the agent needs to run, read from one YAML file and fully validated.
 ///
@@ -169,12 +170,17 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// Backlog (readings stored before the connection came up) is sent at most this many
         /// per second, 1 ... 100000, default 500, while new readings go out at once.
         public var replayRate: Int
+        /// The payload format readings are published in: a name from `ReadingEncoders`
+        /// (`senml-json`, the default, or `senml-cbor`).
+        public var encoding: String
 
         /// Creates the section.
         public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",
                     keepalive: Duration = .seconds(30), inflightWindow: Int = 20,
-                    reconnect: Reconnect = Reconnect(), tls: TLSSetting, replayRate: Int = 500) {
+                    reconnect: Reconnect = Reconnect(), tls: TLSSetting, replayRate: Int = 500,
+                    encoding: String = ReadingEncoders.defaultName) {
             self.replayRate = replayRate
+            self.encoding = encoding
             self.host = host
             self.port = port
             self.clientID = clientID

@@ -1,4 +1,5 @@
 import HAL
+import Pipeline
 import YAML
 
 /// The schema: one method per section, each walking its mapping in file order.
@@ -53,7 +54,7 @@ struct SchemaReader {
         let settings = Config.MQTTConfiguration(
             host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.id,
             topicPrefix: mqtt.topicPrefix, keepalive: mqtt.keepalive, inflightWindow: mqtt.inflightWindow,
-            reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate)
+            reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate, encoding: mqtt.encoding)
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
@@ -316,6 +317,7 @@ struct SchemaReader {
         var reconnect: Config.MQTTConfiguration.Reconnect
         var tls: Config.MQTTConfiguration.TLSSetting
         var replayRate: Int
+        var encoding: String
         /// What the TLS files earned (a certificate near its end).
         var warnings: [String]
     }
@@ -331,10 +333,11 @@ struct SchemaReader {
         var tls: Config.MQTTConfiguration.TLSSetting?
         var tlsWarnings: [String] = []
         var replayRate = 500
+        var encoding = ReadingEncoders.defaultName
         try reader.forEachEntry(
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
-                      "replay_rate"]
+                      "replay_rate", "encoding"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -364,6 +367,13 @@ struct SchemaReader {
                 reconnect = try self.reconnect(value, path: keyPath)
             case "replay_rate":
                 replayRate = try reader.integer(value, path: keyPath, in: 1...100_000)
+            case "encoding":
+                let text = try reader.string(value, path: keyPath)
+                guard ReadingEncoders.named(text) != nil else {
+                    throw fail(keyPath, at: value.mark,
+                               "unknown encoding '\(NodeReader.excerpt(text))'; expected one of: \(ReadingEncoders.names.joined(separator: ", "))")
+                }
+                encoding = text
             default:
                 (tls, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
             }
@@ -373,7 +383,7 @@ struct SchemaReader {
         return PartialMQTT(
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
             topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
-            reconnect: reconnect, tls: tls, replayRate: replayRate, warnings: tlsWarnings)
+            reconnect: reconnect, tls: tls, replayRate: replayRate, encoding: encoding, warnings: tlsWarnings)
     }
 
     private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {

@@ -284,4 +284,16 @@ struct StorageSettingsTests {
             #expect(error.description == "c.yaml:7:15: sensors[0].priority: unknown priority 'urgent'; use normal or critical")
         }
     }
+
+    @Test func theEncodingIsANameFromTheEncoderRegistry() throws {
+        #expect(try parse("").mqtt.encoding == "senml-json")
+        #expect(try parse("", mqttExtra: "\n  encoding: senml-cbor").mqtt.encoding == "senml-cbor")
+        do {
+            _ = try parse("", mqttExtra: "\n  encoding: protobuf")
+            Issue.record("protobuf must be refused")
+        } catch {
+            #expect(error.description
+                == "c.yaml:12:13: mqtt.encoding: unknown encoding 'protobuf'; expected one of: senml-json, senml-cbor")
+        }
+    }
 }

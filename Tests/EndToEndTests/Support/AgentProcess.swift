@@ -12,7 +12,7 @@ final class AgentProcess {
 
     /// Writes a configuration for a simulated BME280 sampled every `interval`.
     init(workspace: Workspace, broker: Broker, clientCertificate: String = "client",
-         interval: String = "100ms", inflightWindow: Int = 10) throws {
+         interval: String = "100ms", inflightWindow: Int = 10, mqttExtra: String = "") throws {
         self.workspace = workspace
         configPath = workspace.path("agent.yaml")
         databasePath = workspace.path("outbox.sqlite")
@@ -33,7 +33,7 @@ final class AgentProcess {
               port: \(broker.port)
               keepalive: 5s
               inflight_window: \(inflightWindow)
-              reconnect: { initial: 200ms, max: 1s }
+              reconnect: { initial: 200ms, max: 1s }\(mqttExtra.isEmpty ? "" : "\n  " + mqttExtra)
               tls:
                 ca: certs/ca.pem
                 certificate: certs/\(clientCertificate).pem

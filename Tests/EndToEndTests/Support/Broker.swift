@@ -42,14 +42,15 @@ final class Subscriber {
     let child: Child
     let outputPath: String
 
-    init(broker: Broker, topic: String, clientID: String = "e2e-subscriber") async throws {
+    /// - Parameter format: `mosquitto_sub -F`: `%t %p` (topic, payload as text), `%t %x` (payload in hex).
+    init(broker: Broker, topic: String, clientID: String = "e2e-subscriber", format: String = "%t %p") async throws {
         let certs = broker.workspace.certificates.path
         let path = broker.workspace.path("received-\(clientID).txt")
         outputPath = path
         child = try Child("/usr/bin/mosquitto_sub", [
             "-h", "localhost", "-p", String(broker.port),
             "--cafile", certs + "/ca.pem", "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
-            "-i", clientID, "-c", "-q", "1", "-t", topic, "-t", "e2e/probe", "-F", "%t %p",
+            "-i", clientID, "-c", "-q", "1", "-t", topic, "-t", "e2e/probe", "-F", format,
         ], log: path)
         // Ready once a probe published after it started comes back through it.
         try await waitUntil(timeout: .seconds(15), "subscriber to receive a probe") {
