@@ -17,10 +17,14 @@ public final class SimulatedBoard: Board {
     private let i2cBuses: [Int: SimulatedI2CBus]
     private let spiDevices: [String: SimulatedSPIDevice]
     private let weatherFollowers: [@Sendable (SimulatedWeather) -> Void]
+    /// What drivers wait on: real time by default, a virtual clock in tests.
+    public let clock: any Clock<Duration>
 
     /// Builds the buses and chips for `sensors`; a sensor whose kind has no model gets none (it
     /// then fails like a chip that does not answer).
-    public init(sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry) {
+    public init(sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry,
+                clock: any Clock<Duration> = ContinuousClock()) {
+        self.clock = clock
         var layout = SimulatedBoardLayout()
         for sensor in sensors {
             guard let kind = registry.kind(named: sensor.kind) as? any SimulatedSensorKind else { continue }

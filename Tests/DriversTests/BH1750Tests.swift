@@ -250,10 +250,10 @@ struct BH1750KindTests {
     func simulatedBoard() async throws {
         let configuration = GatewayConfiguration.SensorConfiguration(
             id: "light", kind: "bh1750", bus: .i2c(bus: 1, address: address), options: BH1750Kind.Options(mtreg: 138))
-        let board = SimulatedBoard(sensors: [configuration], registry: .builtIn)
+        // A virtual clock: at MTreg 138 the sensor would really wait 360 ms.
+        let board = SimulatedBoard(sensors: [configuration], registry: .builtIn, clock: SimulatedClock())
         #expect(try await board.i2cBus(1).scan() == [address])
-        // Built directly to inject a virtual clock: the kind's sensor would really wait 360 ms.
-        let sensor = BH1750Sensor(configuration: configuration, board: board, clock: SimulatedClock())
+        let sensor = BH1750Kind().makeSensor(configuration, board: board)
         try await sensor.prepare()
         let readings = try await sensor.measure(at: stamp)
         // The simulated weather: 300 ± 200 lx.

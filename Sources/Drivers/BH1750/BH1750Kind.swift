@@ -46,7 +46,18 @@ public struct BH1750Kind: SimulatedSensorKind {
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
-        BH1750Sensor(configuration: configuration, board: board, clock: board.clock)
+        let options = configuration.options as? Options ?? Options()
+        return LazySensor(id: configuration.id) {
+            guard case .i2c(let bus, let address) = configuration.bus else {
+                throw HALError(.invalidArgument, operation: "open bh1750 \(configuration.id)", detail: "a BH1750 needs an i2c bus")
+            }
+            guard let measurementTime = BH1750MeasurementTime(options.mtreg) else {
+                throw HALError(.invalidArgument, operation: "open bh1750 \(configuration.id)",
+                               detail: "mtreg \(options.mtreg) is outside 31...254")
+            }
+            return BH1750(bus: try await board.i2cBus(bus), address: address, measurementTime: measurementTime,
+                          clock: board.clock)
+        }
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {

@@ -1,9 +1,18 @@
 import Pipeline
+import SensorKit
 
 extension BH1750Sample {
     /// The sample as one reading of illuminance (`lx`).
     public func readings(sensorID: String, at timestamp: Timestamp) -> [Reading] {
         [Reading(sensorID: sensorID, quantity: "illuminance", value: illuminanceLux,
                  unit: BH1750Kind.lux, timestamp: timestamp)]
+    }
+}
+
+extension BH1750: SensorDriver {
+    public func prepareForSampling() async throws { try await start() }
+
+    public func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading] {
+        try await measure().readings(sensorID: sensorID, at: timestamp)
     }
 }

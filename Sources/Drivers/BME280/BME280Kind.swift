@@ -68,7 +68,19 @@ public struct BME280Kind: SimulatedSensorKind {
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
-        BME280Sensor(configuration: configuration, board: board)
+        let settings = (configuration.options as? Options ?? Options()).settings
+        return LazySensor(id: configuration.id) {
+            switch configuration.bus {
+            case .i2c(let bus, let address):
+                return BME280(bus: try await board.i2cBus(bus), address: address, settings: settings, clock: board.clock)
+            case .spi(let path, let spi):
+                return BME280(spi: try await board.spiDevice(path, configuration: spi), settings: settings,
+                              clock: board.clock)
+            case .none:
+                throw HALError(.invalidArgument, operation: "open bme280 \(configuration.id)",
+                               detail: "a BME280 needs an i2c or spi bus")
+            }
+        }
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {

@@ -1,4 +1,5 @@
 import Pipeline
+import SensorKit
 
 extension BME280Sample {
     /// The sample as readings of temperature (`Cel`), pressure (`Pa`) and humidity (`%RH`);
@@ -17,5 +18,13 @@ extension BME280Sample {
                                     unit: .relativeHumidity, timestamp: timestamp))
         }
         return readings
+    }
+}
+
+extension BME280: SensorDriver {
+    public func prepareForSampling() async throws { try await start() }
+
+    public func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading] {
+        try await measure().readings(sensorID: sensorID, at: timestamp)
     }
 }

@@ -47,7 +47,14 @@ public struct SHT3xKind: SimulatedSensorKind {
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
-        SHT3xSensor(configuration: configuration, board: board, clock: board.clock)
+        let options = configuration.options as? Options ?? Options()
+        return LazySensor(id: configuration.id) {
+            guard case .i2c(let bus, let address) = configuration.bus else {
+                throw HALError(.invalidArgument, operation: "open sht3x \(configuration.id)", detail: "an SHT3x needs an i2c bus")
+            }
+            return SHT3x(bus: try await board.i2cBus(bus), address: address, repeatability: options.repeatability,
+                         clock: board.clock)
+        }
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {

@@ -1,4 +1,5 @@
 import Pipeline
+import SensorKit
 
 extension SHT3xSample {
     /// The sample as readings of temperature (`Cel`) and relative humidity (`%RH`).
@@ -7,5 +8,13 @@ extension SHT3xSample {
                  unit: .celsius, timestamp: timestamp),
          Reading(sensorID: sensorID, quantity: "humidity", value: humidityPercent,
                  unit: .relativeHumidity, timestamp: timestamp)]
+    }
+}
+
+extension SHT3x: SensorDriver {
+    public func prepareForSampling() async throws { _ = try await start() }
+
+    public func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading] {
+        try await measure().readings(sensorID: sensorID, at: timestamp)
     }
 }
