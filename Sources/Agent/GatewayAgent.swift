@@ -1,5 +1,6 @@
 import Configuration
 import Logging
+import Metrics
 import Outbox
 import Pipeline
 import Sampling
@@ -47,7 +48,7 @@ public enum GatewayAgent {
                                                           readingsTopic: configuration.readingsTopic))
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
                             encoder: encoder,
-                            logger: logger.with(label: "uplink"))
+                            logger: logger.with(label: "uplink"), onIncident: countUplinkIncident)
         let schedules = try schedules(for: configuration.sensors, registry: registry, board: board)
         let buffer = ReadingBuffer()
         let storageService = StorageService(buffer: buffer, outbox: outbox, uplink: uplink,
@@ -102,6 +103,17 @@ public enum GatewayAgent {
 }
 
 extension GatewayAgent {
+    /// Counts what the uplink reports: `sensorgw_uplink_connect_failures_total{reason=...}` by
+    /// kind of failure, and `sensorgw_uplink_connections_lost_total`.
+    @Sendable static func countUplinkIncident(_ incident: UplinkIncident) {
+        switch incident {
+        case .couldNotConnect(let failure):
+            Counter(label: "sensorgw_uplink_connect_failures_total", dimensions: [("reason", failure.kind.rawValue)]).increment()
+        case .connectionLost:
+            Counter(label: "sensorgw_uplink_connections_lost_total").increment()
+        }
+    }
+
     /// One schedule per configured sensor: the sensor its kind builds, and the kind's pipeline.
     /// - Throws: ``UnknownSensorKind`` for a kind the registry lacks.
     public static func schedules(for sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry,

@@ -4,8 +4,11 @@ public enum MQTTTransportEvent: Sendable, Hashable {
     case connected
     /// PUBACK for `packetID` with an MQTT 5 reason code (below 0x80 is success).
     case published(packetID: Int32, reasonCode: Int32)
-    /// The connection ended (or never came up); `reason` says why in words. The last event.
+    /// A connection that had reached CONNACK ended (or ``MQTTTransport/stop()`` ended the
+    /// attempt); `reason` says why in words. The last event.
     case closed(reason: String)
+    /// The attempt ended before CONNACK, for the reason named. The last event.
+    case connectFailed(ConnectionFailure)
 }
 
 /// One MQTT 5 connection: started once, publishes at QoS 1, stopped once.
@@ -15,7 +18,7 @@ public enum MQTTTransportEvent: Sendable, Hashable {
 /// original sequence number, so nothing is sent twice by two different mechanisms.
 public protocol MQTTTransport: Sendable {
     /// Starts connecting; reports `.connected`, `.published` and finally exactly one `.closed`
-    /// through the handler it was made with.
+    /// or `.connectFailed` through the handler it was made with.
     func start()
     /// Queues a QoS 1 PUBLISH; returns the packet id its PUBACK will carry.
     func publish(topic: String, payload: [UInt8], contentType: String?) throws(UplinkError) -> Int32

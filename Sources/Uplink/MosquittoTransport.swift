@@ -25,6 +25,9 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
     private let queue = DispatchQueue(label: "sensorgw.mqtt.loop")
     private let stopRequested = Mutex(false)
     private let settings: MQTTSettings
+    /// A pipe whose write end ``stop()`` writes: it interrupts the connect and the diagnosis.
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
 
     /// The factory the ``Uplink`` uses unless a test gives it another.
     public static let factory: MQTTTransportFactory = { settings, onEvent throws(UplinkError) in
@@ -34,9 +37,16 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
     /// Makes a new instance with TLS configured; nothing touches the network yet.
     public init(settings: MQTTSettings, onEvent: @escaping @Sendable (MQTTTransportEvent) -> Void) throws(UplinkError) {
         Self.initializeLibrary
-        let sink = Unmanaged.passRetained(EventSink(onEvent))
+        var pipeEnds: [Int32] = [-1, -1]
+        guard pipe(&pipeEnds) == 0 else {
+            throw UplinkError(message: "cannot make a pipe: \(String(cString: strerror(errno)))")
+        }
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let sink = Unmanaged.passRetained(EventSink(onEvent, clientID: settings.clientID))
         guard let handle = mosquitto_new(settings.clientID, true, sink.toOpaque()) else {
             sink.release()
+            close(pipeEnds[0])
+            close(pipeEnds[1])
             throw UplinkError(message: "mosquitto_new failed (out of memory or bad client id)")
         }
         // Configured before the properties are set: a failure then releases both here, and
@@ -56,8 +66,12 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         } catch {
             mosquitto_destroy(handle)
             sink.release()
+            close(pipeEnds[0])
+            close(pipeEnds[1])
             throw error
         }
+        wakeRead = pipeEnds[0]
+        wakeWrite = pipeEnds[1]
         self.handle = handle
         self.sink = sink
         self.settings = settings
@@ -65,11 +79,16 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
             guard let context else { return }
             let sink = Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
             if reasonCode == 0 {
-                sink.emit(.connected)
+                sink.connackArrived()
             } else {
-                let text = mosquitto_reason_string(reasonCode).map { String(cString: $0) } ?? "refused"
-                sink.emit(.closed(reason: "broker refused the connection: \(text) (reason \(reasonCode))"))
+                sink.emitFinal(.connectFailed(.brokerRefused(reasonCode: reasonCode, clientID: sink.clientID)))
             }
+        }
+        // libmosquitto's own error lines (OpenSSL's error strings among them) complete a
+        // failure's description when the diagnosis finds nothing more specific.
+        mosquitto_log_callback_set(handle) { _, context, level, message in
+            guard let context, let message, level & Int32(MOSQ_LOG_ERR) != 0 else { return }
+            Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue().lastError = String(cString: message)
         }
         mosquitto_publish_v5_callback_set(handle) { _, context, packetID, reasonCode, _ in
             guard let context else { return }
@@ -81,23 +100,121 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
     deinit {
         mosquitto_destroy(handle)
         sink.release()
+        close(wakeRead)
+        close(wakeWrite)
     }
 
-    /// Starts connecting and runs the network loop until the link fails or ``stop()`` is called;
-    /// ends by emitting exactly one `.closed` event.
+    /// Connects and runs the network loop until the link fails or ``stop()`` is called; ends
+    /// by emitting exactly one `.closed` or `.connectFailed` event.
+    ///
+    /// Everything runs on this transport's own thread, never on Swift's cooperative pool. First
+    /// a TCP connect of our own with a timeout (named failures: refused, unreachable, not
+    /// resolved, timed out; a stop interrupts it), then libmosquitto's *blocking*
+    /// `mosquitto_connect_bind_v5`, then `mosquitto_loop`. libmosquitto 2.0.11's asynchronous
+    /// connect starts the TLS handshake on a socket still connecting, and `SSL_ERROR_SYSCALL`
+    /// (EPIPE, ECONNRESET) leaves it retrying in a tight select loop until keepalive expires
+    /// (fixed upstream in 2.0.15, "Fix incorrect use of SSL_connect", #2594); the blocking
+    /// connect hands TLS an established socket, and the guard in ``runLoop()`` ends an attempt
+    /// that still fails that way at once.
     public func start() {
-        let host = settings.host, port = settings.port, keepaliveSeconds = settings.keepaliveSeconds
         queue.async { [self] in
-            var rc = mosquitto_connect_async(handle, host, Int32(port), Int32(keepaliveSeconds))
-            while rc == MOSQ_ERR_SUCCESS.rawValue && !isStopRequested {
-                rc = mosquitto_loop(handle, 1000, 1)
+            let event = connectAndRun()
+            sink.takeUnretainedValue().emitFinal(event)
+        }
+    }
+
+    /// How long our TCP connect and each diagnostic handshake may wait for the broker.
+    static let connectTimeoutSeconds = 8
+
+    private func connectAndRun() -> MQTTTransportEvent {
+        let host = settings.host, port = settings.port
+        var net = sgw_net_result()
+        let fd = sgw_tcp_connect(host, Int32(port), Int32(Self.connectTimeoutSeconds * 1000), wakeRead, &net)
+        if fd >= 0 { close(fd) }
+        let tcp = TCPOutcome(net)
+        if isStopRequested || tcp == .stopped { return .closed(reason: "stopped") }
+        if let failure = ConnectionFailure.tcp(tcp, host: host, port: port, timeoutSeconds: Self.connectTimeoutSeconds) {
+            return .connectFailed(failure)
+        }
+        let rc = mosquitto_connect_bind_v5(handle, host, Int32(port), Int32(settings.keepaliveSeconds), nil, nil)
+        let systemError = errno
+        if isStopRequested { return .closed(reason: "stopped") }
+        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+            return .connectFailed(diagnose(rc: rc, systemError: systemError))
+        }
+        let (loopRC, loopErrno) = runLoop()
+        if isStopRequested { return .closed(reason: "stopped") }
+        let sink = self.sink.takeUnretainedValue()
+        // A CONNACK refusal was already reported as the final event.
+        if sink.hasFinished { return .closed(reason: "refused") }
+        if sink.reachedCONNACK {
+            return .closed(reason: loopRC == MOSQ_ERR_ERRNO.rawValue ? String(cString: strerror(loopErrno)) : Self.describe(loopRC))
+        }
+        return .connectFailed(diagnose(rc: loopRC, systemError: loopErrno))
+    }
+
+    /// Runs `mosquitto_loop` until it fails or a stop is requested; returns its last code and errno.
+    ///
+    /// Before CONNACK a loop call normally waits for the broker; one that returns at once again
+    /// and again, or a socket that has hung up, is a handshake that cannot progress: the
+    /// attempt ends there rather than at keepalive expiry.
+    private func runLoop() -> (rc: Int32, errno: Int32) {
+        let sink = self.sink.takeUnretainedValue()
+        let clock = ContinuousClock()
+        var windowStart = clock.now
+        var callsInWindow = 0
+        while !isStopRequested {
+            let rc = mosquitto_loop(handle, 1000, 1)
+            let loopErrno = errno
+            guard rc == MOSQ_ERR_SUCCESS.rawValue else { return (rc, loopErrno) }
+            if sink.reachedCONNACK || sink.hasFinished { continue }
+            let socket = mosquitto_socket(handle)
+            if socket >= 0 {
+                var poll = pollfd(fd: socket, events: 0, revents: 0)
+                if Glibc.poll(&poll, 1, 0) > 0, poll.revents & Int16(POLLHUP | POLLERR) != 0 {
+                    var error: Int32 = 0
+                    var length = socklen_t(MemoryLayout<Int32>.size)
+                    getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)
+                    return (MOSQ_ERR_ERRNO.rawValue, error != 0 ? error : ECONNRESET)
+                }
             }
-            if isStopRequested {
-                sink.takeUnretainedValue().emit(.closed(reason: "stopped"))
-            } else {
-                sink.takeUnretainedValue().emit(.closed(reason: Self.describe(rc)))
+            callsInWindow += 1
+            if clock.now - windowStart > .seconds(1) {
+                windowStart = clock.now
+                callsInWindow = 0
+            } else if callsInWindow > 50 {
+                return (MOSQ_ERR_ERRNO.rawValue, ECONNRESET)
             }
         }
+        return (MOSQ_ERR_SUCCESS.rawValue, 0)
+    }
+
+    /// Names a failure before CONNACK. For TLS (and for a plaintext attempt the broker hung up
+    /// on) a second, diagnostic handshake with OpenSSL reads what libmosquitto does not
+    /// report: the verify result, the certificate's names and dates, the alert the broker sent.
+    /// It costs the broker one more handshake, only after a failure, within the backoff.
+    private func diagnose(rc: Int32, systemError: Int32) -> ConnectionFailure {
+        let host = settings.host, port = settings.port, timeout = Self.connectTimeoutSeconds
+        let fallback = ConnectionFailure.mosquitto(rc, systemError: systemError, host: host, port: port,
+                                                   lastLogLine: sink.takeUnretainedValue().lastError)
+        if fallback.kind == .refused || fallback.kind == .nameNotResolved || fallback.kind == .unreachable { return fallback }
+        var raw = sgw_tls_probe_result()
+        switch settings.security {
+        case .mutualTLS(let ca, let certificate, let key):
+            sgw_tls_probe(host, Int32(port), ca, certificate, key, Int32(timeout * 1000), wakeRead, &raw)
+            let report = TLSProbeReport(raw)
+            if let failure = ConnectionFailure.tls(report, host: host, port: port, caFile: ca, certificateFile: certificate,
+                                                   keyFile: key, timeoutSeconds: timeout) {
+                return failure
+            }
+            if !report.reachedTLS, sgw_mqtt_probe(host, Int32(port), Int32(timeout * 1000), wakeRead) == 1 {
+                return .plaintextBroker(host: host, port: port)
+            }
+        case .plaintext:
+            sgw_tls_probe(host, Int32(port), nil, nil, nil, Int32(timeout * 1000), wakeRead, &raw)
+            if TLSProbeReport(raw).reachedTLS { return .tlsBroker(host: host, port: port) }
+        }
+        return fallback
     }
 
     /// Publishes at QoS 1, with the MQTT 5 content-type property when given; returns the
@@ -119,9 +236,12 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         return packetID
     }
 
-    /// Sends DISCONNECT and ends the loop; returns once the loop has finished.
+    /// Sends DISCONNECT and ends the loop (or interrupts the connect); returns once the
+    /// transport's thread has finished.
     public func stop() async {
         stopRequested.withLock { $0 = true }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
         mosquitto_disconnect(handle)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             queue.async { continuation.resume() }
@@ -149,8 +269,48 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
     }
 }
 
-/// Carries events from libmosquitto's C callbacks to Swift.
+/// Carries events from libmosquitto's C callbacks to Swift; lets exactly one final event
+/// (`.closed` or `.connectFailed`) through.
 private final class EventSink: Sendable {
-    let emit: @Sendable (MQTTTransportEvent) -> Void
-    init(_ emit: @escaping @Sendable (MQTTTransportEvent) -> Void) { self.emit = emit }
+    private struct State {
+        var reachedCONNACK = false
+        var finished = false
+        var lastError: String?
+    }
+
+    private let handler: @Sendable (MQTTTransportEvent) -> Void
+    private let state = Mutex(State())
+    /// For the words of a CONNACK refusal.
+    let clientID: String
+
+    init(_ handler: @escaping @Sendable (MQTTTransportEvent) -> Void, clientID: String) {
+        self.handler = handler
+        self.clientID = clientID
+    }
+
+    /// Whether a successful CONNACK arrived: a later end is a lost connection, not a failed connect.
+    var reachedCONNACK: Bool { state.withLock { $0.reachedCONNACK } }
+    var hasFinished: Bool { state.withLock { $0.finished } }
+    var lastError: String? {
+        get { state.withLock { $0.lastError } }
+        set { state.withLock { $0.lastError = newValue } }
+    }
+
+    func connackArrived() {
+        state.withLock { $0.reachedCONNACK = true }
+        handler(.connected)
+    }
+
+    func emit(_ event: MQTTTransportEvent) {
+        guard !hasFinished else { return }
+        handler(event)
+    }
+
+    func emitFinal(_ event: MQTTTransportEvent) {
+        let first = state.withLock { state in
+            defer { state.finished = true }
+            return !state.finished
+        }
+        if first { handler(event) }
+    }
 }

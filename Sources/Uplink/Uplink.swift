@@ -20,13 +20,17 @@ public final class Uplink: Sendable {
     private let events: AsyncStream<UplinkSession.Event>
     private let eventInput: AsyncStream<UplinkSession.Event>.Continuation
     private let counters = Mutex(UplinkCounters())
+    private let onIncident: @Sendable (UplinkIncident) -> Void
 
     /// Creates an uplink; nothing happens until ``run(drainTimeout:)``.
     ///
     /// Readings go to the topic the encoder names (`settings.topic` is not used for them);
-    /// `transportFactory` makes one connection per attempt (libmosquitto unless a test scripts one).
+    /// `transportFactory` makes one connection per attempt (libmosquitto unless a test scripts one);
+    /// `onIncident` hears of every failed attempt and lost connection (the agent counts them).
     public init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
-                transportFactory: @escaping MQTTTransportFactory = MosquittoTransport.factory) {
+                transportFactory: @escaping MQTTTransportFactory = MosquittoTransport.factory,
+                onIncident: @escaping @Sendable (UplinkIncident) -> Void = { _ in }) {
+        self.onIncident = onIncident
         self.settings = settings
         self.outbox = outbox
         self.encoder = encoder
@@ -61,7 +65,8 @@ public final class Uplink: Sendable {
         var session = UplinkSession(configuration: configuration, recoveryReported: outbox.movedAsideCorruptDatabase == nil,
                                     random: SystemRandomNumberGenerator())
         var performer = UplinkActionPerformer(settings: settings, outbox: outbox, encoder: encoder, logger: logger,
-                                              transportFactory: transportFactory, input: eventInput)
+                                              transportFactory: transportFactory, input: eventInput,
+                                              onIncident: onIncident)
         var iterator = events.makeAsyncIterator()
         let clock = ContinuousClock()
         let origin = clock.now

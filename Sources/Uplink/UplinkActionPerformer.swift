@@ -12,13 +12,16 @@ struct UplinkActionPerformer {
     let logger: Logger
     let transportFactory: MQTTTransportFactory
     let input: AsyncStream<UplinkSession.Event>.Continuation
+    let onIncident: @Sendable (UplinkIncident) -> Void
     private var transport: (any MQTTTransport)?
     private var timers: [UplinkSession.Timer: Task<Void, Never>] = [:]
     /// Reused for every payload: a busy uplink does not allocate one per message.
     private var buffer: [UInt8] = []
 
     init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
-         transportFactory: @escaping MQTTTransportFactory, input: AsyncStream<UplinkSession.Event>.Continuation) {
+         transportFactory: @escaping MQTTTransportFactory, input: AsyncStream<UplinkSession.Event>.Continuation,
+         onIncident: @escaping @Sendable (UplinkIncident) -> Void) {
+        self.onIncident = onIncident
         self.settings = settings
         self.outbox = outbox
         self.encoder = encoder
@@ -106,6 +109,9 @@ struct UplinkActionPerformer {
         case .log(let entry):
             logger.log(level: entry.level, Logger.Message(stringLiteral: entry.message),
                        metadata: entry.metadata.mapValues { Logger.MetadataValue.string($0) })
+            return nil
+        case .report(let incident):
+            onIncident(incident)
             return nil
         case .finish:
             await shutDown()

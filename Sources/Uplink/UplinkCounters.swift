@@ -8,6 +8,10 @@ public struct UplinkCounters: Sendable, Hashable {
     public var published = 0
     /// Readings acknowledged by the broker and handed to the outbox for deletion.
     public var acknowledged = 0
+    /// Attempts that ended before CONNACK, by kind.
+    public var connectFailures: [ConnectionFailure.Kind: Int] = [:]
+    /// Connections that had reached CONNACK and then ended (not counting stops).
+    public var connectionsLost = 0
     /// Publishes the broker refused with an MQTT 5 reason code.
     public var refused = 0
     /// Stored readings the encoder could not carry (skipped, never waited for).

@@ -130,6 +130,9 @@ struct UplinkSession {
         case .transportSetupFailed(let eventGeneration, let reason):
             guard eventGeneration == generation, phase == .connecting else { break }
             log(.error, "cannot set up the MQTT client", ["error": reason])
+            let failure = ConnectionFailure(.other, "cannot set up the MQTT client: \(reason)")
+            counters.connectFailures[failure.kind, default: 0] += 1
+            actions.append(.report(.couldNotConnect(failure)))
             scheduleReconnect()
         case .boundaryRead(let eventGeneration, let highest, let pending):
             guard eventGeneration == generation, phase == .connected, !boundaryKnown else { break }
@@ -189,14 +192,36 @@ struct UplinkSession {
         case .closed(let reason):
             if stopping {
                 finish()
-                return
+            } else if phase == .connecting {
+                couldNotConnect(ConnectionFailure(.reset, "the broker closed the connection before CONNACK: \(reason)"))
+            } else {
+                connectionLost(reason)
             }
-            connectionLost(reason)
+        case .connectFailed(let failure):
+            if stopping {
+                finish()
+            } else if phase == .connecting {
+                couldNotConnect(failure)
+            } else {
+                connectionLost(failure.detail)
+            }
         }
     }
 
+    /// A connection that had reached CONNACK ended.
     private mutating func connectionLost(_ reason: String) {
+        counters.connectionsLost += 1
         log(.warning, "broker connection lost", ["reason": reason, "unacknowledged": "\(window.sequences.count)"])
+        actions.append(.report(.connectionLost(reason: reason)))
+        scheduleReconnect()
+    }
+
+    /// An attempt ended before CONNACK: named, counted by kind, retried after the backoff.
+    private mutating func couldNotConnect(_ failure: ConnectionFailure) {
+        counters.connectFailures[failure.kind, default: 0] += 1
+        log(.warning, "could not connect to broker",
+            ["broker": "\(configuration.host):\(configuration.port)", "kind": failure.kind.rawValue, "reason": failure.detail])
+        actions.append(.report(.couldNotConnect(failure)))
         scheduleReconnect()
     }
 
@@ -208,7 +233,7 @@ struct UplinkSession {
         // again from a generator that repeats itself; this never does).
         let fraction = Double(random.next() >> 11) / Double(UInt64(1) << 53)
         let delay = backoff.nextDelay(randomFraction: fraction)
-        log(.info, "reconnecting", ["in": "\(delay)"])
+        log(.info, "reconnecting", ["in": Self.secondsText(delay)])
         phase = .waitingToReconnect
         startTimer(.reconnect, after: delay)
     }
@@ -243,7 +268,11 @@ struct UplinkSession {
         case .reconnect:
             if phase == .waitingToReconnect { connect() }
         case .connectTimeout:
-            if phase == .connecting { connectionLost("no CONNACK in time") }
+            if phase == .connecting {
+                let seconds = configuration.connectTimeout.components.seconds
+                couldNotConnect(ConnectionFailure(.timedOut,
+                    "no CONNACK from \(configuration.host):\(configuration.port) within \(seconds) s; check that the broker is up and not overloaded"))
+            }
         case .tick:
             fill(now: now)
         case .drainDeadline:
@@ -440,6 +469,14 @@ struct UplinkSession {
         if timerTokens.removeValue(forKey: timer) != nil {
             actions.append(.cancelTimer(timer))
         }
+    }
+
+    /// A delay for a log line, rounded to hundredths: `0.72s`.
+    static func secondsText(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let hundredths = seconds * 100 + Int64((Double(attoseconds) / 1e16).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)s"
     }
 
     private mutating func log(_ level: LogLevel, _ message: String, _ metadata: [String: String] = [:]) {

@@ -29,6 +29,8 @@ extension UplinkSession {
         case markReported(DropCounts)
         /// Write a log line.
         case log(LogEntry)
+        /// Tell the agent (metrics) what happened to a connection.
+        case report(UplinkIncident)
         /// Return from ``Uplink/run(drainTimeout:)``.
         case finish
     }

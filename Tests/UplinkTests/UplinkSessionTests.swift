@@ -110,7 +110,11 @@ import Testing
         harness.advance(by: .seconds(29))
         #expect(harness.connects == 1)
         harness.advance(by: .seconds(1))  // max(10 s, keepalive 30 s)
-        #expect(harness.logs.contains { $0.message == "broker connection lost" && $0.metadata["reason"] == "no CONNACK in time" })
+        // Never connected: "could not connect", not "lost", and counted as a timeout.
+        #expect(harness.logs.contains { $0.message == "could not connect to broker" && $0.metadata["kind"] == "timed_out"
+            && $0.metadata["reason"]?.contains("no CONNACK from broker.test:8883 within 30 s") == true })
+        #expect(!harness.logged("broker connection lost"))
+        #expect(harness.session.counters.connectFailures == [.timedOut: 1])
         #expect(!harness.transportOpen)
         harness.advance(by: .seconds(1))
         #expect(harness.connects == 2)

@@ -4,18 +4,31 @@ import Outbox
 /// The real `sensorgw run` on a simulated board.
 final class AgentProcess {
     let workspace: Workspace
+    /// Keeps several agents apart in one workspace (their config, outbox, log and metrics files).
+    let name: String
     let configPath: String
     let databasePath: String
     /// Where the agent writes its counters (Prometheus text).
-    var metricsPath: String { workspace.path("metrics.prom") }
+    var metricsPath: String { workspace.path("\(name)-metrics.prom") }
     private(set) var child: Child?
 
     /// Writes a configuration for a simulated BME280 sampled every `interval`.
-    init(workspace: Workspace, broker: Broker, clientCertificate: String = "client",
-         interval: String = "100ms", inflightWindow: Int = 10, mqttExtra: String = "") throws {
+    convenience init(workspace: Workspace, broker: Broker, clientCertificate: String = "client",
+                     interval: String = "100ms", inflightWindow: Int = 10, mqttExtra: String = "") throws {
+        try self.init(workspace: workspace, port: broker.port, clientCertificate: clientCertificate, interval: interval,
+                      inflightWindow: inflightWindow, mqttExtra: mqttExtra)
+    }
+
+    /// A configuration for any broker address; `tls: false` configures plaintext.
+    init(workspace: Workspace, port: Int, host: String = "localhost", tls: Bool = true, clientCertificate: String = "client",
+         interval: String = "100ms", inflightWindow: Int = 10, name: String = "agent", mqttExtra: String = "") throws {
         self.workspace = workspace
-        configPath = workspace.path("agent.yaml")
-        databasePath = workspace.path("outbox.sqlite")
+        self.name = name
+        configPath = workspace.path("\(name).yaml")
+        databasePath = workspace.path("\(name)-outbox.sqlite")
+        let tlsSetting = tls
+            ? "  tls:\n    ca: certs/ca.pem\n    certificate: certs/\(clientCertificate).pem\n    key: certs/\(clientCertificate).key"
+            : "  tls: false"
         let yaml = """
             gateway:
               id: e2e-gateway
@@ -26,18 +39,15 @@ final class AgentProcess {
                 i2c: { bus: 1, address: 0x76 }
                 interval: \(interval)
             storage:
-              path: outbox.sqlite
+              path: \(name)-outbox.sqlite
               flush_interval: 100ms
             mqtt:
-              host: localhost
-              port: \(broker.port)
+              host: \(host)
+              port: \(port)
               keepalive: 5s
               inflight_window: \(inflightWindow)
               reconnect: { initial: 200ms, max: 1s }\(mqttExtra.isEmpty ? "" : "\n  " + mqttExtra)
-              tls:
-                ca: certs/ca.pem
-                certificate: certs/\(clientCertificate).pem
-                key: certs/\(clientCertificate).key
+            \(tlsSetting)
             log:
               level: debug
 
@@ -46,7 +56,7 @@ final class AgentProcess {
     }
 
     func start() throws {
-        child = try Child(sensorgwBinary, ["run", "--config", configPath], log: workspace.path("agent.log"),
+        child = try Child(sensorgwBinary, ["run", "--config", configPath], log: workspace.path("\(name).log"),
                           environment: ["SENSORGW_METRICS_FILE": metricsPath])
     }
 
@@ -63,7 +73,24 @@ final class AgentProcess {
         child = nil
     }
 
-    var log: String { (try? String(contentsOfFile: workspace.path("agent.log"), encoding: .utf8)) ?? "" }
+    var log: String { (try? String(contentsOfFile: workspace.path("\(name).log"), encoding: .utf8)) ?? "" }
+
+    /// The agent's CPU time so far, user plus system, in clock ticks (`/proc/PID/stat` fields 14 and 15).
+    var cpuTicks: Int? {
+        guard let pid = child?.pid,
+              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name (which may hold spaces): field 3 is the state.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
+    }
+
+    /// The value of a counter line in the metrics file (after stop, it is written once more).
+    func metric(_ line: String) -> Int? {
+        let text = (try? String(contentsOfFile: metricsPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").first { $0.hasPrefix(line + " ") }.flatMap { Int($0.split(separator: " ").last ?? "") }
+    }
 
     /// What is still stored and the highest sequence number ever assigned; only after stop.
     func outboxContents() async throws -> (pending: [UInt64], highest: UInt64) {

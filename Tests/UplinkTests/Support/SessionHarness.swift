@@ -35,6 +35,8 @@ struct SessionHarness {
     private(set) var timers: [UplinkSession.Timer: (token: Int, due: Duration)] = [:]
     private(set) var timerStarts: [(UplinkSession.Timer, Duration)] = []
     private(set) var logs: [UplinkSession.LogEntry] = []
+    /// What the session reported for the agent's metrics.
+    private(set) var incidents: [UplinkIncident] = []
     private(set) var finished = false
     private(set) var statusReports: [UplinkSession.StatusRequest] = []
     private(set) var markedReported: [DropCounts] = []
@@ -81,6 +83,7 @@ struct SessionHarness {
     mutating func start() { send(.start) }
     mutating func connack() { send(.transport(generation: generation, .connected)) }
     mutating func close(_ reason: String = "link down") { send(.transport(generation: generation, .closed(reason: reason))) }
+    mutating func connectFailed(_ failure: ConnectionFailure) { send(.transport(generation: generation, .connectFailed(failure))) }
     mutating func stop() { send(.stop) }
 
     /// Answers the outstanding message with `packetID`.
@@ -178,6 +181,9 @@ struct SessionHarness {
             return nil
         case .log(let entry):
             logs.append(entry)
+            return nil
+        case .report(let incident):
+            incidents.append(incident)
             return nil
         case .finish:
             finished = true
