@@ -45,13 +45,13 @@ echo "build: $(( $(date +%s) - started ))s"
 [[ $tests -eq 1 ]] && exit 0
 binary=$tree/$scratch/$triple/release/sensorgw
 stripped=$tree/$scratch/sensorgw-$suite-arm64.stripped
-# The root's LLVM tools read aarch64 objects (the machine's binutils may not).
+# The root's LLVM tools strip aarch64 objects (the machine's binutils strip only amd64).
 llvm=/usr/libexec/swift/bin
 "$here/in-root.sh" "$llvm/llvm-objcopy" --strip-all "$binary" "$stripped"
 echo "binary: $binary ($(stat -c %s "$binary") bytes; stripped $(stat -c %s "$stripped") bytes in $stripped)"
 echo "needs (DT_NEEDED): $(readelf -d "$binary" | sed -nE 's/.*Shared library: \[(.*)\]/\1/p' | tr '\n' ' ')"
-echo "glibc symbol versions:"
-versions=$("$here/in-root.sh" "$llvm/llvm-objdump" -T "$binary" | grep -o 'GLIBC_[0-9.]*' | sort -u -V)
-echo $versions
-newest=$(tail -1 <<<"$versions")
-echo "newest: $newest (Raspberry Pi OS / Debian 13 trixie has glibc 2.41, Debian 12 bookworm 2.36)"
+# The version needs (what `objdump -T | grep GLIBC_` shows); readelf reads any architecture's ELF.
+versions=$(readelf -V -W "$binary" | grep -oE 'GLIBC_[0-9.]+' | sort -u -V)
+echo "glibc symbol versions: $(tr '\n' ' ' <<<"$versions")"
+echo "libstdc++ symbol versions: $(readelf -V -W "$binary" | grep -oE 'GLIBCXX_[0-9.]+' | sort -u -V | tr '\n' ' ')"
+echo "newest: $(tail -1 <<<"$versions") (Raspberry Pi OS and Debian 13 trixie have glibc 2.41, Debian 12 bookworm 2.36)"
