@@ -9,7 +9,8 @@
 # data section (both ARM ABIs are little-endian). Headers come from Debian bookworm (linux-libc-dev,
 # libc6-dev, libgpiod-dev 1.6 and libi2c-dev, CrossCompile/locks/shims-bookworm-ARCH.lock) plus
 # trixie's libgpiod-dev 2.x for the v2 GPIO backend, unpacked once into the cache
-# ($SGW_CROSS_CACHE, default /var/cache/sensorgw-cross/shims). About 10 MB per architecture.
+# ($SGW_CROSS_CACHE, default /var/cache/sensorgw-cross/shims). About 11 MB per architecture;
+# 20 to 40 s cold, about 1 s warm.
 #
 # Usage: CrossCompile/check-shim-layouts.sh      Ends with "N passed, N failed"; exit 1 if any failed.
 set -euo pipefail
@@ -51,6 +52,8 @@ headers() {
     for deb in "$dir"/debs/*.deb; do dpkg-deb --extract "$deb" "$dir/root"; done
     rm -rf "$dir/debs" "$dir/root/usr/share" "$dir/root/usr/lib"
     cp "$lock" "$dir/.sgw-ready"
+    # The package lists (about 90 MB a suite) are needed again only when the lock changes.
+    rm -rf "$cache/apt/$suite-$arch"
     echo "$dir/root"
 }
 

@@ -31,7 +31,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 [[ $(id -u) -eq 0 ]] || { echo "error: run as root (debootstrap and chroot)" >&2; exit 1; }
-command -v debootstrap >/dev/null || { echo "error: debootstrap is missing (Scripts/install-packages.sh debootstrap)" >&2; exit 1; }
+# debootstrap makes the root; qemu-user runs the arm64 results (CrossCompile/smoke-arm64.sh).
+"$here/../Scripts/install-packages.sh" debootstrap qemu-user
 mkdir -p "$cache" "$locks"
 
 # Prints how long a step took and how much disk its directory holds.

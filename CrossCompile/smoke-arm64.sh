@@ -19,7 +19,7 @@ while [[ $# -gt 0 ]]; do
         *) echo "usage: $0 [--libc-suite sid|trixie] [--tests]" >&2; exit 64 ;;
     esac
 done
-command -v qemu-aarch64 >/dev/null || { echo "error: qemu-aarch64 is missing (Scripts/install-packages.sh qemu-user)" >&2; exit 1; }
+command -v qemu-aarch64 >/dev/null || "$tree/Scripts/install-packages.sh" qemu-user
 sysroot=$cache/swift-sdks/sensorgw-arm64.artifactbundle/$suite-arm64/sysroot
 binary=$tree/.build-arm64-$suite/aarch64-unknown-linux-gnu/release/sensorgw
 [[ -x "$binary" ]] || { echo "error: no $binary (run CrossCompile/build-arm64.sh --libc-suite $suite)" >&2; exit 1; }
