@@ -6,11 +6,13 @@
 #   2. the hardware-in-the-loop stage (Linux): the Linux backends against a real kernel under
 #      QEMU, with the GPIO checks run for libgpiod 1.6 and 2.x builds (Tests/HIL/run.sh);
 #   3. the GPIO unit tests built against libgpiod 2.x (Scripts/test-libgpiod2.sh);
-#   4. the fault suite, reduced form (Scripts/fault-suite.py).
+#   4. the fault suite, reduced form (Scripts/fault-suite.py);
+#   and on Linux the C shims' layout checks for armhf and arm64 (CrossCompile/check-shim-layouts.sh).
 # Every stage runs even when an earlier one failed; the last line adds them up as
 # "all stages: N passed, N failed" and the exit status is non-zero if anything failed.
 # Usage: Scripts/test.sh      (SGW_SKIP_HIL=1 leaves out the QEMU stage, SGW_SKIP_FAULTS=1 the
-#                              fault suite, SGW_SKIP_GPIOD2=1 the libgpiod 2.x build)
+#                              fault suite, SGW_SKIP_GPIOD2=1 the libgpiod 2.x build,
+#                              SGW_SKIP_CROSS_SHIMS=1 the armhf/arm64 shim checks)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-packages.sh || exit 1
@@ -54,6 +56,9 @@ stage() {  # stage NAME COUNTER COMMAND...
 
 stage swift-test count_swift_tests swift test --skip-build
 if [ "$(uname -s)" = Linux ]; then
+  # The C shims compiled for armhf and arm64 against Debian sysroots: struct layouts and ioctl
+  # values per architecture (CrossCompile/README.md).
+  [ "${SGW_SKIP_CROSS_SHIMS:-0}" = 1 ] || stage cross-shims count_plain bash CrossCompile/check-shim-layouts.sh
   [ "${SGW_SKIP_HIL:-0}" = 1 ] || stage hil count_plain bash Tests/HIL/run.sh
   [ "${SGW_SKIP_GPIOD2:-0}" = 1 ] || stage libgpiod2 count_swift_tests bash Scripts/test-libgpiod2.sh
 fi
