@@ -1,0 +1,26 @@
+/// `quantile: { window: N, quantile: q }`: the q-quantile of the last N values (fewer before N
+/// have arrived) by the nearest-rank method: of the n values sorted ascending, the k-th with
+/// k = ⌈q·n⌉ (at least 1), emitted for every reading. q = 0 is the minimum, 1 the maximum, 0.5
+/// the lower median.
+public struct QuantileFilter: QuantityFilter {
+    public let quantity: String
+    /// q, in 0 ... 1.
+    public let quantile: Double
+    private var window: SlidingWindow
+
+    public var name: String { "quantile" }
+
+    /// Creates the filter.
+    public init(quantity: String, window: Int, quantile: Double) {
+        self.quantity = quantity
+        self.quantile = min(1, max(0, quantile))
+        self.window = SlidingWindow(capacity: window)
+    }
+
+    public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
+        window.append(reading.value)
+        let sorted = window.values.sorted()
+        let rank = max(1, Int((quantile * Double(sorted.count)).rounded(.up)))
+        return .emit([reading.with(value: sorted[min(rank, sorted.count) - 1])])
+    }
+}
