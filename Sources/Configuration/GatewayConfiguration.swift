@@ -78,21 +78,27 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var priority: Priority
         /// The kind's own settings (e.g. a BME280's oversampling), decoded by the kind.
         public var options: any SensorOptions
+        /// The `quantities:` section: per quantity of the kind, a unit to convert to, a
+        /// calibration and filters; in file order, each quantity at most once.
+        public var quantities: [QuantitySettings]
 
         /// Creates a sensor entry.
         public init(id: String, kind: String, bus: SensorBus, interval: Duration = .seconds(10),
-                    priority: Priority = .normal, options: any SensorOptions = NoSensorOptions()) {
+                    priority: Priority = .normal, options: any SensorOptions = NoSensorOptions(),
+                    quantities: [QuantitySettings] = []) {
             self.id = id
             self.kind = kind
             self.bus = bus
             self.interval = interval
             self.priority = priority
             self.options = options
+            self.quantities = quantities
         }
 
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.id == rhs.id && lhs.kind == rhs.kind && lhs.bus == rhs.bus && lhs.interval == rhs.interval
                 && lhs.priority == rhs.priority && lhs.options.isEqual(to: rhs.options)
+                && lhs.quantities == rhs.quantities
         }
 
         /// How a sensor's readings fare when the outbox is full.

@@ -14,7 +14,7 @@ struct SchemaReader {
     /// What certificate dates are judged against.
     let clock: CertificateClock
 
-    private func fail(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
+    func fail(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
         reader.error(key, at: mark, message)
     }
 
@@ -124,7 +124,7 @@ struct SchemaReader {
     }
 
     /// The keys every sensor entry has, whatever its kind.
-    static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority"]
+    static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority", "quantities"]
 
     private func sensor(_ node: Node, path: String, indexByID: [String: Int])
         throws(ConfigurationError) -> Config.SensorConfiguration {
@@ -137,6 +137,7 @@ struct SchemaReader {
         var interval = Duration.seconds(10)
         var priority = Config.SensorConfiguration.Priority.normal
         var optionEntries: [ConfigValue] = []
+        var quantities: [QuantitySettings] = []
         try reader.forEachEntry(of: node, path: path, allowed: allowed, unknownKeyNote: kind.map { "for type \($0.name)" }) {
             (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
@@ -165,6 +166,11 @@ struct SchemaReader {
                     throw fail(keyPath, at: value.mark, "unknown priority '\(NodeReader.excerpt(text))'; use normal or critical")
                 }
                 priority = parsed
+            case "quantities":
+                // Without a type there are no quantities to check them against; the missing
+                // type is reported after the entries.
+                guard let kind else { break }
+                quantities = try self.quantities(value, path: keyPath, kind: kind)
             default:
                 optionEntries.append(ConfigValue(key: key, node: value, keyMark: keyMark, path: keyPath, reader: reader))
             }
@@ -181,8 +187,9 @@ struct SchemaReader {
             let names = kind.buses.map(\.rawValue).joined(separator: " or ")
             throw fail(path, at: node.mark, "missing bus: add \(names)")
         }
+        try checkDeclaredUnits(of: kind, at: node.mark, path: path)
         return Config.SensorConfiguration(id: id, kind: kind.name, bus: resolvedBus, interval: interval,
-                                          priority: priority, options: options)
+                                          priority: priority, options: options, quantities: quantities)
     }
 
     /// The kind named by the entry's `type`, or nil when it has none (reported after the entries).

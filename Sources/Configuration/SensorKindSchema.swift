@@ -1,3 +1,5 @@
+import Pipeline
+
 /// What the configuration needs to know of a sensor kind: its name, its buses and how to read
 /// its own options. Each kind (one folder per chip in `Drivers`) conforms through `SensorKind`;
 /// the schema knows no chip.
@@ -14,6 +16,9 @@ public protocol SensorKindSchema: Sendable {
     /// Reads its options from the entries of one sensor mapping that are in ``optionKeys``, in
     /// file order. Errors name the file, line and key through ``ConfigValue/error(_:)``.
     func decodeOptions(_ entries: [ConfigValue]) throws(ConfigurationError) -> any SensorOptions
+    /// The quantities its readings carry, with SenML units and the values the chip can report;
+    /// a sensor's `quantities:` section may name only these.
+    var quantities: [QuantityRule] { get }
 }
 
 /// A bus a sensor can be wired to.

@@ -12,8 +12,6 @@ import Sampling
 public protocol SensorKind: SensorKindSchema {
     /// One line for `probe --list`, e.g. `Bosch BME280 temperature, pressure and humidity`.
     var summary: String { get }
-    /// The quantities its readings carry, with SenML units and the values the chip can report.
-    var quantities: [QuantityRule] { get }
     /// The I2C address a probe uses when none is given (the datasheet's default), if on I2C.
     var defaultI2CAddress: I2CAddress? { get }
     /// The sensor for one configured entry. Opening buses is deferred to the sensor's
@@ -22,9 +20,21 @@ public protocol SensorKind: SensorKindSchema {
 }
 
 extension SensorKind {
-    /// The pipeline its readings go through before storage: validation against ``quantities``.
+    /// The pipeline its readings go through before storage: validation against ``quantities``
+    /// (the raw values, against what the chip can report), then for each quantity the
+    /// configuration names its calibration, its unit conversion and its filters
+    /// (`docs/PIPELINE.md`).
+    ///
+    /// A fresh value each call: filter state starts empty at every start of the agent.
     public func pipeline(for configuration: GatewayConfiguration.SensorConfiguration) -> ReadingPipeline {
-        ReadingPipeline([ValidationStage(rules: quantities)])
+        var stages: [any ReadingStage] = [ValidationStage(rules: quantities)]
+        for settings in configuration.quantities {
+            // The configuration only names declared quantities; a hand-built one that does not
+            // is ignored rather than given stages for readings that never come.
+            guard let rule = quantities.first(where: { $0.quantity == settings.quantity }) else { continue }
+            stages += settings.stages(declaredUnit: rule.unit)
+        }
+        return ReadingPipeline(stages)
     }
 }
 
