@@ -185,13 +185,17 @@ extension SchemaReader {
     private func filterSetting(_ name: String, _ value: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> FilterSetting {
         switch name {
         case "moving_average":
-            return .movingAverage(window: try window(value, path: path, anchor: anchor))
+            let (window, every) = try window(value, path: path, anchor: anchor)
+            return .movingAverage(window: window, sendEvery: every)
         case "median":
-            return .median(window: try window(value, path: path, anchor: anchor))
+            let (window, every) = try window(value, path: path, anchor: anchor)
+            return .median(window: window, sendEvery: every)
         case "min":
-            return .min(window: try window(value, path: path, anchor: anchor))
+            let (window, every) = try window(value, path: path, anchor: anchor)
+            return .min(window: window, sendEvery: every)
         case "max":
-            return .max(window: try window(value, path: path, anchor: anchor))
+            let (window, every) = try window(value, path: path, anchor: anchor)
+            return .max(window: window, sendEvery: every)
         case "exponential_moving_average":
             var alpha: Double?
             try reader.forEachEntry(of: value, path: path, allowed: ["alpha"]) { (_, node, _, keyPath) throws(ConfigurationError) in
@@ -206,9 +210,13 @@ extension SchemaReader {
         case "quantile":
             var window: Int?
             var quantile: Double?
-            try reader.forEachEntry(of: value, path: path, allowed: ["window", "quantile"]) { (key, node, _, keyPath) throws(ConfigurationError) in
+            var every = 1
+            try reader.forEachEntry(of: value, path: path, allowed: ["window", "quantile", "send_every"]) {
+                (key, node, _, keyPath) throws(ConfigurationError) in
                 if key == "window" {
                     window = try reader.integer(node, path: keyPath, in: Self.filterWindow)
+                } else if key == "send_every" {
+                    every = try reader.integer(node, path: keyPath, in: Self.filterWindow)
                 } else {
                     let number = try reader.number(node, path: keyPath)
                     guard (0...1).contains(number) else {
@@ -219,7 +227,7 @@ extension SchemaReader {
             }
             guard let window else { throw reader.missing("\(path).window", in: anchor) }
             guard let quantile else { throw reader.missing("\(path).quantile", in: anchor) }
-            return .quantile(window: window, quantile: quantile)
+            return .quantile(window: window, quantile: quantile, sendEvery: every)
         case "delta":
             return .delta(try deltaThreshold(value, path: path))
         case "throttle":
@@ -242,13 +250,19 @@ extension SchemaReader {
         }
     }
 
-    private func window(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Int {
+    /// `{ window: N }` or `{ window: N, send_every: K }` (K defaults to 1: every reading).
+    private func window(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> (window: Int, sendEvery: Int) {
         var window: Int?
-        try reader.forEachEntry(of: node, path: path, allowed: ["window"]) { (_, value, _, keyPath) throws(ConfigurationError) in
-            window = try reader.integer(value, path: keyPath, in: Self.filterWindow)
+        var every = 1
+        try reader.forEachEntry(of: node, path: path, allowed: ["window", "send_every"]) { (key, value, _, keyPath) throws(ConfigurationError) in
+            if key == "window" {
+                window = try reader.integer(value, path: keyPath, in: Self.filterWindow)
+            } else {
+                every = try reader.integer(value, path: keyPath, in: Self.filterWindow)
+            }
         }
         guard let window else { throw reader.missing("\(path).window", in: anchor) }
-        return window
+        return (window, every)
     }
 
     /// `0.5` (in the quantity's unit) or `"5%"` (of the last value passed).

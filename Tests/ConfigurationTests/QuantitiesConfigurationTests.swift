@@ -37,7 +37,7 @@ struct QuantitiesConfigurationTests {
             "          - timeout: 5m",
             "          - median: { window: 5 }",
             "          - quantile: { window: 7, quantile: 0.9 }",
-            "          - moving_average: { window: 3 }",
+            "          - moving_average: { window: 3, send_every: 3 }",
             "          - exponential_moving_average: { alpha: 0.25 }",
             "          - min: { window: 2 }",
             "          - max: { window: 2 }",
@@ -58,7 +58,7 @@ struct QuantitiesConfigurationTests {
                 quantity: "temperature", unit: SenMLUnit(rawValue: "K"),
                 calibration: .linear(CalibrationPoint(raw: 0.4, calibrated: 0), CalibrationPoint(raw: 99.2, calibrated: 100)),
                 filters: [.timeout(.seconds(300)), .median(window: 5), .quantile(window: 7, quantile: 0.9),
-                          .movingAverage(window: 3), .exponentialMovingAverage(alpha: 0.25), .min(window: 2),
+                          .movingAverage(window: 3, sendEvery: 3), .exponentialMovingAverage(alpha: 0.25), .min(window: 2),
                           .max(window: 2), .clamp(min: -10, max: 40), .round(decimals: 1), .delta(.absolute(0.5)),
                           .heartbeat(.seconds(600))]),
             QuantitySettings(
@@ -118,6 +118,11 @@ struct QuantitiesConfigurationTests {
                     is: "sensorgw.yaml:11:36: sensors[0].quantities.humidity.filters[0].clamp.max: max (5) must not be less than min (10)")
         expectError("      humidity:", "        filters:", "          - throttle: soon",
                     is: "sensorgw.yaml:11:23: sensors[0].quantities.humidity.filters[0].throttle: invalid duration 'soon'; write a whole number and a unit: 500ms, 10s, 5m, 1h or 7d")
+    }
+
+    @Test func aWindowFilterNeedsItsWindow() {
+        expectError("      humidity:", "        filters:", "          - moving_average: { send_every: 2 }",
+                    is: "sensorgw.yaml:11:13: sensors[0].quantities.humidity.filters[0].moving_average.window: missing required key")
     }
 
     @Test func heartbeatOnce() {

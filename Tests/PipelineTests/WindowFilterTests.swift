@@ -11,6 +11,18 @@ import Testing
         #expect(dropped.isEmpty)
     }
 
+    @Test func sendEveryEmitsTheFirstAndThenEveryKth() {
+        var average = MovingAverageFilter(quantity: "t", window: 2, sendEvery: 3)
+        let (out, _) = feed(&average, [2, 4, 6, 8, 10, 12, 14])
+        // windows [2] [2,4] [4,6] [6,8] [8,10] [10,12] [12,14]; emitted: 1st, 4th, 7th
+        // 2/1 = 2; (6+8)/2 = 7; (12+14)/2 = 13
+        #expect(out == [[2], [], [], [7], [], [], [13]])
+
+        var maximum = WindowExtremeFilter(quantity: "t", extreme: .max, window: 3, sendEvery: 2)
+        // windows [1] [1,9] [1,9,2] [9,2,3]; emitted: 1st, 3rd
+        #expect(feed(&maximum, [1, 9, 2, 3]).outputs == [[1], [], [9], []])
+    }
+
     @Test func exponentialMovingAverageStartsAtTheFirstValue() {
         var filter = ExponentialMovingAverageFilter(quantity: "t", alpha: 0.5)
         let (out, _) = feed(&filter, [10, 20, 20, 0])

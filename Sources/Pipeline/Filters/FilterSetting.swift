@@ -2,18 +2,18 @@
 /// builds the filter. `heartbeat` is not a filter of its own but a setting of the chain
 /// (``FilterChain``).
 public enum FilterSetting: Sendable, Hashable {
-    /// `moving_average: { window: N }`
-    case movingAverage(window: Int)
+    /// `moving_average: { window: N, send_every: K }`
+    case movingAverage(window: Int, sendEvery: Int = 1)
     /// `exponential_moving_average: { alpha: a }`
     case exponentialMovingAverage(alpha: Double)
-    /// `median: { window: N }`
-    case median(window: Int)
-    /// `quantile: { window: N, quantile: q }`
-    case quantile(window: Int, quantile: Double)
-    /// `min: { window: N }`
-    case min(window: Int)
-    /// `max: { window: N }`
-    case max(window: Int)
+    /// `median: { window: N, send_every: K }`
+    case median(window: Int, sendEvery: Int = 1)
+    /// `quantile: { window: N, quantile: q, send_every: K }`
+    case quantile(window: Int, quantile: Double, sendEvery: Int = 1)
+    /// `min: { window: N, send_every: K }`
+    case min(window: Int, sendEvery: Int = 1)
+    /// `max: { window: N, send_every: K }`
+    case max(window: Int, sendEvery: Int = 1)
     /// `delta: d` or `delta: "p%"`
     case delta(DeltaFilter.Threshold)
     /// `throttle: N`
@@ -40,12 +40,13 @@ public enum FilterSetting: Sendable, Hashable {
     /// The filter for `quantity`, or nil for `heartbeat`.
     public func makeFilter(for quantity: String) -> (any QuantityFilter)? {
         switch self {
-        case .movingAverage(let window): MovingAverageFilter(quantity: quantity, window: window)
+        case .movingAverage(let window, let every): MovingAverageFilter(quantity: quantity, window: window, sendEvery: every)
         case .exponentialMovingAverage(let alpha): ExponentialMovingAverageFilter(quantity: quantity, alpha: alpha)
-        case .median(let window): MedianFilter(quantity: quantity, window: window)
-        case .quantile(let window, let quantile): QuantileFilter(quantity: quantity, window: window, quantile: quantile)
-        case .min(let window): WindowExtremeFilter(quantity: quantity, extreme: .min, window: window)
-        case .max(let window): WindowExtremeFilter(quantity: quantity, extreme: .max, window: window)
+        case .median(let window, let every): MedianFilter(quantity: quantity, window: window, sendEvery: every)
+        case .quantile(let window, let quantile, let every):
+            QuantileFilter(quantity: quantity, window: window, quantile: quantile, sendEvery: every)
+        case .min(let window, let every): WindowExtremeFilter(quantity: quantity, extreme: .min, window: window, sendEvery: every)
+        case .max(let window, let every): WindowExtremeFilter(quantity: quantity, extreme: .max, window: window, sendEvery: every)
         case .delta(let threshold): DeltaFilter(quantity: quantity, threshold: threshold)
         case .throttle(let period): ThrottleFilter(quantity: quantity, period: period)
         case .heartbeat: nil
