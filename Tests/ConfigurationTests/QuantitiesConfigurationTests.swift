@@ -70,6 +70,25 @@ struct QuantitiesConfigurationTests {
         ])
     }
 
+    @Test("docs/PIPELINE.md's example parses to what the page says")
+    func documentedExample() throws {
+        let page = try String(contentsOfFile: "\(examplesDirectory)/../docs/PIPELINE.md", encoding: .utf8)
+        let block = try #require(page.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let yaml = "gateway:\n  id: gw\nboard: simulated\n" + block
+            + "storage:\n  path: outbox.sqlite\nmqtt:\n  host: localhost\n  tls: false\n"
+        let config = try GatewayConfiguration.parse(yaml: yaml, file: configName, baseDirectory: d, kinds: testKinds)
+        #expect(config.sensors[0].quantities == [
+            QuantitySettings(quantity: "temperature", calibration: .offset(-0.8),
+                             filters: [.median(window: 5), .delta(.absolute(0.1)), .heartbeat(.seconds(600))]),
+            QuantitySettings(quantity: "pressure", unit: SenMLUnit(rawValue: "hPa"),
+                             filters: [.movingAverage(window: 6, sendEvery: 6), .round(decimals: 2)]),
+            QuantitySettings(quantity: "humidity", calibration: .table([
+                CalibrationPoint(raw: 10, calibrated: 12.5), CalibrationPoint(raw: 50, calibrated: 51),
+                CalibrationPoint(raw: 90, calibrated: 88),
+            ])),
+        ])
+    }
+
     @Test func offsetAndNoQuantitiesAtAll() throws {
         #expect(try parse("      temperature: { calibration: { offset: -0.5 } }")
             == [QuantitySettings(quantity: "temperature", calibration: .offset(-0.5))])
