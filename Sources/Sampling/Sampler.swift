@@ -92,7 +92,11 @@ public final class Sampler<C: Clock>: Sendable where C.Duration == Duration, C: 
                     do {
                         try await store(valid.map { PendingReading($0, priority: schedule.priority) })
                         stored.increment(by: valid.count)
-                        logger.debug("readings stored", metadata: ["readings": "\(valid.count)"])
+                        // quantity=value pairs: the QEMU stage reads them from the debug log. Metadata
+                        // is an autoclosure, so nothing is formatted when debug is off.
+                        logger.debug("readings stored", metadata: [
+                            "readings": "\(valid.map { "\($0.quantity)=\($0.value)" }.joined(separator: ","))",
+                        ])
                     } catch {
                         // The sensor is fine; the storage is not (disk full, card failing). Count
                         // the lost measurement and keep the schedule: the next one may fit.
