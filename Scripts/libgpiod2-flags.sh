@@ -17,7 +17,7 @@ libdir="$prefix/usr/lib/$triplet"
 # search path, so they are still found); the system's files are not touched.
 pcdir="$prefix/pkgconfig-no-system-L"
 mkdir -p "$pcdir"
-for module in sqlite3 libmosquitto; do
+for module in sqlite3 libmosquitto yaml-0.1; do
     pcfile="$(pkg-config --variable=pcfiledir "$module")/$module.pc"
     sed -E 's#-L\$\{libdir\}##g' "$pcfile" > "$pcdir/$module.pc"
 done
