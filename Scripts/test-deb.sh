@@ -105,6 +105,10 @@ for suite in "${suites[@]}"; do
     'for g in i2c spi gpio; do id -nG sensorgw | tr " " "\n" | grep -qx "$g" || exit 1; done'
   version=$(sed -n 's/.*current = "\(.*\)".*/\1/p' Sources/Agent/Version.swift)
   check "sensorgw --version prints $version" sh -c "chroot '$mnt' /usr/bin/sensorgw --version | grep -qx '$version'"
+  want_api=1
+  [ "$suite" = bookworm ] || want_api=2
+  check "the binary uses the suite's libgpiod (API $want_api)" sh -c \
+    "chroot '$mnt' /usr/bin/sensorgw probe gpio backend | grep -q '^$want_api '"
   check "the unit names the packaged binary" grep -q '^ExecStart=/usr/bin/sensorgw run' "$mnt/lib/systemd/system/sensorgw.service"
 
   # The default configuration is incomplete on purpose: it must fail with 78, naming the missing
