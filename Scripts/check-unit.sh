@@ -3,8 +3,8 @@
 #   - `systemd-analyze security --offline=yes --threshold=20`: exposure 2.0 or lower;
 #   - `systemd-analyze verify`: no warnings (the Exec paths are pointed at an existing binary,
 #     since verify refuses a missing one);
-#   - the settings the hardening must not lose or gain: adjtimex stays allowed (the clock-sync
-#     flag), the clock setters stay denied, no PrivateUsers= (it unmaps the device groups), the
+#   - the settings the hardening must not lose or gain: adjtimex/clock_adjtime stay allowed (the
+#     clock-sync flag), the clock setters stay denied, no PrivateUsers= (it unmaps the device groups), the
 #     device ACL names the three bus devices, the key arrives as a credential, MemoryMax is set;
 #   - and that the threshold bites: the unit without its sandboxing must fail it.
 # Ends with "N passed, N failed"; exit status non-zero if anything failed.
@@ -47,17 +47,15 @@ verify_clean() {
 }
 # The effective value of a setting as systemd would parse it: every line of KEY=, in order.
 settings() { grep -E "^$1=" "$work/sensorgw.service" | sed "s/^$1=//"; }
-# adjtimex is in an allow line (no ~) and in no deny line (~...).
+# adjtimex and clock_adjtime (glibc's adjtimex() is clock_adjtime(CLOCK_REALTIME)) survive the
+# filter as systemd evaluates it, and ProtectClock= does not deny them again.
 adjtimex_allowed() {
-  settings SystemCallFilter | grep -v '^~' | grep -qw adjtimex \
-    && ! settings SystemCallFilter | grep '^~' | grep -qw adjtimex \
-    && ! settings ProtectClock | grep -qw yes
+  allowed_syscalls >"$work/final"
+  grep -qx adjtimex "$work/final" && grep -qx clock_adjtime "$work/final" && ! settings ProtectClock | grep -qw yes
 }
 setters_denied() {
-  local call
-  for call in settimeofday clock_settime clock_adjtime; do
-    settings SystemCallFilter | grep '^~' | grep -qw "$call" || return 1
-  done
+  allowed_syscalls >"$work/final"
+  ! grep -qxE 'settimeofday|clock_settime|clock_settime64' "$work/final"
 }
 no_private_users() { ! settings PrivateUsers | grep -qE 'yes|true|1|identity|self'; }
 device_acl() {
@@ -69,6 +67,34 @@ device_acl() {
 no_capabilities() { [ "$(settings CapabilityBoundingSet)" = "" ] && grep -qx 'CapabilityBoundingSet=' "$work/sensorgw.service"; }
 key_credential() { settings LoadCredential | grep -qx 'client.key:/etc/sensorgw/client.key'; }
 memory_max() { settings MemoryMax | grep -qE '^[0-9]+M$'; }
+# The unit's system-call filter, evaluated the way systemd does: the first allow line starts the
+# set, later lines add (no ~) or remove (~) in order; groups are expanded by systemd-analyze.
+expand_group() {  # the calls of one name: a @group (recursively) or a plain call
+  case "$1" in
+    @*) systemd-analyze syscall-filter "$1" 2>/dev/null | tail -n +2 | sed 's/^ *//' | grep -v '^#' | grep -v '^$' \
+          | while read -r item; do expand_group "$item"; done ;;
+    *) echo "$1" ;;
+  esac
+}
+allowed_syscalls() {
+  local line item
+  : >"$work/allowed"
+  while read -r line; do
+    case "$line" in
+      "~"*) for item in ${line#\~}; do expand_group "$item"; done | sort -u >"$work/remove"
+            sort -u "$work/allowed" | comm -23 - "$work/remove" >"$work/allowed.new" ;;
+      *) { cat "$work/allowed"; for item in $line; do expand_group "$item"; done; } | sort -u >"$work/allowed.new" ;;
+    esac
+    mv "$work/allowed.new" "$work/allowed"
+  done < <(settings SystemCallFilter)
+  sort -u "$work/allowed"
+}
+observed_allowed() {
+  local missing
+  missing=$(grep -v '^#' Systemd/observed-syscalls.txt | sort -u | comm -23 - <(allowed_syscalls))
+  [ -z "$missing" ] || { echo "denied but used by the agent: $missing"; return 1; }
+}
+
 # The same unit with every sandboxing line removed must score above the threshold; otherwise
 # the threshold check above would prove nothing.
 threshold_bites() {
@@ -80,13 +106,14 @@ mkdir -p "$work/bare"
 
 check "exposure <= 2.0 (systemd-analyze security --offline=yes --threshold=20)" exposure_ok "$work/sensorgw.service"
 check "systemd-analyze verify is clean" verify_clean
-check "adjtimex allowed (read-only clock-sync query), ProtectClock off" adjtimex_allowed
+check "adjtimex and clock_adjtime allowed (read-only clock-sync query), ProtectClock off" adjtimex_allowed
 check "clock setters denied by the system call filter" setters_denied
 check "no PrivateUsers= (it would unmap the i2c/spi/gpio groups)" no_private_users
 check "device ACL: closed policy plus i2c, spidev and gpiochip" device_acl
 check "empty capability bounding set" no_capabilities
 check "client key loaded as a credential" key_credential
 check "MemoryMax set in megabytes" memory_max
+check "every system call the agent was seen making is allowed (Systemd/observed-syscalls.txt)" observed_allowed
 check "an unhardened copy fails the threshold" threshold_bites
 
 echo "$passed passed, $failed failed"
