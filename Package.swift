@@ -60,6 +60,8 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["CSystemClock"]),
         // libyaml into a bounded Swift value tree with positions; no Foundation, so no ICU.
         .target(name: "YAML", dependencies: ["CYAML"]),
+        // Board profiles (Boards/*.yaml, embedded): header pins to GPIO lines by chip label and name.
+        .target(name: "Boards", dependencies: ["HAL", "YAML"]),
         .target(
             name: "Configuration",
             dependencies: [
@@ -102,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "sensorgw",
             dependencies: [
-                "Agent", "Configuration", "Drivers", "HAL", "HALSimulation", "Pipeline", "SensorKit", "SimulatedBoard",
+                "Agent", "Boards", "Configuration", "Drivers", "HAL", "HALSimulation", "Pipeline", "SensorKit", "SimulatedBoard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -118,6 +120,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "BoardsTests", dependencies: ["Boards", "HAL"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
         .testTarget(
             name: "UplinkTests",

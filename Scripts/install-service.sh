@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs sensorgw as a systemd service on a board (run as root, from the repository):
+# Installs sensorgw as a systemd service on a board from a clone (run as root); the Debian
+# package (Scripts/build-deb.sh) is the other way:
 # builds a release binary, creates the unprivileged `sensorgw` user with the device groups,
 # installs the unit and, if none exists, a configuration to edit.
 # Usage: sudo Scripts/install-service.sh
@@ -15,8 +16,11 @@ usermod -aG i2c,spi,gpio sensorgw
 install -d -m 0750 -g sensorgw /etc/sensorgw
 if [ ! -e /etc/sensorgw/sensorgw.yaml ]; then
   install -m 0640 -g sensorgw Examples/raspberry-pi.yaml /etc/sensorgw/sensorgw.yaml
-  echo "edit /etc/sensorgw/sensorgw.yaml and put ca.pem, client.pem and client.key (mode 0640, group sensorgw) in /etc/sensorgw/"
+  echo "edit /etc/sensorgw/sensorgw.yaml and put ca.pem and client.pem (mode 0644) and client.key (root:root, mode 0600) in /etc/sensorgw/;"
+  echo "the unit hands the key to the agent as /run/credentials/sensorgw.service/client.key (LoadCredential=)"
 fi
-install -m 0644 Systemd/sensorgw.service /etc/systemd/system/sensorgw.service
+# The unit names the packaged binary (/usr/bin/sensorgw); this install puts it in /usr/local/bin.
+sed 's#/usr/bin/sensorgw#/usr/local/bin/sensorgw#g' Systemd/sensorgw.service > /etc/systemd/system/sensorgw.service
+chmod 0644 /etc/systemd/system/sensorgw.service
 systemctl daemon-reload
 echo "then: sensorgw config check /etc/sensorgw/sensorgw.yaml && systemctl enable --now sensorgw"

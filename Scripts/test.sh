@@ -7,6 +7,8 @@
 #      QEMU, with the GPIO checks run for libgpiod 1.6 and 2.x builds (Tests/HIL/run.sh);
 #   3. the GPIO unit tests built against libgpiod 2.x (Scripts/test-libgpiod2.sh);
 #   4. the fault suite, reduced form (Scripts/fault-suite.py);
+#   5. the systemd unit's hardening and syntax (Scripts/check-unit.sh: systemd-analyze security
+#      exposure 2.0 or lower, systemd-analyze verify);
 #   and on Linux the C shims' layout checks for armhf and arm64 (CrossCompile/check-shim-layouts.sh).
 # Every stage runs even when an earlier one failed; the last line adds them up as
 # "all stages: N passed, N failed" and the exit status is non-zero if anything failed.
@@ -63,6 +65,7 @@ if [ "$(uname -s)" = Linux ]; then
   [ "${SGW_SKIP_GPIOD2:-0}" = 1 ] || stage libgpiod2 count_swift_tests bash Scripts/test-libgpiod2.sh
 fi
 [ "${SGW_SKIP_FAULTS:-0}" = 1 ] || stage fault-suite count_plain python3 Scripts/fault-suite.py
+stage systemd-unit count_plain bash Scripts/check-unit.sh
 
 echo "=== stages"
 printf '  %s\n' "${summary[@]}"

@@ -1,5 +1,6 @@
 import Agent
 import ArgumentParser
+import Boards
 import HAL
 import HALSimulation
 import SimulatedBoard
@@ -19,13 +20,22 @@ struct ProbeGPIOCommand: AsyncParsableCommand {
         commandName: "gpio", abstract: "Read, drive and watch GPIO lines.",
         subcommands: [Get.self, Set.self, Watch.self, Backend.self])
 
-    /// Options every GPIO probe takes.
+    /// Options every GPIO probe takes: a line by chip and line, or a header pin of a board.
     struct LineOptions: ParsableArguments {
         @Option(help: "The chip: a path (/dev/gpiochip0), a name (gpiochip0) or a label (pinctrl-bcm2711).")
-        var chip: String
+        var chip: String?
 
         @Option(help: "The line: an offset (17) or a line name (GPIO17).")
-        var line: String
+        var line: String?
+
+        @Option(help: "Instead of --chip and --line: a header pin of the board, by position (11, P9_12) or name (GPIO17).")
+        var pin: String?
+
+        @Option(help: "The board whose header --pin names: a profile (sensorgw probe board --list) or auto.")
+        var board: String = "auto"
+
+        @Option(help: "For --board auto: read the device-tree model under this directory instead of / (for testing).")
+        var root: String = "/"
 
         @Flag(help: "A low level is logical 1.")
         var activeLow = false
@@ -34,16 +44,49 @@ struct ProbeGPIOCommand: AsyncParsableCommand {
         var simulated = false
 
         func validate() throws {
-            guard !chip.isEmpty else { throw ValidationError("--chip must not be empty") }
-            guard GPIOProbes.parseLine(line) != nil else {
-                throw ValidationError("--line must be an offset or a line name, not '\(line)'")
+            if pin != nil {
+                guard chip == nil, line == nil else { throw ValidationError("give either --pin or --chip and --line") }
+                return
+            }
+            guard let chip, !chip.isEmpty else { throw ValidationError("give --chip and --line, or --pin") }
+            guard let line, GPIOProbes.parseLine(line) != nil else {
+                throw ValidationError("--line must be an offset or a line name, not '\(line ?? "")'")
             }
         }
 
-        var address: GPIOLineAddress {
-            // validate() has refused what parseLine cannot read; a name is the harmless fallback.
-            GPIOLineAddress(chip: chip, line: GPIOProbes.parseLine(line) ?? .name(line))
+        /// The addresses to try, in order: one for --chip/--line; for --pin, one per name the
+        /// profile knows for that line (kernels have named some lines differently).
+        func addresses() throws -> [GPIOLineAddress] {
+            guard let pin else {
+                let text = line ?? ""
+                // validate() has refused what parseLine cannot read; a name is the harmless fallback.
+                return [GPIOLineAddress(chip: chip ?? "", line: GPIOProbes.parseLine(text) ?? .name(text))]
+            }
+            let resolved = Result { () throws(BoardProfileError) -> [GPIOLineAddress] in
+                try BoardCatalog.builtIn().resolve(board, root: root).resolvePin(pin).candidates
+            }
+            switch resolved {
+            case .success(let addresses): return addresses
+            case .failure(let error):
+                printError("error: \(error)")
+                throw ExitCode(78)
+            }
         }
+    }
+
+    /// Runs `body` on the first address whose chip has the line: a line name the running kernel
+    /// does not use is `noSuchDevice`, and the next name is tried. Other errors end it.
+    static func onFirstLine<T>(_ addresses: [GPIOLineAddress],
+                               _ body: (GPIOLineAddress) async throws -> T) async throws -> T {
+        var last: HALError?
+        for address in addresses {
+            do {
+                return try await body(address)
+            } catch let error as HALError where error.kind == .noSuchDevice {
+                last = error
+            }
+        }
+        throw last ?? HALError(.invalidArgument, operation: "resolve pin", detail: "no line address")
     }
 
     struct Get: AsyncParsableCommand {
@@ -60,11 +103,20 @@ struct ProbeGPIOCommand: AsyncParsableCommand {
 
         func run() async throws {
             let controller: any GPIOController = line.simulated ? SimulatedGPIO() : GPIOProbes.systemController()
-            let value = try await withGPIOErrorExit {
-                try await GPIOProbes.get(controller: controller, address: line.address,
-                                         activeLow: line.activeLow, bias: bias)
+            let addresses = try line.addresses()
+            let (address, value) = try await withGPIOErrorExit {
+                try await onFirstLine(addresses) { address in
+                    (address, try await GPIOProbes.get(controller: controller, address: address,
+                                                       activeLow: line.activeLow, bias: bias))
+                }
             }
-            writeLine(json ? GPIOProbes.valueJSON(chip: line.chip, line: line.line, value: value) : (value ? "1" : "0"))
+            let lineText: String =
+                switch address.line {
+                case .offset(let offset): line.line ?? "\(offset)"
+                case .name(let name): name
+                }
+            writeLine(json ? GPIOProbes.valueJSON(chip: line.chip ?? address.chip, line: lineText, value: value)
+                           : (value ? "1" : "0"))
         }
     }
 
@@ -82,9 +134,12 @@ struct ProbeGPIOCommand: AsyncParsableCommand {
 
         func run() async throws {
             let controller: any GPIOController = line.simulated ? SimulatedGPIO() : GPIOProbes.systemController()
+            let addresses = try line.addresses()
             try await withGPIOErrorExit {
-                try await GPIOProbes.set(controller: controller, address: line.address, value: value,
-                                         activeLow: line.activeLow, hold: hold)
+                try await onFirstLine(addresses) { address in
+                    try await GPIOProbes.set(controller: controller, address: address, value: value,
+                                             activeLow: line.activeLow, hold: hold)
+                }
             }
         }
     }
@@ -124,7 +179,8 @@ struct ProbeGPIOCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let address = line.address
+            // A watch runs until its count or timeout, so it takes the profile's first line name.
+            guard let address = try line.addresses().first else { throw ExitCode(78) }
             let controller: any GPIOController
             let signal = SimulatedSignal()
             if line.simulated {

@@ -9,7 +9,8 @@
 #   stub     i2c-stub (SMBus only, no I2C_FUNC_I2C) with a BME280 image at 0x76, set with i2cset
 #   testbus  sgw_testbus.ko (Tests/HIL/module): plain I2C, BME280 images at 0x76 and 0x77, and an
 #            SPI controller with a BME280 image behind /dev/spidevB.0; debugfs changes them live
-#   gpio-sim a simulated GPIO chip labelled "sgw-hil" with named lines
+#   gpio-sim a simulated GPIO chip labelled "sgw-hil" with named lines, and two labelled like a
+#            Raspberry Pi 4's and a Pi 5's header chips (pinctrl-bcm2711, pinctrl-rp1)
 set -u
 export PATH=/bin:/usr/bin
 SGW=/usr/bin/sensorgw
@@ -488,6 +489,52 @@ for build in "1.6:/usr/bin/sensorgw" "2.x:/usr/bin/sensorgw-gpiod2"; do
 done
 SGW=/usr/bin/sensorgw
 PREFIX=""
+
+# ---- board profiles: header pins on chips with the boards' labels ---------------------------------
+# Two more gpio-sim chips, labelled like a Raspberry Pi 4's GPIO block (pinctrl-bcm2711, with GPIO2
+# and GPIO3 named SDA1/SCL1 as older device trees name them) and a Pi 5's RP1 (pinctrl-rp1,
+# GPIOn), and fake device-tree roots with the boards' model strings. `--pin` must find each line
+# by chip label and line name, whatever gpiochip numbers the kernel gave the chips.
+B=/sys/kernel/config/gpio-sim/boards
+mkdir "$B" "$B/bank0" "$B/bank1"
+echo 28 >"$B/bank0/num_lines"
+echo pinctrl-bcm2711 >"$B/bank0/label"
+echo 28 >"$B/bank1/num_lines"
+echo pinctrl-rp1 >"$B/bank1/label"
+for n in 2:SDA1 3:SCL1 17:GPIO17 27:GPIO27; do
+  mkdir "$B/bank0/line${n%%:*}" && echo "${n#*:}" >"$B/bank0/line${n%%:*}/name"
+done
+for n in 2 3 17 27; do
+  mkdir "$B/bank1/line$n" && echo "GPIO$n" >"$B/bank1/line$n/name"
+done
+echo 1 >"$B/live"
+PI4CHIP=$(cat "$B/bank0/chip_name" 2>/dev/null)
+PI5CHIP=$(cat "$B/bank1/chip_name" 2>/dev/null)
+BSIM=/sys/devices/platform/$(cat "$B/dev_name" 2>/dev/null)
+mkdir -p "$W/pi4/proc/device-tree" "$W/pi5/proc/device-tree"
+printf 'Raspberry Pi 4 Model B Rev 1.4\000' >"$W/pi4/proc/device-tree/model"
+printf 'Raspberry Pi 5 Model B Rev 1.0\000' >"$W/pi5/proc/device-tree/model"
+bpull() { echo "$3" >"$BSIM/$1/sim_gpio$2/pull"; }
+pinget() { "$SGW" probe gpio get "$@" 2>"$W/pin.err" || echo "exit $?: $(first "$W/pin.err")"; }
+if [ -n "$PI4CHIP" ] && [ -n "$PI5CHIP" ] && [ -f "$BSIM/$PI4CHIP/sim_gpio17/pull" ]; then
+  pass "board pins: gpio-sim chips pinctrl-bcm2711 ($PI4CHIP) and pinctrl-rp1 ($PI5CHIP) live"
+  bpull "$PI4CHIP" 17 pull-up
+  expect "board pins: Pi 4 (board auto) pin 11 is GPIO17 on pinctrl-bcm2711, high" 1 "$(pinget --root "$W/pi4" --pin 11)"
+  bpull "$PI4CHIP" 17 pull-down
+  expect "board pins: Pi 4 (board auto) pin 11 low" 0 "$(pinget --root "$W/pi4" --pin 11)"
+  bpull "$PI4CHIP" 2 pull-up
+  expect "board pins: Pi 4 pin 3 found under its older line name SDA1" '{"chip":"pinctrl-bcm2711","line":"SDA1","value":1}' \
+    "$(pinget --board raspberry-pi-4 --pin 3 --json)"
+  # Line 27 low on the Pi 4 chip and high on RP1: pin 13 must read the chip of the board named.
+  bpull "$PI4CHIP" 27 pull-down
+  bpull "$PI5CHIP" 27 pull-up
+  expect "board pins: Pi 5 (board auto) pin 13 is GPIO27 on pinctrl-rp1" 1 "$(pinget --root "$W/pi5" --pin 13)"
+  expect "board pins: Pi 4 pin GPIO27 (by name) is on pinctrl-bcm2711" 0 "$(pinget --board raspberry-pi-4 --pin GPIO27)"
+  "$SGW" probe gpio get --board raspberry-pi-4 --pin 6 >/dev/null 2>"$W/pin.err"
+  expect "board pins: a ground pin is a configuration error (exit 78)" 78 "$?"
+else
+  fail "board pins: gpio-sim chips with board labels live" "$(ls /dev/gpiochip* 2>&1)"
+fi
 
 # ---- the kernel side stayed healthy ----------------------------------------------------------------
 if rmmod sgw_testbus; then
