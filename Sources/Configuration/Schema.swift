@@ -458,11 +458,12 @@ struct SchemaReader {
         ) { (name, value, _, keyPath) throws(ConfigurationError) in
             switch name {
             case "ca":
-                let file = try readableFile(value, path: keyPath)
+                let file = try readableFile(value, path: keyPath,
+                                            what: "the PEM certificate of the CA that signed the broker's certificate")
                 if let problem = TLSMaterial.caProblem(file) { throw fail(keyPath, at: value.mark, problem) }
                 ca = file
             case "certificate":
-                let file = try readableFile(value, path: keyPath)
+                let file = try readableFile(value, path: keyPath, what: "this gateway's PEM client certificate")
                 switch TLSMaterial.certificate(file) {
                 case .failure(let problem):
                     throw fail(keyPath, at: value.mark, problem.message)
@@ -505,11 +506,13 @@ struct SchemaReader {
     static let pathMax = 4096
 
     /// A file that exists and this process can read; returns its resolved path.
-    private func readableFile(_ node: Node, path: String) throws(ConfigurationError) -> String {
+    /// - Parameter what: What the file should hold, said when it is missing, so a user who has
+    ///   not made the certificates yet learns which ones to make.
+    private func readableFile(_ node: Node, path: String, what: String? = nil) throws(ConfigurationError) -> String {
         let file = try filePath(node, path: path)
         switch FileChecks.status(file) {
         case .missing:
-            throw fail(path, at: node.mark, "file not found: \(file)")
+            throw fail(path, at: node.mark, "file not found: \(file)" + (what.map { " (\($0))" } ?? ""))
         case .directory:
             throw fail(path, at: node.mark, "\(file) is a directory, not a file")
         case .regularFile, .other:
@@ -523,7 +526,7 @@ struct SchemaReader {
 
     /// A readable file that other users cannot read: a leaked client key is a stolen identity.
     private func privateKeyFile(_ node: Node, path: String) throws(ConfigurationError) -> String {
-        let file = try readableFile(node, path: path)
+        let file = try readableFile(node, path: path, what: "the private key of the client certificate, PEM")
         if case .regularFile(let mode) = FileChecks.status(file), mode & 0o004 != 0 {
             throw fail(path, at: node.mark,
                        "\(file) is readable by other users (mode \(FileChecks.octal(mode))); run chmod 600 \(file)")

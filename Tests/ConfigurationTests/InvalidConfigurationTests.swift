@@ -97,7 +97,7 @@ struct InvalidConfigurationTests {
 
     @Test func missingCertificateFile() {
         expectError(minimalWithTLS(certificate: "certs/missing.pem"),
-                    "sensorgw.yaml:14:18: mqtt.tls.certificate: file not found: \(d)/certs/missing.pem")
+                    "sensorgw.yaml:14:18: mqtt.tls.certificate: file not found: \(d)/certs/missing.pem (this gateway's PEM client certificate)")
     }
 
     @Test func keyFileWorldReadable() throws {

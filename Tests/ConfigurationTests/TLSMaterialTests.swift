@@ -192,7 +192,7 @@ struct TLSMaterialTests {
     @Test("A missing TLS file says which file, at its key")
     func missingCA() {
         expectError(minimalWithTLS(ca: "run/certs/ca.pem"),
-                    "sensorgw.yaml:13:9: mqtt.tls.ca: file not found: \(d)/run/certs/ca.pem")
+                    "sensorgw.yaml:13:9: mqtt.tls.ca: file not found: \(d)/run/certs/ca.pem (the PEM certificate of the CA that signed the broker's certificate)")
     }
 
     @Test("Dates are written as UTC calendar time")
