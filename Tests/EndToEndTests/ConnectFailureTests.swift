@@ -27,17 +27,22 @@ struct ConnectFailureTests {
     }
 
     /// A broker (or none) set up wrong as `setup` says, and an agent configured for it.
-    static func rig(_ setup: Setup, _ workspace: Workspace, name: String = "agent", interval: String = "100ms")
-        async throws -> (MisconfiguredBroker?, AgentProcess) {
+    /// The reconnect cap of the CPU test's agents.
+    static let backingOffMax = "5s"
+
+    static func rig(_ setup: Setup, _ workspace: Workspace, name: String = "agent", interval: String = "100ms",
+                    reconnectMax: String = "1s") async throws -> (MisconfiguredBroker?, AgentProcess) {
         let certs = workspace.certificates.path
         func broker(_ listener: String) async throws -> MisconfiguredBroker {
             try await MisconfiguredBroker(workspace: workspace, name: name, listener: listener)
         }
         switch setup {
         case .refused:
-            return (nil, try AgentProcess(workspace: workspace, port: freePort(), interval: interval, name: name))
+            return (nil, try AgentProcess(workspace: workspace, port: freePort(), interval: interval, name: name,
+                                          reconnectMax: reconnectMax))
         case .nameNotResolved:
-            return (nil, try AgentProcess(workspace: workspace, port: 8883, host: "no-such-broker.invalid", interval: interval, name: name))
+            return (nil, try AgentProcess(workspace: workspace, port: 8883, host: "no-such-broker.invalid", interval: interval,
+                                          name: name, reconnectMax: reconnectMax))
         case .untrustedServer, .hostNameMismatch, .expired, .notYetValid, .clientCertificateRejected, .tlsBrokerForPlaintext:
             let server: String
             switch setup {
@@ -55,10 +60,11 @@ struct ConnectFailureTests {
             let clientCA = setup == .clientCertificateRejected ? "rogue-ca" : "ca"
             let b = try await broker(MisconfiguredBroker.tlsListener(certs, server: server, clientCA: clientCA))
             return (b, try AgentProcess(workspace: workspace, port: b.port, tls: setup != .tlsBrokerForPlaintext,
-                                        interval: interval, name: name))
+                                        interval: interval, name: name, reconnectMax: reconnectMax))
         case .plaintextBrokerOnTLSPort:
             let b = try await broker("allow_anonymous true")
-            return (b, try AgentProcess(workspace: workspace, port: b.port, interval: interval, name: name))
+            return (b, try AgentProcess(workspace: workspace, port: b.port, interval: interval, name: name,
+                                        reconnectMax: reconnectMax))
         }
     }
 
@@ -91,18 +97,23 @@ struct ConnectFailureTests {
     }
 
     /// CPU of the real agent while the broker is unreachable in five ways at once, one agent
-    /// each, from /proc/PID/stat, over 60 s: with reconnects capped at 1 s each agent makes
-    /// about 60 attempts, every path of an attempt many times over; the busy loop this guards
-    /// against burnt a whole core from the first attempt on (60 s of CPU against a bound of 0.6 s).
+    /// each, from /proc/PID/stat, over 60 s. The agents back off to 5 s (the default cap is
+    /// 60 s), so each makes about 15 attempts, every path of an attempt several times over; a
+    /// failed TLS attempt costs a few ms of handshakes, and at one attempt a second (the other
+    /// tests' cap) those would be the attempts themselves, not the time between them that the
+    /// bound is about. The busy loop this guards against burnt a whole core from the first
+    /// attempt on (60 s of CPU against a bound of 0.6 s).
     @Test func noBusyLoopWhileTheBrokerIsUnreachable() async throws {
         let workspace = try Workspace("cpu")
         var rigs: [(String, MisconfiguredBroker?, AgentProcess)] = []
         for setup in [Setup.refused, .nameNotResolved, .untrustedServer, .plaintextBrokerOnTLSPort] {
-            let (broker, agent) = try await Self.rig(setup, workspace, name: setup.rawValue, interval: "10s")
+            let (broker, agent) = try await Self.rig(setup, workspace, name: setup.rawValue, interval: "10s",
+                                                     reconnectMax: Self.backingOffMax)
             rigs.append((setup.rawValue, broker, agent))
         }
         let silent = try MisconfiguredBroker(silent: ())
-        rigs.append(("silent", silent, try AgentProcess(workspace: workspace, port: silent.port, interval: "10s", name: "silent")))
+        rigs.append(("silent", silent, try AgentProcess(workspace: workspace, port: silent.port, interval: "10s", name: "silent",
+                                                        reconnectMax: Self.backingOffMax)))
         for (_, _, agent) in rigs { try agent.start() }
         // Start-up (opening the outbox, the first sample) is not "between attempts".
         try await Task.sleep(for: .seconds(3))
