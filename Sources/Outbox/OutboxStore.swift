@@ -93,10 +93,14 @@ public actor OutboxStore {
         }
         // No auto_vacuum: its pointer-map pages cost about a fifth more bytes written per
         // reading, and the pages a drop frees are reused by the next inserts anyway.
+        // No secure_delete (Debian's SQLite turns it on): it zeroes every deleted reading,
+        // data the broker already has, and wrote about a tenth more at 1000 readings per
+        // commit (`sensorgw bench storage`: 1.0x to 0.9x of the encoded size).
         try connection.query("PRAGMA journal_mode=WAL") { _ throws(StorageError) in }
         try connection.execute(
             """
             PRAGMA synchronous=FULL;
+            PRAGMA secure_delete=OFF;
             PRAGMA wal_autocheckpoint=256;
             PRAGMA journal_size_limit=1048576;
             CREATE TABLE IF NOT EXISTS readings(
