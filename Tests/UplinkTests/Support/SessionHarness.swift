@@ -36,6 +36,8 @@ struct SessionHarness {
     private(set) var timerStarts: [(UplinkSession.Timer, Duration)] = []
     private(set) var logs: [UplinkSession.LogEntry] = []
     private(set) var finished = false
+    /// Outbox reads the session asked for.
+    private(set) var reads = 0
     private(set) var statusReports: [UplinkSession.StatusRequest] = []
     private(set) var markedReported: [DropCounts] = []
     private var nextPacketID: Int32 = 1
@@ -145,6 +147,7 @@ struct SessionHarness {
         case .readBoundary(let generation):
             return .boundaryRead(generation: generation, highest: highest, pending: stored.count)
         case .read(let request):
+            reads += 1
             let readings = stored.keys.sorted().filter { $0 > request.after && $0 <= request.through }
                 .prefix(request.limit).compactMap { stored[$0] }
             return .readCompleted(request, readings)
