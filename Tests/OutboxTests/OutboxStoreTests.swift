@@ -244,9 +244,9 @@ func makeReadings(_ count: Int, sensor: String = "air") -> [Reading] {
         #expect(try await other.pending(after: 0, limit: 10).map(\.sequence) == [4, 6])
     }
 
-    @Test func aStatementRunsAgainAfterAFailureWithFreshBindings() async throws {
-        // Prepared statements are kept: one interrupted by an error must not keep its old
-        // bindings or its read transaction.
+    @Test func aKeptStatementRunsAgainWithFreshBindingsAndSeesLaterWrites() async throws {
+        // Prepared statements are kept between calls: each use must bind anew and must not keep
+        // an old read transaction open (it would hide later writes and stop checkpoints).
         let path = temporaryDatabasePath()
         let store = try OutboxStore(path: path)
         _ = try await store.append(makeReadings(3))
