@@ -500,6 +500,15 @@ def main():
                         "'valgrind --tool=callgrind --callgrind-out-file=/tmp/{name}.out' ({name}: the row)")
     parser.add_argument("--no-idle", action="store_true", help="skip the idle-memory run")
     args = parser.parse_args()
+    needed = ["paho.mqtt.client", "cbor2"] + ([] if args.no_chart else ["matplotlib"])
+    for module in needed:
+        try:
+            __import__(module)
+        except ImportError:
+            sys.exit(f"missing Python module {module}: pip install paho-mqtt cbor2 matplotlib")
+    for tool in ("mosquitto", "mosquitto_pub", "mosquitto_sub"):
+        if shutil.which(tool) is None:
+            sys.exit(f"missing {tool}: apt-get install mosquitto mosquitto-clients")
     rows = args.rows.split(",")
     bench = Bench(args)
     results = {row: [] for row in rows}
