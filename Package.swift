@@ -14,6 +14,10 @@ let package = Package(
         .library(name: "HAL", targets: ["HAL"]),
         .library(name: "HALSimulation", targets: ["HALSimulation"]),
         .library(name: "Drivers", targets: ["Drivers"]),
+        // For the micro-benchmarks (Benchmarks/Micro), a separate package that depends on this one.
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+        .library(name: "Outbox", targets: ["Outbox"]),
+        .library(name: "Sampling", targets: ["Sampling"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -45,7 +45,8 @@ public enum GatewayAgent {
         // The schema accepted only registered names; the default covers a configuration built by hand.
         let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
         let encoder = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id,
-                                                          readingsTopic: configuration.readingsTopic))
+                                                          readingsTopic: configuration.readingsTopic),
+                                           readingsPerMessage: configuration.mqtt.readingsPerMessage)
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
                             encoder: encoder,
                             logger: logger.with(label: "uplink"), onIncident: countUplinkIncident)

@@ -10,7 +10,14 @@ import Synchronization
 /// numbered is ever lost). Memory is bounded: past `capacity` the oldest buffered readings are
 /// dropped and counted, which only happens when the disk has been failing for a long time.
 public final class ReadingBuffer: Sendable {
-    private let state = Mutex<(readings: [PendingReading], dropped: Int)>(([], 0))
+    private struct State {
+        var readings: [PendingReading] = []
+        var dropped = 0
+        /// The storage service, waiting for the first reading after a quiet spell.
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
     /// Most readings held.
     public let capacity: Int
 
@@ -19,15 +26,50 @@ public final class ReadingBuffer: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Adds readings to the end.
+    /// Adds readings to the end, and wakes ``waitForReadings(atMost:)``.
     public func add(_ readings: [PendingReading]) {
-        state.withLock { state in
+        let waiter = state.withLock { state in
             state.readings.append(contentsOf: readings)
             let excess = state.readings.count - capacity
             if excess > 0 {
                 state.readings.removeFirst(excess)
                 state.dropped += excess
             }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns once readings are buffered, or after `timeout`, or when the task is cancelled.
+    public func waitForReadings(atMost timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitUntilNotEmpty() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func waitUntilNotEmpty() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                // Under the lock: `add` and the cancellation handler either see this waiter or
+                // ran before, in which case the readings or the cancellation are seen here.
+                let resumeNow = state.withLock { state -> Bool in
+                    if !state.readings.isEmpty || Task.isCancelled { return true }
+                    state.waiter?.resume()
+                    state.waiter = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
         }
     }
 

@@ -18,16 +18,27 @@ struct StorageService: Service {
         // commits acknowledged deletes, once a second, instead of spinning.
         let period = interval > .zero ? interval : .seconds(1)
         await cancelWhenGracefulShutdown {
+            var quiet = true
             while !Task.isCancelled {
-                try? await Task.sleep(for: period)
-                await flush()
+                if quiet && interval > .zero {
+                    // After a quiet spell the first reading is committed (and sent) at once
+                    // rather than up to a flush interval later; the wait still ends every
+                    // interval to commit acknowledged deletes.
+                    await buffer.waitForReadings(atMost: period)
+                } else {
+                    // A burst: what arrives during the interval shares one commit.
+                    try? await Task.sleep(for: period)
+                }
+                quiet = await flush() == 0
             }
         }
         // Sampling has stopped (the sampler shuts down first): store what it left.
         await flush()
     }
 
-    func flush() async {
+    /// Commits what is buffered; returns how many readings it took from the buffer.
+    @discardableResult
+    func flush() async -> Int {
         let readings = buffer.takeAll()
         let bufferDrops = buffer.takeDroppedCount()
         if bufferDrops > 0 {
@@ -42,7 +53,7 @@ struct StorageService: Service {
             } catch {
                 logger.error("cannot delete acknowledged readings; they will be sent again", metadata: ["error": "\(error)"])
             }
-            return
+            return 0
         }
         let dropsBefore = await outbox.droppedTotal
         do {
@@ -64,5 +75,6 @@ struct StorageService: Service {
             buffer.putBack(readings)
             logger.error("cannot store readings; will retry", metadata: ["error": "\(error)", "readings": "\(readings.count)"])
         }
+        return readings.count
     }
 }

@@ -179,14 +179,18 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// The payload format readings are published in: a name from `ReadingEncoders`
         /// (`senml-json`, the default, or `senml-cbor`).
         public var encoding: String
+        /// Most readings one message carries, 1 ... 1000; nil: the encoding's own default (1 for
+        /// `senml-json`, 32 for `senml-cbor`). One PUBACK acknowledges the whole message.
+        public var readingsPerMessage: Int?
 
         /// Creates the section.
         public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",
                     keepalive: Duration = .seconds(30), inflightWindow: Int = 20,
                     reconnect: Reconnect = Reconnect(), tls: TLSSetting, replayRate: Int = 500,
-                    encoding: String = ReadingEncoders.defaultName) {
+                    encoding: String = ReadingEncoders.defaultName, readingsPerMessage: Int? = nil) {
             self.replayRate = replayRate
             self.encoding = encoding
+            self.readingsPerMessage = readingsPerMessage
             self.host = host
             self.port = port
             self.clientID = clientID

@@ -54,7 +54,8 @@ struct SchemaReader {
         let settings = Config.MQTTConfiguration(
             host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.id,
             topicPrefix: mqtt.topicPrefix, keepalive: mqtt.keepalive, inflightWindow: mqtt.inflightWindow,
-            reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate, encoding: mqtt.encoding)
+            reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate, encoding: mqtt.encoding,
+            readingsPerMessage: mqtt.readingsPerMessage)
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
@@ -325,6 +326,7 @@ struct SchemaReader {
         var tls: Config.MQTTConfiguration.TLSSetting
         var replayRate: Int
         var encoding: String
+        var readingsPerMessage: Int?
         /// What the TLS files earned (a certificate near its end).
         var warnings: [String]
     }
@@ -341,10 +343,11 @@ struct SchemaReader {
         var tlsWarnings: [String] = []
         var replayRate = 500
         var encoding = ReadingEncoders.defaultName
+        var readingsPerMessage: Int?
         try reader.forEachEntry(
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
-                      "replay_rate", "encoding"]
+                      "replay_rate", "encoding", "readings_per_message"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -381,6 +384,8 @@ struct SchemaReader {
                                "unknown encoding '\(NodeReader.excerpt(text))'; expected one of: \(ReadingEncoders.names.joined(separator: ", "))")
                 }
                 encoding = text
+            case "readings_per_message":
+                readingsPerMessage = try reader.integer(value, path: keyPath, in: 1...1000)
             default:
                 (tls, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
             }
@@ -390,7 +395,8 @@ struct SchemaReader {
         return PartialMQTT(
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
             topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
-            reconnect: reconnect, tls: tls, replayRate: replayRate, encoding: encoding, warnings: tlsWarnings)
+            reconnect: reconnect, tls: tls, replayRate: replayRate, encoding: encoding,
+            readingsPerMessage: readingsPerMessage, warnings: tlsWarnings)
     }
 
     private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {

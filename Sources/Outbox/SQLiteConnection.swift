@@ -20,9 +20,14 @@ public struct StorageError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// A thin owner of one `sqlite3*` handle: prepared statements, binding, stepping.
 ///
+/// Statements run through ``query(_:_:row:)`` are prepared once and kept (keyed by their SQL
+/// text), then reset and re-bound at every use: preparing (parsing and planning) an INSERT cost
+/// more than running it, once per reading (docs/PERFORMANCE.md).
+///
 /// Not thread-safe on its own; ``OutboxStore`` is the only user and serializes access.
 final class SQLiteConnection {
     private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
     let path: String
 
     init(path: String) throws(StorageError) {
@@ -46,6 +51,8 @@ final class SQLiteConnection {
     }
 
     func close() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
         if let handle {
             sqlite3_close_v2(handle)
         }
@@ -68,36 +75,94 @@ final class SQLiteConnection {
         }
     }
 
-    /// Prepares a statement, binds `bindings` and calls `row` for each result row.
+    /// The prepared statement for `sql`, made on first use and kept until ``close()``.
+    private func statement(for sql: String) throws(StorageError) -> OpaquePointer {
+        if let cached = statements[sql] { return cached }
+        var statement: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard rc == SQLITE_OK, let statement else { throw error(rc, sql) }
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Binds `bindings` to the (cached) statement for `sql` and calls `row` for each result row.
     func query(_ sql: String, _ bindings: [SQLiteValue] = [],
                row: (SQLiteRow) throws(StorageError) -> Void = { _ throws(StorageError) in }) throws(StorageError) {
-        var statement: OpaquePointer?
-        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
-        guard rc == SQLITE_OK, let statement else { throw error(rc, sql) }
-        defer { sqlite3_finalize(statement) }
-        for (index, value) in bindings.enumerated() {
-            let position = Int32(index + 1)
-            switch value {
-            case .integer(let v): rc = sqlite3_bind_int64(statement, position, v)
-            case .real(let v): rc = sqlite3_bind_double(statement, position, v)
-            case .text(let v): rc = sqlite3_bind_text(statement, position, v, -1, SQLiteConnection.transient)
-            case .null: rc = sqlite3_bind_null(statement, position)
+        try run(sql, bind: { statement throws(StorageError) in
+            for (index, value) in bindings.enumerated() {
+                try statement.bind(value, at: Int32(index + 1))
             }
-            guard rc == SQLITE_OK else { throw error(rc, sql) }
+        }, row: row)
+    }
+
+    /// Like ``query(_:_:row:)``, with the parameters bound by `bind` (no array of values per call).
+    func run(_ sql: String, bind: (SQLiteBinder) throws(StorageError) -> Void,
+               row: (SQLiteRow) throws(StorageError) -> Void = { _ throws(StorageError) in }) throws(StorageError) {
+        let statement = try statement(for: sql)
+        // Reset at the end, even on an error: a statement left mid-way keeps its read
+        // transaction open, which would stop checkpoints.
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
         }
+        try bind(SQLiteBinder(statement: statement, connection: self, sql: sql))
         while true {
-            rc = sqlite3_step(statement)
+            let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw error(rc, sql) }
             try row(SQLiteRow(statement: statement))
         }
     }
 
+    fileprivate func bindingError(_ rc: Int32, _ sql: String) -> StorageError { error(rc, sql) }
+
     /// Number of rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// SQLITE_TRANSIENT: SQLite copies the bound text before the call returns.
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    fileprivate static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+}
+
+/// Binds parameters (numbered from 1) of one statement, valid only inside the `bind` callback.
+struct SQLiteBinder {
+    fileprivate let statement: OpaquePointer
+    fileprivate let connection: SQLiteConnection
+    fileprivate let sql: String
+
+    func bind(_ value: SQLiteValue, at position: Int32) throws(StorageError) {
+        switch value {
+        case .integer(let v): try bind(v, at: position)
+        case .real(let v): try bind(v, at: position)
+        case .text(let v): try bind(v, at: position)
+        case .null: try check(sqlite3_bind_null(statement, position))
+        }
+    }
+
+    func bind(_ value: Int64, at position: Int32) throws(StorageError) {
+        try check(sqlite3_bind_int64(statement, position, value))
+    }
+
+    func bind(_ value: Double, at position: Int32) throws(StorageError) {
+        try check(sqlite3_bind_double(statement, position, value))
+    }
+
+    func bind(_ value: String, at position: Int32) throws(StorageError) {
+        var value = value
+        let rc = value.withUTF8 { bytes in
+            // An empty text is still text (a null pointer would bind NULL).
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_text(statement, position, "", 0, SQLiteConnection.transient)
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(statement, position, $0, Int32(bytes.count), SQLiteConnection.transient)
+            }
+        }
+        try check(rc)
+    }
+
+    private func check(_ rc: Int32) throws(StorageError) {
+        guard rc == SQLITE_OK else { throw connection.bindingError(rc, sql) }
+    }
 }
 
 /// A value bound to a statement parameter.

@@ -84,9 +84,11 @@ struct UplinkActionPerformer {
         case .publish(let generation, let readings):
             return .publishCompleted(generation: generation, publish(readings))
         case .acknowledge(let sequences):
+            // Recorded at once without a hop to the outbox's thread; the delete is committed in
+            // batches (with the next flush, or here when a whole batch is waiting).
+            guard outbox.recordAcknowledged(sequences) else { return nil }
             do {
-                // In memory at once; the delete is committed in batches by the outbox.
-                try await outbox.acknowledge(sequences)
+                try await outbox.commitAcknowledgements()
             } catch {
                 // They stay stored and are sent again later: duplicates, never a loss.
                 logger.error("cannot delete an acknowledged reading",

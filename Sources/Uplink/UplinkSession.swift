@@ -57,6 +57,8 @@ struct UplinkSession {
     }
 
     let configuration: Configuration
+    /// Most readings asked of the outbox in one read (at least a full window's worth).
+    static let readAhead = 1024
     /// What the session has done so far.
     private(set) var counters = UplinkCounters()
     /// Whether the moved-aside corrupt outbox (if any) has been reported upstream.
@@ -80,7 +82,11 @@ struct UplinkSession {
     private var backlogCursor: UInt64 = 0
     private var liveMayHaveMore = true
     private var readInFlight: ReadRequest?
-    private var unsent: [[Reading]] = []
+    /// Read from the outbox, not yet published, oldest first from `unsentStart`. Up to
+    /// ``readAhead`` readings are read at once, so the outbox is read once per many PUBACKs
+    /// instead of once per freed window slot.
+    private var unsent: [Reading] = []
+    private var unsentStart = 0
     private var publishing = false
     private var status = StatusStage.idle
     private var statusWanted = false
@@ -245,6 +251,7 @@ struct UplinkSession {
         boundaryKnown = false
         readInFlight = nil
         unsent.removeAll()
+        unsentStart = 0
         publishing = false
         status = .idle
         statusWanted = false
@@ -285,10 +292,10 @@ struct UplinkSession {
     /// Asks for the next readings: live ones first, then paced backlog; at most one read and
     /// one message on their way at a time, so results apply in order.
     private mutating func fill(now: Duration) {
-        guard phase == .connected, boundaryKnown, readInFlight == nil, !publishing, unsent.isEmpty else { return }
+        guard phase == .connected, boundaryKnown, readInFlight == nil, !publishing, !hasUnsent else { return }
         let freeSlots = window.freeSlots
         guard freeSlots > 0 else { return }
-        let room = freeSlots * configuration.readingsPerMessage
+        let room = max(freeSlots * configuration.readingsPerMessage, Self.readAhead)
         if liveMayHaveMore {
             read(.live, after: liveCursor, through: UInt64(Int64.max), limit: room)
             return
@@ -328,20 +335,29 @@ struct UplinkSession {
                 log(.info, "backlog replayed")
             }
         }
-        var start = readings.startIndex
-        while start < readings.endIndex {
-            let end = min(start + configuration.readingsPerMessage, readings.endIndex)
-            unsent.append(Array(readings[start..<end]))
-            start = end
+        if hasUnsent {
+            unsent.append(contentsOf: readings)
+        } else {
+            unsent = readings
+            unsentStart = 0
         }
         if !sendNext() { fill(now: now) }
     }
 
-    /// Hands the next planned message to the shell; false when there is none or no room.
+    private var hasUnsent: Bool { unsentStart < unsent.count }
+
+    /// Hands the next message (up to `readingsPerMessage` unsent readings) to the shell; false
+    /// when there is none or no room.
     private mutating func sendNext() -> Bool {
-        guard !publishing, !unsent.isEmpty, window.freeSlots > 0 else { return false }
+        guard !publishing, hasUnsent, window.freeSlots > 0 else { return false }
         publishing = true
-        actions.append(.publish(generation: generation, readings: unsent.removeFirst()))
+        let end = min(unsentStart + configuration.readingsPerMessage, unsent.count)
+        actions.append(.publish(generation: generation, readings: Array(unsent[unsentStart..<end])))
+        unsentStart = end
+        if unsentStart == unsent.count {
+            unsent.removeAll(keepingCapacity: true)
+            unsentStart = 0
+        }
         return true
     }
 
@@ -393,7 +409,7 @@ struct UplinkSession {
             actions.append(.acknowledge(sequences))
             counters.acknowledged += sequences.count
         }
-        fill(now: now)
+        if !sendNext() { fill(now: now) }
     }
 
     // MARK: Status reports
@@ -441,7 +457,7 @@ struct UplinkSession {
     /// Until the deadline, keeps sending what is stored (every reading delivered now is one less
     /// waiting for the next start); finishes once nothing is in flight.
     private mutating func finishDrainIfDone() {
-        guard stopping, phase == .connected, boundaryKnown, readInFlight == nil, !publishing, unsent.isEmpty,
+        guard stopping, phase == .connected, boundaryKnown, readInFlight == nil, !publishing, !hasUnsent,
               window.isEmpty else { return }
         finish()
     }

@@ -156,6 +156,13 @@ struct InvalidConfigurationTests {
                     "sensorgw.yaml:12:20: mqtt.inflight_window: 0 is out of range 1...1000")
     }
 
+    @Test func readingsPerMessageOutsideItsRange() {
+        expectError(minimal(inserting: "  readings_per_message: 0", before: 12),
+                    "sensorgw.yaml:12:25: mqtt.readings_per_message: 0 is out of range 1...1000")
+        expectError(minimal(inserting: "  readings_per_message: 1001", before: 12),
+                    "sensorgw.yaml:12:25: mqtt.readings_per_message: 1001 is out of range 1...1000")
+    }
+
     @Test func topicPrefixWithWildcard() {
         expectError(minimal(inserting: "  topic_prefix: sensorgw/#", before: 12),
                     "sensorgw.yaml:12:17: mqtt.topic_prefix: 'sensorgw/#' contains an MQTT wildcard (+ or #); a topic to publish to cannot")

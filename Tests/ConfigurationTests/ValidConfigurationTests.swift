@@ -129,6 +129,7 @@ struct ValidConfigurationTests {
               topic_prefix: farm/north
               keepalive: 1m
               inflight_window: 1000
+              readings_per_message: 100
               reconnect: { initial: 500ms, max: 1h }
               tls:
                 ca: certs/ca.pem
@@ -149,7 +150,8 @@ struct ValidConfigurationTests {
             keepalive: .seconds(60), inflightWindow: 1000,
             reconnect: .init(initial: .milliseconds(500), max: .seconds(3600)),
             tls: .mutual(ca: "\(sandbox.path)/certs/ca.pem", certificate: "\(sandbox.path)/certs/client.pem",
-                         key: "\(sandbox.path)/certs/client.key")))
+                         key: "\(sandbox.path)/certs/client.key"),
+            readingsPerMessage: 100))
         #expect(config.logLevel == .trace)
         #expect(config.readingsTopic == "farm/north/gw-2/readings")
     }

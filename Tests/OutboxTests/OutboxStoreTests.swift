@@ -230,6 +230,35 @@ func makeReadings(_ count: Int, sensor: String = "air") -> [Reading] {
         #expect(try await afterCrash.pending(after: 0, limit: 10).map(\.sequence) == [2, 3, 4])
     }
 
+    @Test func acknowledgementsRecordedFromOutsideTheActorAreHonouredAndSayWhenABatchIsDue() async throws {
+        let path = temporaryDatabasePath()
+        let store = try OutboxStore(path: path, deleteBatch: 4)
+        _ = try await store.append(makeReadings(6))
+        // Recorded without awaiting the store, out of order, as PUBACKs may come.
+        #expect(store.recordAcknowledged([3, 1]) == false)
+        #expect(try await store.pending(after: 0, limit: 10).map(\.sequence) == [2, 4, 5, 6])
+        #expect(try await store.count() == 4)
+        #expect(store.recordAcknowledged([2, 5]) == true, "four waiting: the batch is due")
+        try await store.commitAcknowledgements()
+        let other = try OutboxStore(path: path)
+        #expect(try await other.pending(after: 0, limit: 10).map(\.sequence) == [4, 6])
+    }
+
+    @Test func aKeptStatementRunsAgainWithFreshBindingsAndSeesLaterWrites() async throws {
+        // Prepared statements are kept between calls: each use must bind anew and must not keep
+        // an old read transaction open (it would hide later writes and stop checkpoints).
+        let path = temporaryDatabasePath()
+        let store = try OutboxStore(path: path)
+        _ = try await store.append(makeReadings(3))
+        #expect(try await store.pending(after: 1, limit: 1).map(\.sequence) == [2])
+        #expect(try await store.pending(after: 0, through: 3, limit: 10).map(\.sequence) == [1, 2, 3])
+        try await store.acknowledge([1, 2, 3])
+        try await store.commitAcknowledgements()
+        #expect(try await store.pending(after: 0, limit: 10).isEmpty)
+        _ = try await store.append(makeReadings(2))
+        #expect(try await store.pending(after: 0, limit: 10).map(\.sequence) == [4, 5])
+    }
+
     @Test func theNextAppendCommitsWaitingDeletesInTheSameTransaction() async throws {
         let path = temporaryDatabasePath()
         let store = try OutboxStore(path: path)

@@ -175,5 +175,8 @@ import Testing
         #expect(cbor?.context == context)
         #expect((cbor?.maxReadingsPerMessage ?? 0) > 1, "CBOR batches")
         #expect(ReadingEncoders.default.makeEncoder(context).maxReadingsPerMessage == 1)
+        // `mqtt.readings_per_message` overrides each format's default.
+        #expect(ReadingEncoders.default.makeEncoder(context, readingsPerMessage: 100).maxReadingsPerMessage == 100)
+        #expect(ReadingEncoders.named("senml-cbor")?.makeEncoder(context, readingsPerMessage: 7).maxReadingsPerMessage == 7)
     }
 }

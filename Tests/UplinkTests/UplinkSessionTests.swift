@@ -31,6 +31,22 @@ import Testing
         #expect(harness.sentSequences() == Array(1...UInt64(harness.sentSequences().count)))
     }
 
+    @Test func theOutboxIsReadOnceForManyAcknowledgementsNotOncePerFreedSlot() {
+        var harness = connected(window: 5)
+        harness.store(300)
+        var rounds = 0
+        while !harness.stored.isEmpty && rounds < 1000 {
+            // One PUBACK at a time, as they come off the wire.
+            if let packetID = harness.outstanding.keys.sorted().first { harness.puback(packetID) }
+            #expect(harness.outstanding.count <= 5)
+            rounds += 1
+        }
+        #expect(harness.stored.isEmpty)
+        #expect(harness.sentSequences() == Array(1...300), "in order, each once")
+        // One read fetched all 300 (the read-ahead); one more found the outbox empty.
+        #expect(harness.reads <= 2)
+    }
+
     @Test func onlyAnAcknowledgedReadingLeavesTheOutbox() {
         var harness = connected(window: 3)
         harness.store(3)

@@ -14,7 +14,7 @@ public struct SenMLCBOREncoder: ReadingEncoder {
     /// The registry entry: `senml-cbor`, up to ``defaultReadingsPerMessage`` readings a message.
     public static let factory = ReadingEncoderFactory(
         name: "senml-cbor", summary: "SenML CBOR (RFC 8428 section 6), batched readings per message"
-    ) { SenMLCBOREncoder(context: $0) }
+    ) { SenMLCBOREncoder(context: $0, maxReadingsPerMessage: $1 ?? SenMLCBOREncoder.defaultReadingsPerMessage) }
 
     /// Readings per message unless told otherwise: a batch of this size is a few kilobytes.
     public static let defaultReadingsPerMessage = 32

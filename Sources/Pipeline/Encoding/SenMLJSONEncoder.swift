@@ -13,7 +13,7 @@ public struct SenMLJSONEncoder: ReadingEncoder {
     /// The registry entry: `senml-json`, one reading per message.
     public static let factory = ReadingEncoderFactory(
         name: "senml-json", summary: "SenML JSON (RFC 8428), one reading per message"
-    ) { SenMLJSONEncoder(context: $0) }
+    ) { SenMLJSONEncoder(context: $0, maxReadingsPerMessage: $1 ?? 1) }
 
     public let context: EncoderContext
     public let maxReadingsPerMessage: Int

@@ -38,6 +38,8 @@ struct SessionHarness {
     /// What the session reported for the agent's metrics.
     private(set) var incidents: [UplinkIncident] = []
     private(set) var finished = false
+    /// Outbox reads the session asked for.
+    private(set) var reads = 0
     private(set) var statusReports: [UplinkSession.StatusRequest] = []
     private(set) var markedReported: [DropCounts] = []
     private var nextPacketID: Int32 = 1
@@ -148,6 +150,7 @@ struct SessionHarness {
         case .readBoundary(let generation):
             return .boundaryRead(generation: generation, highest: highest, pending: stored.count)
         case .read(let request):
+            reads += 1
             let readings = stored.keys.sorted().filter { $0 > request.after && $0 <= request.through }
                 .prefix(request.limit).compactMap { stored[$0] }
             return .readCompleted(request, readings)
