@@ -4,7 +4,7 @@
 /// that is not finite on arrival (`calibration_not_finite`), one outside a table
 /// (`calibration_outside_table`), or one the calibration turns non-finite, such as a polynomial
 /// overflowing (`calibration_not_finite`).
-public struct CalibrationStage: ReadingStage {
+public struct CalibrationStage: QuantityStage {
     /// The quantity it calibrates; other readings pass untouched.
     public let quantity: String
     /// The calibration.
@@ -18,30 +18,14 @@ public struct CalibrationStage: ReadingStage {
         self.calibration = calibration
     }
 
-    public func process(_ readings: [Reading], dropped: inout [DroppedReading]) -> [Reading] {
-        var passed: [Reading] = []
-        passed.reserveCapacity(readings.count)
-        for reading in readings {
-            guard reading.quantity == quantity else {
-                passed.append(reading)
-                continue
-            }
-            guard reading.value.isFinite else {
-                dropped.append(DroppedReading(reading: reading, stage: name, reason: "calibration_not_finite"))
-                continue
-            }
-            guard let value = calibration.apply(reading.value) else {
-                dropped.append(DroppedReading(reading: reading, stage: name, reason: "calibration_outside_table"))
-                continue
-            }
-            guard value.isFinite else {
-                dropped.append(DroppedReading(reading: reading, stage: name, reason: "calibration_not_finite"))
-                continue
-            }
-            var calibrated = reading
-            calibrated.value = value
-            passed.append(calibrated)
+    public func transform(_ reading: Reading) -> Result<Reading, QuantityStageRefusal> {
+        guard reading.value.isFinite else { return .failure(QuantityStageRefusal("calibration_not_finite")) }
+        guard let value = calibration.apply(reading.value) else {
+            return .failure(QuantityStageRefusal("calibration_outside_table"))
         }
-        return passed
+        guard value.isFinite else { return .failure(QuantityStageRefusal("calibration_not_finite")) }
+        var calibrated = reading
+        calibrated.value = value
+        return .success(calibrated)
     }
 }
