@@ -2,7 +2,7 @@
 # Installs the Debian packages sensorgw builds and tests with, if any is missing.
 # Usage: Scripts/install-packages.sh [extra packages...]
 set -euo pipefail
-packages=(libsqlite3-dev libmosquitto-dev libyaml-dev libgpiod-dev libi2c-dev libssl-dev mosquitto mosquitto-clients openssl pkg-config "$@")
+packages=(libsqlite3-dev libmosquitto-dev libyaml-dev libgpiod-dev libi2c-dev libssl-dev mosquitto mosquitto-clients openssl pkg-config systemd "$@")
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
