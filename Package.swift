@@ -69,7 +69,7 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "HAL", "YAML", "CSystemClock", "Pipeline",
+                "HAL", "YAML", "Pipeline",
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),

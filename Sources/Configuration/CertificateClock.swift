@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CSystemClock
+import Pipeline
 
 /// The wall clock as certificate dates are judged against it: the time, and whether the
 /// kernel says it is synchronized. A board without a battery clock boots in the past, and a
@@ -25,9 +25,8 @@ public struct CertificateClock: Sendable, Equatable {
 
     /// This machine's clock, read now.
     public static var system: CertificateClock {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return CertificateClock(now: Int64(time.tv_sec), isSynchronized: sgw_clock_is_synchronized() == 1)
+        let now = SystemClock.now()
+        return CertificateClock(now: Int64(now.wallSeconds.rounded(.down)), isSynchronized: now.clockSynchronized)
     }
 
     /// `2026-12-01 22:39:14 UTC`.
