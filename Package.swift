@@ -119,7 +119,8 @@ let package = Package(
         .testTarget(name: "HALSimulationTests", dependencies: ["HALSimulation", "HAL"]),
         .testTarget(
             name: "DriversTests",
-            dependencies: ["Drivers", "HALSimulation", "HAL", "Configuration", "Pipeline", "SensorKit", "SimulatedBoard"]),
+            dependencies: ["Drivers", "HALSimulation", "HAL", "Configuration", "Pipeline", "SensorKit", "SimulatedBoard",
+                           "HALLinux", "Sampling"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "SamplingTests", dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox"]),

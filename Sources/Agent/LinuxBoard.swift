@@ -12,8 +12,17 @@ public actor LinuxBoard: Board {
     private var i2cBuses: [Int: any I2CBus] = [:]
     private var spiDevices: [String: any SPIDevice] = [:]
 
+    /// The real `/sys` and `/proc`.
+    public nonisolated let files: any SystemFiles
+
     /// Creates a board; nothing is opened until a sensor asks.
-    public init() {}
+    public init() {
+        #if os(Linux)
+        files = LinuxSystemFiles()
+        #else
+        files = NoSystemFiles()
+        #endif
+    }
 
     public func i2cBus(_ number: Int) async throws -> any I2CBus {
         if let bus = i2cBuses[number] { return bus }

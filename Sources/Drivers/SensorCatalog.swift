@@ -8,5 +8,10 @@ extension SensorRegistry {
         SHT3xKind(),
         BH1750Kind(),
         SyntheticKind(),
+        IIOKind(),
+        HwmonKind(),
+        ThermalZoneKind(),
+        DS18B20Kind(),
+        BoardHealthKind(),
     ])
 }

@@ -21,6 +21,12 @@ struct BlockingExecutor: Sendable {
         queue = DispatchQueue(label: label, qos: .userInitiated)
     }
 
+    /// Creates an executor that runs its calls side by side on libdispatch's threads, for
+    /// independent files (a 1-Wire read that takes 750 ms must not hold up a thermal zone's).
+    init(concurrentLabel label: String) {
+        queue = DispatchQueue(label: label, qos: .userInitiated, attributes: .concurrent)
+    }
+
     /// Runs `body` on the executor and waits for it without blocking the caller's thread.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

@@ -9,8 +9,14 @@ public protocol Board: Sendable {
     /// The clock drivers wait on (conversion times, status-poll deadlines): the real one on a
     /// board, a manual one in tests that run a whole agent in virtual time.
     var clock: any Clock<Duration> { get }
+    /// The kernel's sysfs and procfs files, for sensors the kernel drives (IIO, hwmon, thermal
+    /// zones, 1-Wire) and the board's own health: the real root on a Linux board, a fake tree
+    /// on the simulated board.
+    var files: any SystemFiles { get }
 }
 
 extension Board {
     public var clock: any Clock<Duration> { ContinuousClock() }
+    /// None: a board that only has buses (a test double) fails every file read as unsupported.
+    public var files: any SystemFiles { NoSystemFiles() }
 }

@@ -19,6 +19,8 @@ public final class SimulatedBoard: Board {
     private let weatherFollowers: [@Sendable (SimulatedWeather) -> Void]
     /// What drivers wait on: real time by default, a virtual clock in tests.
     public let clock: any Clock<Duration>
+    /// The fake sysfs/procfs tree the kernel-driven kinds' models put there.
+    public let simulatedFiles: SimulatedSystemFiles
 
     /// Builds the buses and chips for `sensors`; a sensor whose kind has no model gets none (it
     /// then fails like a chip that does not answer).
@@ -33,7 +35,10 @@ public final class SimulatedBoard: Board {
         i2cBuses = layout.i2cBuses
         spiDevices = layout.spiDevices
         weatherFollowers = layout.weatherFollowers
+        simulatedFiles = layout.files
     }
+
+    public var files: any SystemFiles { WeatherSystemFiles(files: simulatedFiles, board: self) }
 
     /// A board with one chip of `kind` at `bus`, for `probe --simulated`.
     public convenience init(probing kind: any SensorKind, on bus: GatewayConfiguration.SensorConfiguration.SensorBus,
@@ -83,6 +88,20 @@ private struct WeatherSPIDevice: SPIDevice {
         board.updateWeather()
         return try await device.transaction(operations)
     }
+}
+
+/// Refreshes the simulated weather before each file read, as the buses do before a transaction.
+private struct WeatherSystemFiles: SystemFiles {
+    let files: SimulatedSystemFiles
+    let board: SimulatedBoard
+
+    func read(_ path: String) async throws -> [UInt8] {
+        board.updateWeather()
+        return try await files.read(path)
+    }
+
+    func list(_ directory: String) async throws -> [String] { try await files.list(directory) }
+    func fileSystemUsage(_ path: String) async throws -> FileSystemUsage { try await files.fileSystemUsage(path) }
 }
 
 /// `sin` from the C library, named apart so the weather reads plainly.

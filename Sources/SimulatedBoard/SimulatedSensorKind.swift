@@ -16,6 +16,8 @@ public struct SimulatedBoardLayout {
     var i2cBuses: [Int: SimulatedI2CBus] = [:]
     var spiDevices: [String: SimulatedSPIDevice] = [:]
     var weatherFollowers: [@Sendable (SimulatedWeather) -> Void] = []
+    /// The board's fake sysfs/procfs tree, where kernel-driven kinds put their device's files.
+    public let files = SimulatedSystemFiles()
 
     init() {}
 

@@ -1,0 +1,37 @@
+import Pipeline
+
+/// A hwmon channel type as `Documentation/hwmon/sysfs-interface.rst` defines its `_input` unit,
+/// and the SenML unit its readings carry: temp m°C, in mV, curr mA, power µW, energy µJ, fan
+/// RPM, humidity m%RH. The factor takes the hwmon unit to the SenML one.
+struct HwmonChannelType: Sendable, Hashable {
+    /// The prefix in file names, e.g. `curr`.
+    var prefix: String
+    /// The quantity's stem in readings, e.g. `current`.
+    var quantity: String
+    /// The SenML unit.
+    var unit: SenMLUnit
+    /// hwmon unit × factor = SenML unit.
+    var factor: Double
+
+    static let all: [HwmonChannelType] = [
+        .init(prefix: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), factor: 0.001),
+        .init(prefix: "in", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), factor: 0.001),
+        .init(prefix: "curr", quantity: "current", unit: SenMLUnit(rawValue: "A"), factor: 0.001),
+        .init(prefix: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), factor: 0.000_001),
+        .init(prefix: "energy", quantity: "energy", unit: SenMLUnit(rawValue: "J"), factor: 0.000_001),
+        .init(prefix: "fan", quantity: "fan_speed", unit: SenMLUnit(rawValue: "1/min"), factor: 1),
+        .init(prefix: "humidity", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), factor: 0.001),
+    ]
+
+    /// Channel numbers the quantities are declared for (hwmon counts from 0 for `in`, 1 for
+    /// the others; 0...31 covers Super-I/O chips).
+    static let indices = 0...31
+
+    /// The channel `temp1`, `in0`, `fan2` as its type and number; `nil` for anything else.
+    static func parse(_ channel: String) -> (type: HwmonChannelType, index: Int)? {
+        let stem = String(channel.prefix { $0.isLetter })
+        guard let type = all.first(where: { $0.prefix == stem }),
+              let index = Int(channel.dropFirst(stem.count)), indices.contains(index) else { return nil }
+        return (type, index)
+    }
+}

@@ -1,0 +1,54 @@
+import Pipeline
+
+/// An IIO channel type as `Documentation/ABI/testing/sysfs-bus-iio` defines its units, and the
+/// SenML unit its readings carry.
+///
+/// The ABI's unit for each type, after `(raw + offset) × scale` or as `_input` shows it:
+/// temp milli °C, humidityrelative milli percent, pressure kPa, voltage mV, current mA, power
+/// mW, accel m/s², magn Gauss, illuminance lux, resistance Ω, concentration percent. The factor
+/// takes that to the SenML primary unit. Types whose ABI unit has no SenML unit (anglvel in
+/// rad/s) or none at all (intensity, proximity: "no units") are left out, so they are refused by
+/// name rather than sent with a made-up unit.
+struct IIOChannelType: Sendable, Hashable {
+    /// The type's name in file names, e.g. `humidityrelative`.
+    var iioName: String
+    /// The quantity's stem in readings, e.g. `humidity`.
+    var quantity: String
+    /// The SenML unit.
+    var unit: SenMLUnit
+    /// ABI unit × factor = SenML unit.
+    var factor: Double
+
+    static let all: [IIOChannelType] = [
+        .init(iioName: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), factor: 0.001),
+        .init(iioName: "humidityrelative", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), factor: 0.001),
+        .init(iioName: "pressure", quantity: "pressure", unit: SenMLUnit(rawValue: "Pa"), factor: 1000),
+        .init(iioName: "voltage", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), factor: 0.001),
+        .init(iioName: "current", quantity: "current", unit: SenMLUnit(rawValue: "A"), factor: 0.001),
+        .init(iioName: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), factor: 0.001),
+        .init(iioName: "accel", quantity: "acceleration", unit: SenMLUnit(rawValue: "m/s2"), factor: 1),
+        .init(iioName: "magn", quantity: "magnetic_field", unit: SenMLUnit(rawValue: "T"), factor: 0.0001),
+        .init(iioName: "illuminance", quantity: "illuminance", unit: SenMLUnit(rawValue: "lx"), factor: 1),
+        .init(iioName: "resistance", quantity: "resistance", unit: SenMLUnit(rawValue: "Ohm"), factor: 1),
+        .init(iioName: "concentration", quantity: "concentration", unit: SenMLUnit(rawValue: "%"), factor: 1),
+    ]
+
+    /// What may follow the type in a channel name and in its quantity: nothing, an index
+    /// 0...15, an axis, or a gas.
+    static let suffixes: [String] = [""] + (0...15).map { "\($0)" } + ["_x", "_y", "_z", "_co2", "_voc", "_o2"]
+
+    /// The type a channel name such as `voltage3`, `accel_x` or `temp` starts with: the letters
+    /// up to the first digit or underscore.
+    static func of(channel: String) -> IIOChannelType? {
+        let stem = String(channel.prefix { $0.isLetter })
+        return all.first { $0.iioName == stem }
+    }
+
+    /// The quantity a channel's readings carry: `voltage3` → `voltage3`, `temp` → `temperature`,
+    /// `accel_x` → `acceleration_x`; `nil` when the suffix is not one of ``suffixes``.
+    func quantity(forChannel channel: String) -> String? {
+        let suffix = String(channel.dropFirst(iioName.count))
+        guard Self.suffixes.contains(suffix) else { return nil }
+        return quantity + suffix
+    }
+}
