@@ -38,8 +38,8 @@ struct KernelBoardHealthTests {
         #expect(value["cpu_temperature"] == 48.686)
         #expect(value["load_1m"] == 0.20 && value["load_5m"] == 0.18 && value["load_15m"] == 0.12)
         // proc(5)'s kB is 1024 bytes.
-        #expect(value["memory_total"] == 3_884_376 * 1024)
-        #expect(value["memory_available"] == 971_094 * 1024)
+        #expect(value["memory_total"] == Double(3_884_376 * 1024))
+        #expect(value["memory_available"] == Double(971_094 * 1024))
         #expect(abs((value["memory_used"] ?? 0) - 75) < 0.0001)  // (3884376 − 971094) / 3884376
         #expect((value["disk_total"] ?? 0) > 0)
         #expect((value["disk_used"] ?? -1) >= 0 && (value["disk_used"] ?? 101) <= 100)

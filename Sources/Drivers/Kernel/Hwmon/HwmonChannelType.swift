@@ -2,7 +2,7 @@ import Pipeline
 
 /// A hwmon channel type as `Documentation/hwmon/sysfs-interface.rst` defines its `_input` unit,
 /// and the SenML unit its readings carry: temp m°C, in mV, curr mA, power µW, energy µJ, fan
-/// RPM, humidity m%RH. The factor takes the hwmon unit to the SenML one.
+/// RPM, humidity m%RH. The multiplier and divisor take the hwmon unit to the SenML one.
 struct HwmonChannelType: Sendable, Hashable {
     /// The prefix in file names, e.g. `curr`.
     var prefix: String
@@ -10,17 +10,22 @@ struct HwmonChannelType: Sendable, Hashable {
     var quantity: String
     /// The SenML unit.
     var unit: SenMLUnit
-    /// hwmon unit × factor = SenML unit.
-    var factor: Double
+    /// hwmon unit × multiplier / divisor = SenML unit; a divisor rather than a fraction so
+    /// that 612 mA is exactly 0.612 A.
+    var multiplier: Double = 1
+    var divisor: Double = 1
+
+    /// A value in the hwmon unit in the SenML unit.
+    func toSenML(_ value: Double) -> Double { value * multiplier / divisor }
 
     static let all: [HwmonChannelType] = [
-        .init(prefix: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), factor: 0.001),
-        .init(prefix: "in", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), factor: 0.001),
-        .init(prefix: "curr", quantity: "current", unit: SenMLUnit(rawValue: "A"), factor: 0.001),
-        .init(prefix: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), factor: 0.000_001),
-        .init(prefix: "energy", quantity: "energy", unit: SenMLUnit(rawValue: "J"), factor: 0.000_001),
-        .init(prefix: "fan", quantity: "fan_speed", unit: SenMLUnit(rawValue: "1/min"), factor: 1),
-        .init(prefix: "humidity", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), factor: 0.001),
+        .init(prefix: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), divisor: 1000),
+        .init(prefix: "in", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), divisor: 1000),
+        .init(prefix: "curr", quantity: "current", unit: SenMLUnit(rawValue: "A"), divisor: 1000),
+        .init(prefix: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), divisor: 1_000_000),
+        .init(prefix: "energy", quantity: "energy", unit: SenMLUnit(rawValue: "J"), divisor: 1_000_000),
+        .init(prefix: "fan", quantity: "fan_speed", unit: SenMLUnit(rawValue: "1/min"), multiplier: 1),
+        .init(prefix: "humidity", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), divisor: 1000),
     ]
 
     /// Channel numbers the quantities are declared for (hwmon counts from 0 for `in`, 1 for

@@ -49,10 +49,11 @@ public actor HwmonDevice: SensorDriver {
         var found: [Channel] = []
         for entry in entries where entry.hasSuffix("_input") {
             let name = String(entry.dropLast("_input".count))
-            guard let (type, index) = HwmonChannelType.parse(name) else { continue }
-            let label = entries.contains("\(name)_label") ? try await files.readText("\(device)/\(name)_label") : nil
-            found.append(Channel(name: name, type: type, path: "\(device)/\(entry)", label: label,
-                                 quantity: "\(type.quantity)\(index)"))
+            guard let parsed = HwmonChannelType.parse(name) else { continue }
+            var label: String?
+            if entries.contains("\(name)_label") { label = try await files.readText("\(device)/\(name)_label") }
+            found.append(Channel(name: name, type: parsed.type, path: "\(device)/\(entry)", label: label,
+                                 quantity: "\(parsed.type.quantity)\(parsed.index)"))
         }
         if wanted.isEmpty {
             guard !found.isEmpty else {
@@ -77,7 +78,7 @@ public actor HwmonDevice: SensorDriver {
         var readings: [Reading] = []
         for channel in channels {
             let value = try await SysfsValue.read(channel.path, from: files)
-            readings.append(Reading(sensorID: sensorID, quantity: channel.quantity, value: value * channel.type.factor,
+            readings.append(Reading(sensorID: sensorID, quantity: channel.quantity, value: channel.type.toSenML(value),
                                     unit: channel.type.unit, timestamp: timestamp))
         }
         return readings

@@ -16,21 +16,26 @@ struct IIOChannelType: Sendable, Hashable {
     var quantity: String
     /// The SenML unit.
     var unit: SenMLUnit
-    /// ABI unit × factor = SenML unit.
-    var factor: Double
+    /// ABI unit × multiplier / divisor = SenML unit; a divisor rather than a fraction so that
+    /// 45600 m% is exactly 45.6 %RH.
+    var multiplier: Double = 1
+    var divisor: Double = 1
+
+    /// A value in the ABI unit in the SenML unit.
+    func toSenML(_ value: Double) -> Double { value * multiplier / divisor }
 
     static let all: [IIOChannelType] = [
-        .init(iioName: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), factor: 0.001),
-        .init(iioName: "humidityrelative", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), factor: 0.001),
-        .init(iioName: "pressure", quantity: "pressure", unit: SenMLUnit(rawValue: "Pa"), factor: 1000),
-        .init(iioName: "voltage", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), factor: 0.001),
-        .init(iioName: "current", quantity: "current", unit: SenMLUnit(rawValue: "A"), factor: 0.001),
-        .init(iioName: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), factor: 0.001),
-        .init(iioName: "accel", quantity: "acceleration", unit: SenMLUnit(rawValue: "m/s2"), factor: 1),
-        .init(iioName: "magn", quantity: "magnetic_field", unit: SenMLUnit(rawValue: "T"), factor: 0.0001),
-        .init(iioName: "illuminance", quantity: "illuminance", unit: SenMLUnit(rawValue: "lx"), factor: 1),
-        .init(iioName: "resistance", quantity: "resistance", unit: SenMLUnit(rawValue: "Ohm"), factor: 1),
-        .init(iioName: "concentration", quantity: "concentration", unit: SenMLUnit(rawValue: "%"), factor: 1),
+        .init(iioName: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), divisor: 1000),
+        .init(iioName: "humidityrelative", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), divisor: 1000),
+        .init(iioName: "pressure", quantity: "pressure", unit: SenMLUnit(rawValue: "Pa"), multiplier: 1000),
+        .init(iioName: "voltage", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), divisor: 1000),
+        .init(iioName: "current", quantity: "current", unit: SenMLUnit(rawValue: "A"), divisor: 1000),
+        .init(iioName: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), divisor: 1000),
+        .init(iioName: "accel", quantity: "acceleration", unit: SenMLUnit(rawValue: "m/s2"), multiplier: 1),
+        .init(iioName: "magn", quantity: "magnetic_field", unit: SenMLUnit(rawValue: "T"), divisor: 10_000),
+        .init(iioName: "illuminance", quantity: "illuminance", unit: SenMLUnit(rawValue: "lx"), multiplier: 1),
+        .init(iioName: "resistance", quantity: "resistance", unit: SenMLUnit(rawValue: "Ohm"), multiplier: 1),
+        .init(iioName: "concentration", quantity: "concentration", unit: SenMLUnit(rawValue: "%"), multiplier: 1),
     ]
 
     /// What may follow the type in a channel name and in its quantity: nothing, an index

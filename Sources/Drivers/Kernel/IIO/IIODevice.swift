@@ -55,7 +55,7 @@ public actor IIODevice: SensorDriver {
         for channel in channels {
             let number = try await SysfsValue.read(channel.valuePath, from: files)
             readings.append(Reading(sensorID: sensorID, quantity: channel.quantity,
-                                    value: channel.abiValue(number) * channel.type.factor,
+                                    value: channel.type.toSenML(channel.abiValue(number)),
                                     unit: channel.type.unit, timestamp: timestamp))
         }
         return readings

@@ -4,8 +4,9 @@ import Synchronization
 
 /// A model of an IIO device's sysfs directory on the simulated board: processed
 /// `in_temp_input` and `in_humidityrelative_input` as the dht11 driver offers them, and for
-/// other names also raw channels with scale and offset (`in_pressure_raw` × `in_pressure_scale`,
-/// `in_voltage0_raw` × the shared `in_voltage_scale`), so every path of the driver runs.
+/// other names raw channels instead (`in_temp_raw` with `_offset` and `_scale`,
+/// `in_pressure_raw` × `in_pressure_scale`, `in_voltage0_raw` × the shared `in_voltage_scale`)
+/// and a processed `in_illuminance_input`, so every path of the driver runs.
 ///
 /// Values follow the simulated weather; the raw counts are worked out here from the ABI units
 /// (temperature m°C, humidity m%, pressure kPa, voltage mV) rather than shared with the driver.

@@ -22,7 +22,9 @@ public actor ThermalZone: SensorDriver {
 
     public func prepareForSampling() async throws {
         path = nil
-        path = try await Self.lookup.resolve(selector, in: files) + "/temp"
+        let temp = try await Self.lookup.resolve(selector, in: files) + "/temp"
+        _ = try await files.read(temp)  // a zone whose sensor is gone has no readable temp
+        path = temp
     }
 
     /// The temperature, °C.
