@@ -47,7 +47,7 @@ struct KernelBoardHealthTests {
         let units = Dictionary(uniqueKeysWithValues: readings.map { ($0.quantity, $0.unit.rawValue) })
         #expect(units["cpu_temperature"] == "Cel" && units["load_1m"] == "/" && units["memory_total"] == "B"
                 && units["memory_used"] == "%" && units["disk_available"] == "B" && units["undervoltage"] == "/")
-        var pipeline = BoardHealthKind().pipeline(for: .init(id: "pi", kind: "board", bus: .none))
+        var pipeline = BoardHealthKind().pipeline(for: .init(id: "pi", kind: "board_health", bus: .none))
         #expect(pipeline.process(readings).dropped.isEmpty)
     }
 
@@ -89,7 +89,7 @@ struct KernelBoardHealthTests {
 
     @Test("five reads per sample on a Raspberry Pi; a missing disk path fails prepare by name")
     func readsAndDiskPath() async throws {
-        let configuration = GatewayConfiguration.SensorConfiguration(id: "pi", kind: "board", bus: .none,
+        let configuration = GatewayConfiguration.SensorConfiguration(id: "pi", kind: "board_health", bus: .none,
                                                                      options: BoardHealthKind.Options())
         let files = SimulatedBoard(sensors: [configuration], registry: .builtIn).simulatedFiles
         let health = BoardHealth(files: files, thermalZone: nil, diskPath: "/var/lib/sensorgw")
@@ -110,12 +110,25 @@ struct KernelBoardHealthTests {
         #expect(wrong?.operation == "statvfs /nonexistent/x")
     }
 
+    @Test("without disk_path: the service's state directory where it exists, else /")
+    func defaultDiskPath() async throws {
+        let tree = try KernelTestTree()
+        try raspberryPi(tree, throttledWord: nil)
+        let laptop = BoardHealth(files: tree.files, thermalZone: nil, diskPath: nil)
+        try await laptop.prepareForSampling()
+        #expect(await laptop.reportedDiskPath == "/")
+        try tree.write("/var/lib/sensorgw/outbox.sqlite", "")
+        let board = BoardHealth(files: tree.files, thermalZone: nil, diskPath: nil)
+        try await board.prepareForSampling()
+        #expect(await board.reportedDiskPath == "/var/lib/sensorgw")
+    }
+
     @Test("options decode; bad ones name file, line and key")
     func options() throws {
-        let parsed = try KernelTestSupport.parse(KernelTestSupport.yaml(type: "board", "thermal_zone: soc-thermal",
+        let parsed = try KernelTestSupport.parse(KernelTestSupport.yaml(type: "board_health", "thermal_zone: soc-thermal",
                                                                          "disk_path: /srv/sensorgw"))
         #expect(parsed.sensors[0].options.isEqual(to: BoardHealthKind.Options(thermalZone: "soc-thermal", diskPath: "/srv/sensorgw")))
-        #expect(KernelTestSupport.error(KernelTestSupport.yaml(type: "board", "disk_path: state"))
+        #expect(KernelTestSupport.error(KernelTestSupport.yaml(type: "board_health", "disk_path: state"))
             == "sensorgw.yaml:7:16: sensors[0].disk_path: expected an absolute path, e.g. /var/lib/sensorgw")
     }
 }

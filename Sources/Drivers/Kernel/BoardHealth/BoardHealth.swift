@@ -17,6 +17,8 @@ public actor BoardHealth: SensorDriver {
     static let ratio = SenMLUnit(rawValue: "/")
     static let percent = SenMLUnit(rawValue: "%")
     static let bytes = SenMLUnit(rawValue: "B")
+    /// The packaged service's state directory (`StateDirectory=sensorgw`).
+    static let defaultDiskPath = "/var/lib/sensorgw"
 
     /// Where under-voltage comes from on this board.
     enum PowerSource: Sendable, Hashable {
@@ -26,7 +28,8 @@ public actor BoardHealth: SensorDriver {
 
     private let files: any SystemFiles
     private let zoneSelector: String?
-    private let diskPath: String
+    private let configuredDiskPath: String?
+    private var diskPath = "/"
     private var zone: ThermalZone?
     private var power: PowerSource?
     private var prepared = false
@@ -34,11 +37,12 @@ public actor BoardHealth: SensorDriver {
     /// Creates a driver.
     /// - Parameters:
     ///   - thermalZone: the zone's type; `nil` for `cpu-thermal`, else the first zone.
-    ///   - diskPath: a path on the filesystem whose use is reported (the outbox's directory).
-    public init(files: any SystemFiles, thermalZone: String?, diskPath: String) {
+    ///   - diskPath: a path on the filesystem whose use is reported (the outbox's directory);
+    ///     `nil` for ``defaultDiskPath``, or `/` where that does not exist (`probe` on a laptop).
+    public init(files: any SystemFiles, thermalZone: String?, diskPath: String?) {
         self.files = files
         zoneSelector = thermalZone
-        self.diskPath = diskPath
+        configuredDiskPath = diskPath
     }
 
     public func prepareForSampling() async throws {
@@ -62,9 +66,18 @@ public actor BoardHealth: SensorDriver {
                   await files.exists("\(hwmon)/in0_lcrit_alarm") {
             power = .rpiVolt(alarmPath: "\(hwmon)/in0_lcrit_alarm")
         }
-        _ = try await files.fileSystemUsage(diskPath)  // a wrong disk_path fails here, by name
+        if let configuredDiskPath {
+            _ = try await files.fileSystemUsage(configuredDiskPath)  // a wrong disk_path fails here, by name
+            diskPath = configuredDiskPath
+        } else {
+            let found = (try? await files.fileSystemUsage(Self.defaultDiskPath)) != nil
+            diskPath = found ? Self.defaultDiskPath : "/"
+        }
         prepared = true
     }
+
+    /// The path whose filesystem is reported, as `prepare` chose it.
+    public var reportedDiskPath: String { diskPath }
 
     public func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading] {
         if !prepared { try await prepareForSampling() }

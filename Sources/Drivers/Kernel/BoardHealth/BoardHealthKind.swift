@@ -5,19 +5,21 @@ import Sampling
 import SensorKit
 import SimulatedBoard
 
-/// The board itself as a sensor kind: `type: board`, no bus, `thermal_zone:` (default
-/// `cpu-thermal`, else the first zone) and `disk_path:` (default `/var/lib/sensorgw`, the
-/// packaged service's state directory: put the outbox's directory here if it lives elsewhere).
+/// The board itself as a sensor kind: `type: board_health` (not `board`, which
+/// `sensorgw probe board` and the configuration's `board:` already mean), no bus,
+/// `thermal_zone:` (default `cpu-thermal`, else the first zone) and `disk_path:` (default
+/// `/var/lib/sensorgw`, the packaged service's state directory, or `/` on a machine without
+/// it: put the outbox's directory here if it lives elsewhere).
 public struct BoardHealthKind: SimulatedSensorKind {
     /// The kind's options.
     public struct Options: SensorOptions, Equatable {
         /// The SoC temperature's zone type; `nil`: `cpu-thermal`, else the first zone.
         public var thermalZone: String?
-        /// A path on the filesystem whose use is reported.
-        public var diskPath: String
+        /// A path on the filesystem whose use is reported; `nil`: `/var/lib/sensorgw`, else `/`.
+        public var diskPath: String?
 
         /// Creates options.
-        public init(thermalZone: String? = nil, diskPath: String = "/var/lib/sensorgw") {
+        public init(thermalZone: String? = nil, diskPath: String? = nil) {
             self.thermalZone = thermalZone
             self.diskPath = diskPath
         }
@@ -26,7 +28,7 @@ public struct BoardHealthKind: SimulatedSensorKind {
     /// Creates the kind.
     public init() {}
 
-    public var name: String { "board" }
+    public var name: String { "board_health" }
     public var summary: String { "the board itself: SoC temperature, load, memory, disk, under-voltage and throttling" }
     public var buses: [SensorBusKind] { [] }
     public var optionKeys: [String] { ["thermal_zone", "disk_path"] }
@@ -38,11 +40,11 @@ public struct BoardHealthKind: SimulatedSensorKind {
          QuantityRule("load_1m", unit: BoardHealth.ratio, validRange: 0...100_000),
          QuantityRule("load_5m", unit: BoardHealth.ratio, validRange: 0...100_000),
          QuantityRule("load_15m", unit: BoardHealth.ratio, validRange: 0...100_000),
-         QuantityRule("memory_total", unit: BoardHealth.bytes, validRange: 0...1e15),
-         QuantityRule("memory_available", unit: BoardHealth.bytes, validRange: 0...1e15),
+         QuantityRule("memory_total", unit: BoardHealth.bytes),
+         QuantityRule("memory_available", unit: BoardHealth.bytes),
          QuantityRule("memory_used", unit: BoardHealth.percent, validRange: 0...100),
-         QuantityRule("disk_total", unit: BoardHealth.bytes, validRange: 0...1e18),
-         QuantityRule("disk_available", unit: BoardHealth.bytes, validRange: 0...1e18),
+         QuantityRule("disk_total", unit: BoardHealth.bytes),
+         QuantityRule("disk_available", unit: BoardHealth.bytes),
          QuantityRule("disk_used", unit: BoardHealth.percent, validRange: 0...100)]
             + ThrottledFlags.quantities.map { QuantityRule($0.quantity, unit: BoardHealth.ratio, validRange: 0...1) }
     }
@@ -76,6 +78,6 @@ public struct BoardHealthKind: SimulatedSensorKind {
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {
         let options = sensor.options as? Options ?? Options()
         SimulatedBoardHealth.install(in: board.files, thermalZone: options.thermalZone ?? "cpu-thermal",
-                                     diskPath: options.diskPath, following: &board)
+                                     diskPath: options.diskPath ?? BoardHealth.defaultDiskPath, following: &board)
     }
 }

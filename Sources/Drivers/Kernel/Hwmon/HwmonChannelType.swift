@@ -15,28 +15,36 @@ struct HwmonChannelType: Sendable, Hashable {
     var multiplier: Double = 1
     var divisor: Double = 1
 
+    /// Channel numbers the quantities are declared for (hwmon counts `in` from 0, the others
+    /// from 1), as many as a Super-I/O chip has, few enough for `probe --list` to stay readable.
+    var indices: ClosedRange<Int>
+
     /// A value in the hwmon unit in the SenML unit.
     func toSenML(_ value: Double) -> Double { value * multiplier / divisor }
 
     static let all: [HwmonChannelType] = [
-        .init(prefix: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), divisor: 1000),
-        .init(prefix: "in", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), divisor: 1000),
-        .init(prefix: "curr", quantity: "current", unit: SenMLUnit(rawValue: "A"), divisor: 1000),
-        .init(prefix: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), divisor: 1_000_000),
-        .init(prefix: "energy", quantity: "energy", unit: SenMLUnit(rawValue: "J"), divisor: 1_000_000),
-        .init(prefix: "fan", quantity: "fan_speed", unit: SenMLUnit(rawValue: "1/min"), multiplier: 1),
-        .init(prefix: "humidity", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), divisor: 1000),
+        .init(prefix: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), divisor: 1000,
+              indices: 1...8),
+        .init(prefix: "in", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), divisor: 1000,
+              indices: 0...11),
+        .init(prefix: "curr", quantity: "current", unit: SenMLUnit(rawValue: "A"), divisor: 1000,
+              indices: 1...4),
+        .init(prefix: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), divisor: 1_000_000,
+              indices: 1...4),
+        .init(prefix: "energy", quantity: "energy", unit: SenMLUnit(rawValue: "J"), divisor: 1_000_000,
+              indices: 1...2),
+        .init(prefix: "fan", quantity: "fan_speed", unit: SenMLUnit(rawValue: "1/min"), multiplier: 1,
+              indices: 1...6),
+        .init(prefix: "humidity", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), divisor: 1000,
+              indices: 1...2),
     ]
 
-    /// Channel numbers the quantities are declared for (hwmon counts from 0 for `in`, 1 for
-    /// the others; 0...31 covers Super-I/O chips).
-    static let indices = 0...31
 
     /// The channel `temp1`, `in0`, `fan2` as its type and number; `nil` for anything else.
     static func parse(_ channel: String) -> (type: HwmonChannelType, index: Int)? {
         let stem = String(channel.prefix { $0.isLetter })
         guard let type = all.first(where: { $0.prefix == stem }),
-              let index = Int(channel.dropFirst(stem.count)), indices.contains(index) else { return nil }
+              let index = Int(channel.dropFirst(stem.count)), type.indices.contains(index) else { return nil }
         return (type, index)
     }
 }

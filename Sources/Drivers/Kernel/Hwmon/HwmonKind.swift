@@ -34,7 +34,7 @@ public struct HwmonKind: SimulatedSensorKind {
 
     public var quantities: [QuantityRule] {
         HwmonChannelType.all.flatMap { type in
-            HwmonChannelType.indices.map { QuantityRule("\(type.quantity)\($0)", unit: type.unit) }
+            type.indices.map { QuantityRule("\(type.quantity)\($0)", unit: type.unit) }
         }
     }
 

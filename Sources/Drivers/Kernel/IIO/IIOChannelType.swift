@@ -21,26 +21,40 @@ struct IIOChannelType: Sendable, Hashable {
     var multiplier: Double = 1
     var divisor: Double = 1
 
+    /// What may follow the type in a channel name and in its quantity: an index, an axis, a
+    /// thermopile's `_ambient`/`_object`, a gas. Declared per type so `probe --list` stays
+    /// readable; a channel outside them is refused by name at configuration time.
+    var suffixes: [String]
+
     /// A value in the ABI unit in the SenML unit.
     func toSenML(_ value: Double) -> Double { value * multiplier / divisor }
 
     static let all: [IIOChannelType] = [
-        .init(iioName: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), divisor: 1000),
-        .init(iioName: "humidityrelative", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), divisor: 1000),
-        .init(iioName: "pressure", quantity: "pressure", unit: SenMLUnit(rawValue: "Pa"), multiplier: 1000),
-        .init(iioName: "voltage", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), divisor: 1000),
-        .init(iioName: "current", quantity: "current", unit: SenMLUnit(rawValue: "A"), divisor: 1000),
-        .init(iioName: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), divisor: 1000),
-        .init(iioName: "accel", quantity: "acceleration", unit: SenMLUnit(rawValue: "m/s2"), multiplier: 1),
-        .init(iioName: "magn", quantity: "magnetic_field", unit: SenMLUnit(rawValue: "T"), divisor: 10_000),
-        .init(iioName: "illuminance", quantity: "illuminance", unit: SenMLUnit(rawValue: "lx"), multiplier: 1),
-        .init(iioName: "resistance", quantity: "resistance", unit: SenMLUnit(rawValue: "Ohm"), multiplier: 1),
-        .init(iioName: "concentration", quantity: "concentration", unit: SenMLUnit(rawValue: "%"), multiplier: 1),
+        .init(iioName: "temp", quantity: "temperature", unit: SenMLUnit(rawValue: "Cel"), divisor: 1000,
+              suffixes: ["", "0", "1", "2", "3", "_ambient", "_object"]),
+        .init(iioName: "humidityrelative", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), divisor: 1000,
+              suffixes: ["", "0", "1"]),
+        .init(iioName: "pressure", quantity: "pressure", unit: SenMLUnit(rawValue: "Pa"), multiplier: 1000,
+              suffixes: ["", "0", "1"]),
+        .init(iioName: "voltage", quantity: "voltage", unit: SenMLUnit(rawValue: "V"), divisor: 1000,
+              suffixes: [""] + (0...7).map(String.init)),
+        .init(iioName: "current", quantity: "current", unit: SenMLUnit(rawValue: "A"), divisor: 1000,
+              suffixes: ["", "0", "1", "2", "3"]),
+        .init(iioName: "power", quantity: "power", unit: SenMLUnit(rawValue: "W"), divisor: 1000,
+              suffixes: ["", "0", "1", "2", "3"]),
+        .init(iioName: "accel", quantity: "acceleration", unit: SenMLUnit(rawValue: "m/s2"), multiplier: 1,
+              suffixes: axes),
+        .init(iioName: "magn", quantity: "magnetic_field", unit: SenMLUnit(rawValue: "T"), divisor: 10_000,
+              suffixes: axes),
+        .init(iioName: "illuminance", quantity: "illuminance", unit: SenMLUnit(rawValue: "lx"), multiplier: 1,
+              suffixes: ["", "0", "1"]),
+        .init(iioName: "resistance", quantity: "resistance", unit: SenMLUnit(rawValue: "Ohm"), multiplier: 1,
+              suffixes: ["", "0", "1"]),
+        .init(iioName: "concentration", quantity: "concentration", unit: SenMLUnit(rawValue: "%"), multiplier: 1,
+              suffixes: ["", "_co2", "_voc", "_o2"]),
     ]
 
-    /// What may follow the type in a channel name and in its quantity: nothing, an index
-    /// 0...15, an axis, or a gas.
-    static let suffixes: [String] = [""] + (0...15).map { "\($0)" } + ["_x", "_y", "_z", "_co2", "_voc", "_o2"]
+    static let axes = ["_x", "_y", "_z"]
 
     /// The type a channel name such as `voltage3`, `accel_x` or `temp` starts with: the letters
     /// up to the first digit or underscore.
@@ -50,10 +64,10 @@ struct IIOChannelType: Sendable, Hashable {
     }
 
     /// The quantity a channel's readings carry: `voltage3` → `voltage3`, `temp` → `temperature`,
-    /// `accel_x` → `acceleration_x`; `nil` when the suffix is not one of ``suffixes``.
+    /// `accel_x` → `acceleration_x`; `nil` when the suffix is not one of the type's.
     func quantity(forChannel channel: String) -> String? {
         let suffix = String(channel.dropFirst(iioName.count))
-        guard Self.suffixes.contains(suffix) else { return nil }
+        guard suffixes.contains(suffix) else { return nil }
         return quantity + suffix
     }
 }

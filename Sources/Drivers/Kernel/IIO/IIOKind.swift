@@ -36,7 +36,7 @@ public struct IIOKind: SimulatedSensorKind {
     /// chip's range, this kind knows only the unit.
     public var quantities: [QuantityRule] {
         IIOChannelType.all.flatMap { type in
-            IIOChannelType.suffixes.map { QuantityRule(type.quantity + $0, unit: type.unit) }
+            type.suffixes.map { QuantityRule(type.quantity + $0, unit: type.unit) }
         }
     }
 
