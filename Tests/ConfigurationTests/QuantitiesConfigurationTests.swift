@@ -189,8 +189,10 @@ struct QuantitiesConfigurationTests {
     }
 
     @Test func everyBuiltInKindDeclaresRegisteredPrimaryUnits() {
-        // RFC 8428 section 12.1 registers these symbols (restated here, not read from the code).
-        let registered: Set<String> = ["Cel", "Pa", "%RH", "lx", "count"]
+        // RFC 8428 section 12.1 registers these symbols (restated here, not read from the code);
+        // "B" (byte) is RFC 8798 section 2's.
+        let registered: Set<String> = ["Cel", "Pa", "%RH", "lx", "count",
+                                       "V", "A", "W", "J", "Ohm", "T", "m/s2", "/", "1/s", "B"]
         for kind in testKinds.kinds {
             for rule in kind.quantities {
                 #expect(registered.contains(rule.unit.rawValue), "\(kind.name).\(rule.quantity): \(rule.unit)")

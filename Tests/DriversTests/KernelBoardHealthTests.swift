@@ -40,13 +40,13 @@ struct KernelBoardHealthTests {
         // proc(5)'s kB is 1024 bytes.
         #expect(value["memory_total"] == Double(3_884_376 * 1024))
         #expect(value["memory_available"] == Double(971_094 * 1024))
-        #expect(abs((value["memory_used"] ?? 0) - 75) < 0.0001)  // (3884376 − 971094) / 3884376
+        #expect(abs((value["memory_used"] ?? 0) - 0.75) < 1e-6)  // (3884376 − 971094) / 3884376
         #expect((value["disk_total"] ?? 0) > 0)
-        #expect((value["disk_used"] ?? -1) >= 0 && (value["disk_used"] ?? 101) <= 100)
+        #expect((value["disk_used"] ?? -1) >= 0 && (value["disk_used"] ?? 2) <= 1)
         #expect(value["undervoltage"] == 0 && value["throttled_occurred"] == 0)
         let units = Dictionary(uniqueKeysWithValues: readings.map { ($0.quantity, $0.unit.rawValue) })
         #expect(units["cpu_temperature"] == "Cel" && units["load_1m"] == "/" && units["memory_total"] == "B"
-                && units["memory_used"] == "%" && units["disk_available"] == "B" && units["undervoltage"] == "/")
+                && units["memory_used"] == "/" && units["disk_available"] == "B" && units["undervoltage"] == "/")
         var pipeline = BoardHealthKind().pipeline(for: .init(id: "pi", kind: "board_health", bus: .none))
         #expect(pipeline.process(readings).dropped.isEmpty)
     }
@@ -100,7 +100,7 @@ struct KernelBoardHealthTests {
         let value = values(readings)
         #expect(value["disk_total"] == 31_914_983_424)
         // df: used / (used + available) = (31914983424 − 23978786816) / (7936196608 + 22466854912).
-        #expect(abs((value["disk_used"] ?? 0) - 7_936_196_608 / 30_403_051_520 * 100) < 1e-9)
+        #expect(abs((value["disk_used"] ?? 0) - 7_936_196_608 / 30_403_051_520) < 1e-9)
         let tree = try KernelTestTree()
         try raspberryPi(tree, throttledWord: "0\n")
         let wrong = await KernelTestSupport.halError {

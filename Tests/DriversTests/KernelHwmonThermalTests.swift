@@ -41,7 +41,7 @@ struct KernelHwmonThermalTests {
         #expect(await device.channelDescriptions == ["curr1", "in0", "in1 (bus)", "power1"])
     }
 
-    @Test("channels by name or label; temperature in Cel and fan in 1/min")
+    @Test("channels by name or label; temperature in Cel and fan RPM in 1/s")
     func channelsByLabel() async throws {
         let tree = try KernelTestTree()
         let dir = "/sys/class/hwmon/hwmon3"
@@ -54,8 +54,8 @@ struct KernelHwmonThermalTests {
         try await device.prepareForSampling()
         let readings = try await device.sample(sensorID: "m", at: stamp)
         #expect(readings.map(\.quantity) == ["temperature2", "fan_speed1"])
-        #expect(readings.map(\.unit.rawValue) == ["Cel", "1/min"])
-        #expect(readings.map(\.value) == [38.5, 1205])
+        #expect(readings.map(\.unit.rawValue) == ["Cel", "1/s"])
+        #expect(readings.map(\.value) == [38.5, 1205.0 / 60])
         let unknown = await KernelTestSupport.halError {
             try await HwmonDevice(files: tree.files, device: "nct6775", channels: ["SYSTIN"]).prepareForSampling()
         }
@@ -119,7 +119,7 @@ struct KernelHwmonThermalTests {
         let board = SimulatedBoard(sensors: [hwmon, zone], registry: .builtIn)
         let hwmonReadings = try await HwmonKind().makeSensor(hwmon, board: board).measure(at: stamp)
         #expect(hwmonReadings.map(\.quantity) == ["current1", "fan_speed1", "voltage0", "power1", "temperature1"])
-        #expect(hwmonReadings.map(\.unit.rawValue) == ["A", "1/min", "V", "W", "Cel"])
+        #expect(hwmonReadings.map(\.unit.rawValue) == ["A", "1/s", "V", "W", "Cel"])
         let soc = try await ThermalZoneKind().makeSensor(zone, board: board).measure(at: stamp)
         #expect(soc[0].value >= 44.4 && soc[0].value <= 48.6)
     }

@@ -15,7 +15,6 @@ public actor BoardHealth: SensorDriver {
     static let memoryPath = "/proc/meminfo"
     static let throttledPath = "/sys/devices/platform/soc/soc:firmware/get_throttled"
     static let ratio = SenMLUnit(rawValue: "/")
-    static let percent = SenMLUnit(rawValue: "%")
     static let bytes = SenMLUnit(rawValue: "B")
     /// The packaged service's state directory (`StateDirectory=sensorgw`).
     static let defaultDiskPath = "/var/lib/sensorgw"
@@ -93,11 +92,12 @@ public actor BoardHealth: SensorDriver {
         let memory = try MemoryInfo(try await files.readText(Self.memoryPath), path: Self.memoryPath)
         add("memory_total", memory.totalBytes, Self.bytes)
         add("memory_available", memory.availableBytes, Self.bytes)
-        add("memory_used", memory.usedPercent, Self.percent)
+        // As a ratio: SenML's "%" is NOT RECOMMENDED (RFC 8428 12.1); `unit: /100` gives percent.
+        add("memory_used", memory.usedPercent / 100, Self.ratio)
         let disk = try await files.fileSystemUsage(diskPath)
         add("disk_total", Double(disk.totalBytes), Self.bytes)
         add("disk_available", Double(disk.availableBytes), Self.bytes)
-        add("disk_used", disk.usedPercent, Self.percent)
+        add("disk_used", disk.usedPercent / 100, Self.ratio)
         switch power {
         case .firmware:
             let flags = try ThrottledFlags(try await files.readText(Self.throttledPath), path: Self.throttledPath)

@@ -42,10 +42,10 @@ public struct BoardHealthKind: SimulatedSensorKind {
          QuantityRule("load_15m", unit: BoardHealth.ratio, validRange: 0...100_000),
          QuantityRule("memory_total", unit: BoardHealth.bytes),
          QuantityRule("memory_available", unit: BoardHealth.bytes),
-         QuantityRule("memory_used", unit: BoardHealth.percent, validRange: 0...100),
+         QuantityRule("memory_used", unit: BoardHealth.ratio, validRange: 0...1),
          QuantityRule("disk_total", unit: BoardHealth.bytes),
          QuantityRule("disk_available", unit: BoardHealth.bytes),
-         QuantityRule("disk_used", unit: BoardHealth.percent, validRange: 0...100)]
+         QuantityRule("disk_used", unit: BoardHealth.ratio, validRange: 0...1)]
             + ThrottledFlags.quantities.map { QuantityRule($0.quantity, unit: BoardHealth.ratio, validRange: 0...1) }
     }
 

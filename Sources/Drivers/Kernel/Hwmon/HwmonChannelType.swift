@@ -2,7 +2,8 @@ import Pipeline
 
 /// A hwmon channel type as `Documentation/hwmon/sysfs-interface.rst` defines its `_input` unit,
 /// and the SenML unit its readings carry: temp m°C, in mV, curr mA, power µW, energy µJ, fan
-/// RPM, humidity m%RH. The multiplier and divisor take the hwmon unit to the SenML one.
+/// RPM, humidity m%RH. Fans go out in `1/s` (RPM ÷ 60): SenML's `1/min` is NOT RECOMMENDED
+/// (RFC 8428 section 12.1). The multiplier and divisor take the hwmon unit to the SenML one.
 struct HwmonChannelType: Sendable, Hashable {
     /// The prefix in file names, e.g. `curr`.
     var prefix: String
@@ -33,7 +34,7 @@ struct HwmonChannelType: Sendable, Hashable {
               indices: 1...4),
         .init(prefix: "energy", quantity: "energy", unit: SenMLUnit(rawValue: "J"), divisor: 1_000_000,
               indices: 1...2),
-        .init(prefix: "fan", quantity: "fan_speed", unit: SenMLUnit(rawValue: "1/min"), multiplier: 1,
+        .init(prefix: "fan", quantity: "fan_speed", unit: SenMLUnit(rawValue: "1/s"), divisor: 60,
               indices: 1...6),
         .init(prefix: "humidity", quantity: "humidity", unit: SenMLUnit(rawValue: "%RH"), divisor: 1000,
               indices: 1...2),

@@ -5,7 +5,8 @@ import Pipeline
 ///
 /// The ABI's unit for each type, after `(raw + offset) × scale` or as `_input` shows it:
 /// temp milli °C, humidityrelative milli percent, pressure kPa, voltage mV, current mA, power
-/// mW, accel m/s², magn Gauss, illuminance lux, resistance Ω, concentration percent. The factor
+/// mW, accel m/s², magn Gauss, illuminance lux, resistance Ω, concentration percent (sent as a
+/// ratio, `/`: SenML's `%` is NOT RECOMMENDED by RFC 8428 section 12.1). The factor
 /// takes that to the SenML primary unit. Types whose ABI unit has no SenML unit (anglvel in
 /// rad/s) or none at all (intensity, proximity: "no units") are left out, so they are refused by
 /// name rather than sent with a made-up unit.
@@ -50,7 +51,7 @@ struct IIOChannelType: Sendable, Hashable {
               suffixes: ["", "0", "1"]),
         .init(iioName: "resistance", quantity: "resistance", unit: SenMLUnit(rawValue: "Ohm"), multiplier: 1,
               suffixes: ["", "0", "1"]),
-        .init(iioName: "concentration", quantity: "concentration", unit: SenMLUnit(rawValue: "%"), multiplier: 1,
+        .init(iioName: "concentration", quantity: "concentration", unit: SenMLUnit(rawValue: "/"), divisor: 100,
               suffixes: ["", "_co2", "_voc", "_o2"]),
     ]
 
