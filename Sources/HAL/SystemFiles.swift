@@ -56,7 +56,8 @@ extension SystemFiles {
         return text
     }
 
-    /// Whether `path` can be read now (a probe for optional attributes).
+    /// Whether `path` can be read now (a probe for optional attributes). It reads the file, so
+    /// never use it on an attribute whose read starts a conversion (a DS18B20's `w1_slave`).
     public func exists(_ path: String) async -> Bool {
         do {
             _ = try await read(path)
