@@ -84,7 +84,7 @@ let package = Package(
         // What a sensor kind is (options, quantities, factory) and the buses it is built on.
         .target(name: "SensorKit", dependencies: ["HAL", "Pipeline", "Configuration", "Sampling"]),
         // The simulated board: simulated buses with one model per configured sensor.
-        .target(name: "SimulatedBoard", dependencies: ["HAL", "HALSimulation", "Pipeline", "Configuration", "SensorKit"]),
+        .target(name: "SimulatedBoard", dependencies: ["HAL", "HALSimulation", "Pipeline", "Configuration", "SensorKit", "YAML"]),
         // The catalog: one folder per chip (driver, kind, simulated model) and the registry.
         .target(
             name: "Drivers",

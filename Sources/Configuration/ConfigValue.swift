@@ -56,6 +56,44 @@ public struct ConfigValue {
         try reader.duration(node, path: path, in: range)
     }
 
+    /// A finite number: an integer or a decimal (`0.5`, `-3`, `1e-3`).
+    public func number() throws(ConfigurationError) -> Double {
+        try reader.number(node, path: path)
+    }
+
+    /// `true` or `false` (YAML 1.1 spellings such as `yes` are refused as ambiguous).
+    public func boolean() throws(ConfigurationError) -> Bool {
+        guard case .scalar(let scalar) = node else { throw error("expected true or false, found \(reader.kind(of: node))") }
+        switch scalar.string {
+        case "true": return true
+        case "false": return false
+        default: throw error("expected true or false, found \(reader.kind(of: node))")
+        }
+    }
+
+    /// The entries of a mapping whose keys are names the caller checks (a kind's own
+    /// dictionary, e.g. quantity names), in file order.
+    public func entries() throws(ConfigurationError) -> [ConfigValue] {
+        guard case .mapping(let mapping) = node else { throw error("expected a mapping, found \(reader.kind(of: node))") }
+        var result: [ConfigValue] = []
+        for pair in mapping {
+            guard case .scalar(let keyScalar) = pair.key else {
+                throw reader.error(path, at: pair.key.mark, "keys must be plain names, found \(reader.kind(of: pair.key))")
+            }
+            let key = keyScalar.string
+            result.append(ConfigValue(key: key, node: pair.value, keyMark: pair.key.mark, path: "\(path).\(key)",
+                                      reader: reader))
+        }
+        return result
+    }
+
+    /// The items of a list, each with the path `key[index]`.
+    public func items() throws(ConfigurationError) -> [ConfigValue] {
+        try reader.items(node, path: path).enumerated().map { index, item in
+            ConfigValue(key: key, node: item, keyMark: item.mark, path: "\(path)[\(index)]", reader: reader)
+        }
+    }
+
     /// The entries of a mapping, each key checked against `allowed`, in file order.
     public func entries(allowed: [String]) throws(ConfigurationError) -> [ConfigValue] {
         var result: [ConfigValue] = []

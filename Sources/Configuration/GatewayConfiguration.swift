@@ -81,11 +81,14 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// The `quantities:` section: per quantity of the kind, a unit to convert to, a
         /// calibration and filters; in file order, each quantity at most once.
         public var quantities: [QuantitySettings]
+        /// `simulated: { fixture: PATH }`: on a simulated board, replay this capture
+        /// (`sensorgw probe dump`, docs/FIXTURES.md) instead of the kind's model. Resolved path.
+        public var simulatedFixture: String?
 
         /// Creates a sensor entry.
         public init(id: String, kind: String, bus: SensorBus, interval: Duration = .seconds(10),
                     priority: Priority = .normal, options: any SensorOptions = NoSensorOptions(),
-                    quantities: [QuantitySettings] = []) {
+                    quantities: [QuantitySettings] = [], simulatedFixture: String? = nil) {
             self.id = id
             self.kind = kind
             self.bus = bus
@@ -93,12 +96,13 @@ public struct GatewayConfiguration: Sendable, Equatable {
             self.priority = priority
             self.options = options
             self.quantities = quantities
+            self.simulatedFixture = simulatedFixture
         }
 
         public static func == (lhs: Self, rhs: Self) -> Bool {
             lhs.id == rhs.id && lhs.kind == rhs.kind && lhs.bus == rhs.bus && lhs.interval == rhs.interval
                 && lhs.priority == rhs.priority && lhs.options.isEqual(to: rhs.options)
-                && lhs.quantities == rhs.quantities
+                && lhs.quantities == rhs.quantities && lhs.simulatedFixture == rhs.simulatedFixture
         }
 
         /// How a sensor's readings fare when the outbox is full.

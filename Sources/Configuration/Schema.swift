@@ -125,7 +125,7 @@ struct SchemaReader {
     }
 
     /// The keys every sensor entry has, whatever its kind.
-    static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority", "quantities"]
+    static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority", "quantities", "simulated"]
 
     private func sensor(_ node: Node, path: String, indexByID: [String: Int])
         throws(ConfigurationError) -> Config.SensorConfiguration {
@@ -139,6 +139,7 @@ struct SchemaReader {
         var priority = Config.SensorConfiguration.Priority.normal
         var optionEntries: [ConfigValue] = []
         var quantities: [QuantitySettings] = []
+        var fixture: String?
         try reader.forEachEntry(of: node, path: path, allowed: allowed, unknownKeyNote: kind.map { "for type \($0.name)" }) {
             (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
@@ -172,12 +173,21 @@ struct SchemaReader {
                 // type is reported after the entries.
                 guard let kind else { break }
                 quantities = try self.quantities(value, path: keyPath, kind: kind)
+            case "simulated":
+                // Only `board: simulated` reads it; a capture replayed instead of the kind's model.
+                try reader.forEachEntry(of: value, path: keyPath, allowed: ["fixture"]) {
+                    (_, file, _, filePath) throws(ConfigurationError) in
+                    fixture = try readableFile(file, path: filePath, what: "a register fixture, see docs/FIXTURES.md")
+                }
             default:
                 optionEntries.append(ConfigValue(key: key, node: value, keyMark: keyMark, path: keyPath, reader: reader))
             }
         }
         guard let id else { throw reader.missing("\(path).id", in: node.mark) }
         guard let kind else { throw reader.missing("\(path).type", in: node.mark) }
+        for key in kind.requiredOptionKeys where !optionEntries.contains(where: { $0.key == key }) {
+            throw reader.missing("\(path).\(key)", in: node.mark)
+        }
         let options = optionEntries.isEmpty ? kind.defaultOptions : try kind.decodeOptions(optionEntries)
         let resolvedBus: Config.SensorConfiguration.SensorBus
         if let bus {
@@ -190,7 +200,8 @@ struct SchemaReader {
         }
         try checkDeclaredUnits(of: kind, at: node.mark, path: path)
         return Config.SensorConfiguration(id: id, kind: kind.name, bus: resolvedBus, interval: interval,
-                                          priority: priority, options: options, quantities: quantities)
+                                          priority: priority, options: options, quantities: quantities,
+                                          simulatedFixture: fixture)
     }
 
     /// The kind named by the entry's `type`, or nil when it has none (reported after the entries).

@@ -13,12 +13,19 @@ public protocol SensorKindSchema: Sendable {
     var optionKeys: [String] { get }
     /// The options when none are written.
     var defaultOptions: any SensorOptions { get }
+    /// Option keys a sensor of this kind must have (a chip described in the file needs its
+    /// `fields`); the schema reports a missing one at the sensor's entry.
+    var requiredOptionKeys: [String] { get }
     /// Reads its options from the entries of one sensor mapping that are in ``optionKeys``, in
     /// file order. Errors name the file, line and key through ``ConfigValue/error(_:)``.
     func decodeOptions(_ entries: [ConfigValue]) throws(ConfigurationError) -> any SensorOptions
     /// The quantities its readings carry, with SenML units and the values the chip can report;
     /// a sensor's `quantities:` section may name only these.
     var quantities: [QuantityRule] { get }
+}
+
+extension SensorKindSchema {
+    public var requiredOptionKeys: [String] { [] }
 }
 
 /// A bus a sensor can be wired to.

@@ -13,5 +13,6 @@ extension SensorRegistry {
         ThermalZoneKind(),
         DS18B20Kind(),
         BoardHealthKind(),
+        RegistersKind(),
     ])
 }

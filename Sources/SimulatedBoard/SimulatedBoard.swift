@@ -24,11 +24,21 @@ public final class SimulatedBoard: Board {
 
     /// Builds the buses and chips for `sensors`; a sensor whose kind has no model gets none (it
     /// then fails like a chip that does not answer).
+    ///
+    /// A sensor with `simulated: { fixture: PATH }` gets its capture replayed instead of the
+    /// kind's model: from `fixtures[sensor.id]`, else read from PATH here (a fixture that does
+    /// not load leaves the sensor without a chip; ``loadFixtures(for:)`` reports why first).
     public init(sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry,
-                clock: any Clock<Duration> = ContinuousClock()) {
+                clock: any Clock<Duration> = ContinuousClock(), fixtures: [String: DeviceFixture] = [:]) {
         self.clock = clock
         var layout = SimulatedBoardLayout()
         for sensor in sensors {
+            if let path = sensor.simulatedFixture {
+                if let fixture = fixtures[sensor.id] ?? (try? DeviceFixture.load(path: path)) {
+                    layout.attach(fixture, for: sensor)
+                }
+                continue
+            }
             guard let kind = registry.kind(named: sensor.kind) as? any SimulatedSensorKind else { continue }
             kind.attachModel(for: sensor, to: &layout)
         }
@@ -39,6 +49,19 @@ public final class SimulatedBoard: Board {
     }
 
     public var files: any SystemFiles { WeatherSystemFiles(files: simulatedFiles, board: self) }
+
+    /// The fixtures `sensors` name, each loaded and checked, so a bad one stops start-up with
+    /// its file and line instead of leaving a sensor silently without a chip.
+    /// - Throws: ``ConfigurationError`` for the first fixture that does not load.
+    public static func loadFixtures(for sensors: [GatewayConfiguration.SensorConfiguration])
+        throws(ConfigurationError) -> [String: DeviceFixture] {
+        var fixtures: [String: DeviceFixture] = [:]
+        for sensor in sensors {
+            guard let path = sensor.simulatedFixture else { continue }
+            fixtures[sensor.id] = try DeviceFixture.load(path: path)
+        }
+        return fixtures
+    }
 
     /// A board with one chip of `kind` at `bus`, for `probe --simulated`.
     public convenience init(probing kind: any SensorKind, on bus: GatewayConfiguration.SensorConfiguration.SensorBus,

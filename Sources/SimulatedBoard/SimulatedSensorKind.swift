@@ -34,6 +34,15 @@ public struct SimulatedBoardLayout {
         spiDevices[path] = SimulatedSPIDevice(model: model, configuration: configuration)
     }
 
+    /// Hosts a replay of `fixture` where `sensor` is wired.
+    mutating func attach(_ fixture: DeviceFixture, for sensor: GatewayConfiguration.SensorConfiguration) {
+        switch sensor.bus {
+        case .i2c(let bus, let address): attach(FixtureI2CDevice(fixture), bus: bus, address: address)
+        case .spi(let path, let configuration): attach(FixtureSPIModel(fixture), spiDevice: path, configuration: configuration)
+        case .none: return
+        }
+    }
+
     /// Calls `update` with the simulated weather before every transaction, so the model's next
     /// measurement reports it.
     public mutating func followWeather(_ update: @escaping @Sendable (SimulatedWeather) -> Void) {

@@ -12,7 +12,7 @@ struct ProbeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe", abstract: "Probe buses and sensors by hand.",
         discussion: "sensorgw probe <kind> reads one sample from a sensor of any kind in the catalog; sensorgw probe --list lists them.",
-        subcommands: [ProbeSensorCommand.self, I2C.self, ProbeGPIOCommand.self, ProbeBoardCommand.self],
+        subcommands: [ProbeSensorCommand.self, I2C.self, ProbeGPIOCommand.self, ProbeBoardCommand.self, ProbeDumpCommand.self],
         defaultSubcommand: ProbeSensorCommand.self)
 
     struct I2C: AsyncParsableCommand {

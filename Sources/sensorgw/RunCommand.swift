@@ -32,7 +32,9 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "sensorgw")
         let board: any Board =
             switch configuration.board {
-            case .simulated: SimulatedBoard(sensors: configuration.sensors, registry: .builtIn)
+            case .simulated:
+                SimulatedBoard(sensors: configuration.sensors, registry: .builtIn,
+                               fixtures: try loadFixtures(configuration.sensors))
             case .linux: LinuxBoard()
             }
         do {
@@ -49,6 +51,16 @@ struct RunCommand: AsyncParsableCommand {
 func loadConfiguration(_ path: String) throws -> GatewayConfiguration {
     do {
         return try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog)
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(ConfigurationError.exitCode)
+    }
+}
+
+/// The simulated board's fixtures, or exits with 78 (EX_CONFIG) after printing where one is wrong.
+func loadFixtures(_ sensors: [GatewayConfiguration.SensorConfiguration]) throws -> [String: DeviceFixture] {
+    do {
+        return try SimulatedBoard.loadFixtures(for: sensors)
     } catch {
         printError("error: \(error)")
         throw ExitCode(ConfigurationError.exitCode)
