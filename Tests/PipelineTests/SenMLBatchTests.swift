@@ -77,6 +77,20 @@ import Testing
         print("SenML bytes per reading, synthetic 100-reading batch: CBOR \(perReading), JSON \(Double(json.count) / 100)")
     }
 
+    @Test func largerBatchesCostFewerBytesPerReading() throws {
+        // The table in docs/FORMATS.md comes from these lines.
+        var previous: (json: Double, cbor: Double) = (.infinity, .infinity)
+        for size in [1, 10, 32, 100] {
+            let readings = Self.syntheticBatch(firstValue: 99_901, count: size)
+            let (json, cbor) = payloads(readings)
+            let perReading = (json: Double(json.count) / Double(size), cbor: Double(cbor.count) / Double(size))
+            #expect(perReading.json < previous.json && perReading.cbor < previous.cbor, "\(size): \(perReading)")
+            #expect(perReading.cbor < perReading.json)
+            previous = perReading
+            print("SenML bytes per reading, synthetic batch of \(size): JSON \(perReading.json), CBOR \(perReading.cbor)")
+        }
+    }
+
     @Test func aBME280StyleBatchAlternatesQuantitiesAndStillResolves() throws {
         // Three quantities per sample, one sample a second, the second one's clock not yet synced.
         var readings: [Reading] = []
