@@ -49,14 +49,22 @@ public actor OutboxStore {
     public nonisolated let path: String
     /// Where a corrupt database found at start-up was moved, if one was.
     public nonisolated let movedAsideCorruptDatabase: String?
+    /// This boot's number in the `boots` table; readings stored now get it.
+    private let bootNumber: Int64
+    /// Every boot id the database knows, by number.
+    private var bootIDs: [Int64: String]
+    /// This boot's clock offset once a reading was stored with the clock synced.
+    private var rebase: ClockRebase?
 
     /// Opens (or creates) the outbox at `path`.
     ///
     /// A file that is not a database or fails its integrity check is moved aside and replaced
     /// (see ``movedAsideCorruptDatabase``); a file that cannot be opened at all (a missing
-    /// directory, no permission) is an error.
+    /// directory, no permission) is an error. `bootID` names this boot (default: the kernel's
+    /// boot id); readings are re-based only within their own boot.
     public init(path: String, limits: OutboxLimits = OutboxLimits(), deleteBatch: Int = 1000,
-                reserveBytes: Int = 1 << 20, testingMaxPageCount: Int? = nil) throws(StorageError) {
+                reserveBytes: Int = 1 << 20, testingMaxPageCount: Int? = nil,
+                bootID: String? = SystemClock.bootID()) throws(StorageError) {
         self.path = path
         self.limits = limits
         self.deleteBatch = max(1, deleteBatch)
@@ -78,6 +86,26 @@ public actor OutboxStore {
         ReserveFile.make(at: path + ".reserve", bytes: reserveBytes)
         drops = try Self.readCounts(opened, prefix: "dropped_")
         reported = try Self.readCounts(opened, prefix: "reported_")
+        // Without a kernel boot id the process stands for its boot: re-basing still holds
+        // within it, and readings of an earlier run are never re-based with this run's offset.
+        var startedAt = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &startedAt)
+        let thisBoot = bootID ?? "process-\(getpid())-\(startedAt.tv_sec)-\(startedAt.tv_nsec)"
+        try opened.query("INSERT INTO boots(id) VALUES(?) ON CONFLICT(id) DO NOTHING", [.text(thisBoot)])
+        var known: [Int64: String] = [:]
+        var number: Int64 = 0
+        var offset: ClockRebase?
+        try opened.query("SELECT number, id, sync_offset FROM boots") { row throws(StorageError) in
+            let id = row.text(1)
+            known[row.integer(0)] = id
+            if id == thisBoot {
+                number = row.integer(0)
+                if !row.isNull(2) { offset = ClockRebase(offsetSeconds: row.real(2)) }
+            }
+        }
+        bootNumber = number
+        bootIDs = known
+        rebase = offset
     }
 
     /// Opens, checks and prepares one database file.
@@ -112,19 +140,28 @@ public actor OutboxStore {
                 wall REAL NOT NULL,
                 mono INTEGER NOT NULL,
                 synced INTEGER NOT NULL,
-                priority INTEGER NOT NULL DEFAULT 0
+                priority INTEGER NOT NULL DEFAULT 0,
+                kind INTEGER NOT NULL DEFAULT 0,
+                data BLOB,
+                rebased REAL,
+                boot INTEGER NOT NULL DEFAULT 0
             );
             CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS dropped_ranges(first INTEGER NOT NULL, last INTEGER NOT NULL,
                                                       reason TEXT NOT NULL, at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS boots(number INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, sync_offset REAL);
             """)
-        // Outboxes written by 0.1 have no priority column; their readings are all normal.
-        var hasPriority = false
+        // Older outboxes lack later columns; ADD COLUMN keeps their rows, read back with the
+        // defaults: 0.1 had no priority (all normal), 0.2 no kind, data, rebased and boot (every
+        // value a number, never re-based, boot unknown).
+        var columns: Set<String> = []
         try connection.query("PRAGMA table_info(readings)") { row throws(StorageError) in
-            if row.text(1) == "priority" { hasPriority = true }
+            columns.insert(row.text(1))
         }
-        if !hasPriority {
-            try connection.execute("ALTER TABLE readings ADD COLUMN priority INTEGER NOT NULL DEFAULT 0")
+        for (column, declaration) in [("priority", "INTEGER NOT NULL DEFAULT 0"), ("kind", "INTEGER NOT NULL DEFAULT 0"),
+                                      ("data", "BLOB"), ("rebased", "REAL"), ("boot", "INTEGER NOT NULL DEFAULT 0")]
+        where !columns.contains(column) {
+            try connection.execute("ALTER TABLE readings ADD COLUMN \(column) \(declaration)")
         }
         return connection
     }
@@ -208,6 +245,7 @@ public actor OutboxStore {
     private nonisolated var reservePath: String { path + ".reserve" }
 
     private func insert(_ readings: [PendingReading]) throws(StorageError) -> [Reading] {
+        let knewOffsetBefore = rebase != nil
         try connection.execute("BEGIN IMMEDIATE")
         var stored: [Reading] = []
         stored.reserveCapacity(readings.count)
@@ -216,32 +254,80 @@ public actor OutboxStore {
             // Acknowledged deletes ride along: one commit writes the shared pages (the b-tree's
             // interior, its rightmost leaf, sqlite_sequence) once instead of twice.
             deleted = try deleteAcknowledged()
+            let knewOffset = rebase != nil
             for item in readings {
                 var reading = item.reading
+                if !reading.timestamp.clockSynchronized, let rebase {
+                    reading.timestamp.rebasedWallSeconds = rebase.rebasedWallSeconds(for: reading.timestamp)
+                }
+                let column = StoredValue(reading.value)
                 try connection.run(
-                    "INSERT INTO readings(sensor, quantity, unit, value, wall, mono, synced, priority) VALUES(?,?,?,?,?,?,?,?) RETURNING seq",
+                    """
+                    INSERT INTO readings(sensor, quantity, unit, value, wall, mono, synced, priority, kind, data, rebased, boot)
+                    VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq
+                    """,
                     bind: { statement throws(StorageError) in
                         try statement.bind(reading.sensorID, at: 1)
                         try statement.bind(reading.quantity, at: 2)
                         try statement.bind(reading.unit.rawValue, at: 3)
-                        try statement.bind(reading.value, at: 4)
+                        try statement.bind(column.number, at: 4)
                         try statement.bind(reading.timestamp.wallSeconds, at: 5)
                         try statement.bind(Int64(bitPattern: reading.timestamp.monotonicNanoseconds), at: 6)
                         try statement.bind(Int64(reading.timestamp.clockSynchronized ? 1 : 0), at: 7)
                         try statement.bind(Int64(item.priority.rawValue), at: 8)
+                        try statement.bind(column.kind, at: 9)
+                        if let data = column.data { try statement.bind(bytes: data, at: 10) } else { try statement.bindNull(at: 10) }
+                        if let rebased = reading.timestamp.rebasedWallSeconds {
+                            try statement.bind(rebased, at: 11)
+                        } else {
+                            try statement.bindNull(at: 11)
+                        }
+                        try statement.bind(bootNumber, at: 12)
                     }
                 ) { row throws(StorageError) in
                     reading.sequence = UInt64(row.integer(0))
                 }
+                if !reading.timestamp.clockSynchronized { reading.timestamp.bootID = bootIDs[bootNumber] }
+                if rebase == nil, let observed = ClockRebase(observedAt: reading.timestamp) {
+                    rebase = observed
+                }
                 stored.append(reading)
+            }
+            if !knewOffset, let rebase {
+                try rebaseUnsynchronized(with: rebase)
+                // Readings of this batch stored before the synced one were re-based just now.
+                for index in stored.indices where stored[index].timestamp.rebasedWallSeconds == nil {
+                    stored[index].timestamp.rebasedWallSeconds = rebase.rebasedWallSeconds(for: stored[index].timestamp)
+                }
             }
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")
             restoreAcknowledged(deleted)
+            if !knewOffsetBefore { rebase = nil }
             throw error
         }
         return stored
+    }
+
+    /// Stores this boot's clock offset and the re-based time of every reading of this boot taken
+    /// before the clock synced, inside the caller's transaction. The original wall time is never
+    /// rewritten; the re-based one is computed once and kept beside it.
+    private func rebaseUnsynchronized(with rebase: ClockRebase) throws(StorageError) {
+        try connection.query("UPDATE boots SET sync_offset = ? WHERE number = ?",
+                             [.real(rebase.offsetSeconds), .integer(bootNumber)])
+        var pending: [(sequence: Int64, timestamp: Timestamp)] = []
+        try connection.query(
+            "SELECT seq, wall, mono FROM readings WHERE boot = ? AND synced = 0 AND rebased IS NULL",
+            [.integer(bootNumber)]
+        ) { row throws(StorageError) in
+            pending.append((row.integer(0), Timestamp(wallSeconds: row.real(1), monotonicNanoseconds: UInt64(bitPattern: row.integer(2)),
+                                                      clockSynchronized: false)))
+        }
+        for (sequence, timestamp) in pending {
+            guard let rebased = rebase.rebasedWallSeconds(for: timestamp) else { continue }
+            try connection.query("UPDATE readings SET rebased = ? WHERE seq = ?", [.real(rebased), .integer(sequence)])
+        }
     }
 
     // MARK: Limits
@@ -389,7 +475,10 @@ public actor OutboxStore {
         result.reserveCapacity(min(limit, 4096))
         let acknowledged = acknowledgements.withLock { $0 }
         try connection.run(
-            "SELECT seq, sensor, quantity, unit, value, wall, mono, synced FROM readings WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+            """
+            SELECT seq, sensor, quantity, unit, value, wall, mono, synced, kind, data, rebased, boot
+            FROM readings WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+            """,
             bind: { statement throws(StorageError) in
                 // Clamped: a `through` of UInt64.max must mean "no upper bound", not -1.
                 try statement.bind(Int64(clamping: sequence), at: 1)
@@ -398,13 +487,18 @@ public actor OutboxStore {
             }
         ) { row throws(StorageError) in
             guard acknowledged.isEmpty || !acknowledged.contains(UInt64(row.integer(0))) else { return }
+            let synchronized = row.integer(7) != 0
+            let kind = row.integer(8)
+            let value = StoredValue.value(kind: kind, number: row.real(4), data: kind >= StoredValue.textKind ? row.bytes(9) : [])
             result.append(
                 Reading(
-                    sensorID: row.text(1), quantity: row.text(2), value: row.real(4),
+                    sensorID: row.text(1), quantity: row.text(2), value: value,
                     unit: SenMLUnit(rawValue: row.text(3)),
                     timestamp: Timestamp(
                         wallSeconds: row.real(5), monotonicNanoseconds: UInt64(bitPattern: row.integer(6)),
-                        clockSynchronized: row.integer(7) != 0),
+                        clockSynchronized: synchronized,
+                        rebasedWallSeconds: synchronized || row.isNull(10) ? nil : row.real(10),
+                        bootID: synchronized ? nil : bootIDs[row.integer(11)]),
                     sequence: UInt64(row.integer(0))))
         }
         return result
@@ -504,6 +598,39 @@ public actor OutboxStore {
     public func close() {
         try? commitAcknowledgements()
         connection.close()
+    }
+}
+
+/// A reading's value as the `readings` table holds it: `kind` 0 is a number in `value` (every row
+/// of an outbox older than typed values), 1 a boolean as 0 or 1 in `value`, 2 a text and 3 bytes
+/// in `data` (UTF-8 for a text).
+struct StoredValue {
+    static let numberKind: Int64 = 0
+    static let booleanKind: Int64 = 1
+    static let textKind: Int64 = 2
+    static let bytesKind: Int64 = 3
+
+    var kind: Int64
+    var number: Double
+    var data: [UInt8]?
+
+    init(_ value: ReadingValue) {
+        switch value {
+        case .number(let number): (kind, self.number, data) = (Self.numberKind, number, nil)
+        case .boolean(let flag): (kind, number, data) = (Self.booleanKind, flag ? 1 : 0, nil)
+        case .text(let text): (kind, number, data) = (Self.textKind, 0, Array(text.utf8))
+        case .bytes(let bytes): (kind, number, data) = (Self.bytesKind, 0, bytes)
+        }
+    }
+
+    /// The value of a stored row; an unknown kind (a newer gateway's) reads as its number.
+    static func value(kind: Int64, number: Double, data: [UInt8]) -> ReadingValue {
+        switch kind {
+        case booleanKind: .boolean(number != 0)
+        case textKind: .text(String(decoding: data, as: UTF8.self))
+        case bytesKind: .bytes(data)
+        default: .number(number)
+        }
     }
 }
 

@@ -160,6 +160,19 @@ struct SQLiteBinder {
         try check(rc)
     }
 
+    func bind(bytes value: [UInt8], at position: Int32) throws(StorageError) {
+        let rc = value.withUnsafeBytes { raw in
+            // An empty blob is still a blob, not NULL.
+            sqlite3_bind_blob(statement, position, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count),
+                              SQLiteConnection.transient)
+        }
+        try check(rc)
+    }
+
+    func bindNull(at position: Int32) throws(StorageError) {
+        try check(sqlite3_bind_null(statement, position))
+    }
+
     private func check(_ rc: Int32) throws(StorageError) {
         guard rc == SQLITE_OK else { throw connection.bindingError(rc, sql) }
     }
@@ -182,5 +195,12 @@ struct SQLiteRow {
     func text(_ column: Int32) -> String {
         guard let pointer = sqlite3_column_text(statement, column) else { return "" }
         return String(cString: pointer)
+    }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    /// The column's bytes (a text's UTF-8 with any NUL in it), empty for NULL.
+    func bytes(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(statement, column))
+        guard count > 0, let pointer = sqlite3_column_blob(statement, column) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 }

@@ -25,4 +25,16 @@ public enum SystemClock {
     public static func isWallClockSynchronized() -> Bool {
         sgw_clock_is_synchronized() != 0
     }
+
+    /// This boot's id from `/proc/sys/kernel/random/boot_id` (a UUID the kernel draws at each
+    /// boot), or nil where there is none (not Linux, no /proc).
+    public static func bootID(path: String = "/proc/sys/kernel/random/boot_id") -> String? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard fgets(&buffer, Int32(buffer.count), file) != nil else { return nil }
+        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let trimmed = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).first.map(String.init) ?? ""
+        return trimmed.isEmpty ? nil : trimmed
+    }
 }

@@ -38,9 +38,12 @@ public struct ValidationStage: ReadingStage {
 
     /// Why a reading is refused, or nil when it passes.
     public func rejection(of reading: Reading) -> ReadingRejection? {
-        guard reading.value.isFinite else { return .notFinite }
+        guard reading.value.isCarriable else { return .notFinite }
         guard let rule = rules[reading.quantity], rule.unit == reading.unit else { return .undeclared }
-        if let range = rule.validRange, !range.contains(reading.value) { return .outOfRange }
+        if let range = rule.validRange {
+            guard let number = reading.number else { return .notNumber }
+            if !range.contains(number) { return .outOfRange }
+        }
         return nil
     }
 
@@ -61,4 +64,7 @@ public enum ReadingRejection: String, Sendable, Hashable, CaseIterable {
     case outOfRange = "out_of_range"
     /// A quantity or unit the sensor's kind does not declare.
     case undeclared
+    /// A boolean, text or bytes for a quantity declared with a numeric range.
+    case notNumber = "not_number"
+
 }

@@ -36,7 +36,7 @@ import Testing
         #expect(schedules.map(\.interval) == [.seconds(2), .seconds(10)])
         #expect(schedules.map(\.priority) == [.critical, .normal])
         let load = try await schedules[1].sensor.measure(at: SystemClock.now())
-        #expect(load.map(\.value) == [1, 2, 3])
+        #expect(load.map(\.number) == [1, 2, 3])
         var pipeline = schedules[0].pipeline
         let hot = Reading(sensorID: "air", quantity: "temperature", value: 90, unit: .celsius, timestamp: SystemClock.now())
         #expect(pipeline.process([hot]).dropped.map(\.reason) == ["out_of_range"])

@@ -35,7 +35,7 @@ import SensorKit
         let first = stages.process([reading("temperature", 21.5, "Cel"), reading("pressure", 101_325, "Pa"),
                                     reading("humidity", 40, "%RH")])
         // 21.5 − 1.5 = 20 °C = 293.15 K; 101325 Pa = 1013.25 hPa; humidity untouched
-        #expect(first.passed.map(\.value) == [293.15, 1013.25, 40])
+        #expect(first.passed.map(\.number) == [293.15, 1013.25, 40])
         #expect(first.passed.map(\.unit.rawValue) == ["K", "hPa", "%RH"])
         // 101350 Pa = 1013.5 hPa: 0.25 hPa from 1013.25, held by delta 1 (not a drop)
         let second = stages.process([reading("pressure", 101_350, "Pa", at: 15)])
@@ -57,7 +57,7 @@ import SensorKit
         var stages = try pipeline("      humidity: { calibration: { table: [[10, 12], [90, 88]] } }")
         let result = stages.process([reading("humidity", 50, "%RH"), reading("humidity", 95, "%RH")])
         // 50 is halfway from 10 to 90: halfway from 12 to 88 = 50; 95 is past the table's end
-        #expect(result.passed.map(\.value) == [50])
+        #expect(result.passed.map(\.number) == [50])
         #expect(result.dropped.map(\.reason) == ["calibration_outside_table"])
     }
 }

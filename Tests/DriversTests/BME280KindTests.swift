@@ -14,7 +14,7 @@ import Testing
         let readings = sample.readings(sensorID: "air", at: stamp)
         #expect(readings.map(\.quantity) == ["temperature", "pressure", "humidity"])
         #expect(readings.map(\.unit.rawValue) == ["Cel", "Pa", "%RH"])
-        #expect(readings.map(\.value) == [21.5, 101_325, 45])
+        #expect(readings.map(\.number) == [21.5, 101_325, 45])
         #expect(readings.allSatisfy { $0.sensorID == "air" && $0.timestamp == stamp && $0.sequence == 0 })
     }
 
@@ -58,6 +58,6 @@ import Testing
         let readings = try await sensor.measure(at: stamp)
         #expect(readings.map(\.unit.rawValue) == ["Cel", "Pa", "%RH"])
         // The simulated weather swings 21.5 ± 2 °C.
-        #expect(readings[0].value >= 19.4 && readings[0].value <= 23.6)
+        #expect((19.4...23.6).contains(readings[0].number ?? .nan))
     }
 }

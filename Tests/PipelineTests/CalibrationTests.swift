@@ -47,7 +47,7 @@ import Testing
         var dropped: [DroppedReading] = []
         let input = [sample(5), sample(11), sample(.nan), sample(3, quantity: "other")]
         let out = stage.process(input, dropped: &dropped)
-        #expect(out.map(\.value) == [50, 3])
+        #expect(out.map(\.number) == [50, 3])
         #expect(dropped.map(\.reason) == ["calibration_outside_table", "calibration_not_finite"])
         #expect(dropped.allSatisfy { $0.stage == "calibration" })
     }

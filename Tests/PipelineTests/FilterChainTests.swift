@@ -67,14 +67,14 @@ import Testing
         #expect(pipeline.stages.map(\.name) == ["calibration", "unit", "filters"])
         // 10 °C ×2 = 20 °C = 293.15 K (converting first would give 283.15 × 2 = 566.3 K)
         let first = pipeline.process([sample(10)])
-        #expect(close(first.passed.first?.value, 293.15))
+        #expect(close(first.passed.first?.number, 293.15))
         #expect(first.passed.first?.unit.rawValue == "K")
         // 10.2 °C → 20.4 °C → 293.55 K: 0.4 K from 293.15, held by delta 1
         #expect(pipeline.process([sample(10.2, at: 10)]).passed.isEmpty)
 
         // A pipeline built again (the agent's next start) remembers nothing: 10.2 passes as a first value.
         var restarted = ReadingPipeline(settings.stages(declaredUnit: .celsius))
-        #expect(close(restarted.process([sample(10.2, at: 10)]).passed.first?.value, 293.55))
+        #expect(close(restarted.process([sample(10.2, at: 10)]).passed.first?.number, 293.55))
     }
 
     @Test func aUnitThatCannotBeReachedDropsRatherThanMislabels() {

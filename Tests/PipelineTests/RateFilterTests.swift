@@ -54,7 +54,7 @@ import Testing
             outputs.append(filter.process([sample(value, at: seconds)], dropped: &dropped))
         }
         // gaps: 3 s (≤ 5); 9 s (> 5): stale from 3 + 5 = 8 s for 12 − 8 = 4 s; 1 s; exactly 5 s (not more)
-        #expect(outputs.map { $0.map(\.value) } == [[1], [2], [4, 3], [4], [5]])
+        #expect(outputs.map { $0.map(\.number) } == [[1], [2], [4, 3], [4], [5]])
         let marker = outputs[2][0]
         #expect(marker.quantity == "t_stale")
         #expect(marker.unit.rawValue == "s")

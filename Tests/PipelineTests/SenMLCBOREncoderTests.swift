@@ -35,6 +35,8 @@ import Testing
             "int:0": #""temperature""#, "int:1": #""Cel""#, "int:2": float(21.53),
             "text:seq": "17", "text:mono_ns": "987654321", "text:synced": "true",
             "resolved:name": #""greenhouse-1:air:temperature""#, "resolved:time": float(1_764_218_400.25),
+            "resolved:unit": #""Cel""#, "resolved:v": float(21.53),
+            "resolved:seq": "17", "resolved:mono_ns": "987654321", "resolved:synced": "true",
         ])])
         #expect(SenMLCBOREncoder(context: context).contentType == "application/senml+cbor")
     }
@@ -58,19 +60,26 @@ import Testing
                 "int:0": #""temperature""#, "int:1": #""Cel""#, "int:2": float(21.5),
                 "text:seq": "40", "text:mono_ns": "987654321", "text:synced": "true",
                 "resolved:name": #""greenhouse-1:air:temperature""#, "resolved:time": float(1_764_218_400.25),
+                "resolved:unit": #""Cel""#, "resolved:v": float(21.5),
+                "resolved:seq": "40", "resolved:mono_ns": "987654321", "resolved:synced": "true",
             ]),
-            // Same sensor, same time: neither base name nor time is repeated.
+            // Same sensor, same time: neither base name nor time is repeated; seq is 40 + 1 and
+            // mono_ns and synced are unchanged, so they are held.
             record([
                 "int:0": #""pressure""#, "int:1": #""Pa""#, "int:2": float(101_325.25),
-                "text:seq": "41", "text:mono_ns": "987654321", "text:synced": "true",
                 "resolved:name": #""greenhouse-1:air:pressure""#, "resolved:time": float(1_764_218_400.25),
+                "resolved:unit": #""Pa""#, "resolved:v": float(101_325.25),
+                "resolved:seq": "41", "resolved:mono_ns": "987654321", "resolved:synced": "true",
             ]),
-            // Another sensor: a new base name; 1.5 s later: t relative to the base time.
+            // Another sensor: a new base name; 1.5 s later: t relative to the base time; seq
+            // skips 42 (refused), so it is written, as are the changed mono_ns and synced.
             record([
                 "int:-2": #""greenhouse-1:soil:""#, "int:0": #""temperature""#, "int:1": #""Cel""#,
                 "int:2": float(-0.1), "int:6": float(1.5),
                 "text:seq": "43", "text:mono_ns": "2487654321", "text:synced": "false",
                 "resolved:name": #""greenhouse-1:soil:temperature""#, "resolved:time": float(1_764_218_401.75),
+                "resolved:unit": #""Cel""#, "resolved:v": float(-0.1),
+                "resolved:seq": "43", "resolved:mono_ns": "2487654321", "resolved:synced": "false",
             ]),
         ])
     }
@@ -110,7 +119,9 @@ import Testing
         let lines = try CBORChecker.decode(payloads)
         #expect(lines.count == 2 * values.count)
         for (index, value) in values.enumerated() {
-            #expect(lines[2 * index + 1].contains(#""int:2":\#(float(value))"#), "\(value): \(lines[2 * index + 1])")
+            // Integral values travel as CBOR integers (cbor2 reads them as int), the rest as floats;
+            // either way the value resolves to exactly the same double.
+            #expect(lines[2 * index + 1].contains(#""resolved:v":\#(float(value))"#), "\(value): \(lines[2 * index + 1])")
         }
     }
 

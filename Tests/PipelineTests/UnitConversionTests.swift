@@ -75,7 +75,7 @@ import Testing
         let input = [sample(101_325, quantity: "pressure", unit: .pascal), sample(21, quantity: "temperature"),
                      sample(5, quantity: "pressure", unit: .celsius)]
         let out = stage.process(input, dropped: &dropped)
-        #expect(out.map(\.value) == [1013.25, 21])
+        #expect(out.map(\.number) == [1013.25, 21])
         #expect(out.map(\.unit.rawValue) == ["hPa", "Cel"])
         #expect(dropped.map(\.reason) == ["unit_mismatch"])
     }

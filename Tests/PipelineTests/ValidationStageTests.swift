@@ -45,7 +45,7 @@ import Testing
         #expect(passed == [input[0], input[2]])
         #expect(dropped.map(\.reason) == ["out_of_range", "not_finite"])
         #expect(dropped.first?.reading == input[1])
-        #expect(dropped.last?.reading.value.isNaN == true)  // NaN never equals itself
+        #expect(dropped.last?.reading.number?.isNaN == true)  // NaN never equals itself
         #expect(dropped.allSatisfy { $0.stage == "validation" })
     }
 }
@@ -60,7 +60,7 @@ import Testing
         var name: String { "offset" }
         mutating func process(_ readings: [Reading], dropped: inout [DroppedReading]) -> [Reading] {
             seen += readings.count
-            return readings.map { var copy = $0; copy.value += amount; return copy }
+            return readings.map { var copy = $0; copy.value = .number((copy.number ?? .nan) + amount); return copy }
         }
     }
 
@@ -71,10 +71,10 @@ import Testing
         // +5 first, then validation: 8 becomes 13 and is dropped.
         var second = ReadingPipeline([Offset(amount: 5), ValidationStage(rules: rules)])
         let input = [Reading(sensorID: "s", quantity: "t", value: 8, unit: .celsius, timestamp: stamp)]
-        #expect(first.process(input).passed.map(\.value) == [13])
+        #expect(first.process(input).passed.map(\.number) == [13])
         let result = second.process(input)
         #expect(result.passed.isEmpty)
-        #expect(result.dropped.map(\.reading.value) == [13])
+        #expect(result.dropped.map(\.reading.number) == [13])
 
         // A copy (one per sensor) goes on from the state it was copied with and shares nothing after.
         var copy = first

@@ -98,6 +98,6 @@ import Testing
         var dropped: [DroppedReading] = []
         let other = sample(100, quantity: "humidity")
         let out = filter.process([sample(2), other, sample(4)], dropped: &dropped)
-        #expect(out.map(\.value) == [2, 100, 3])
+        #expect(out.map(\.number) == [2, 100, 3])
     }
 }

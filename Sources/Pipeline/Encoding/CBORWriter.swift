@@ -1,11 +1,12 @@
 /// Writes the small subset of CBOR (RFC 8949) the gateway's payloads use: unsigned and negative
-/// integers, text strings, arrays and maps of known length, booleans and floats.
+/// integers, byte and text strings, arrays and maps of known length, booleans and floats.
 ///
 /// Hand-written because no CBOR library is among the project's packages, and the subset is a
 /// page of code; an independent decoder (Python's cbor2) checks it in the tests.
 struct CBORWriter {
     private static let unsignedMajor: UInt8 = 0
     private static let negativeMajor: UInt8 = 1
+    private static let bytesMajor: UInt8 = 2
     private static let textMajor: UInt8 = 3
     private static let arrayMajor: UInt8 = 4
     private static let mapMajor: UInt8 = 5
@@ -48,6 +49,21 @@ struct CBORWriter {
         let utf8 = text.utf8
         appendHead(major: textMajor, UInt64(utf8.count), to: &bytes)
         bytes.append(contentsOf: utf8)
+    }
+
+    static func appendBytes(_ data: [UInt8], to bytes: inout [UInt8]) {
+        appendHead(major: bytesMajor, UInt64(data.count), to: &bytes)
+        bytes.append(contentsOf: data)
+    }
+
+    /// A number as an integer when it is one exactly (and not -0.0), else as the shortest exact
+    /// float: 21 takes one byte, 101325 five, 21.5 three.
+    static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
+        if value != 0 || value.sign == .plus, let integer = Int64(exactly: value) {
+            appendInteger(integer, to: &bytes)
+        } else {
+            appendFloat(value, to: &bytes)
+        }
     }
 
     /// The head of a text string of `byteCount` UTF-8 bytes, for text written in parts.

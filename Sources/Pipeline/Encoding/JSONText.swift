@@ -53,4 +53,40 @@ public enum JSONText {
         var text = value.description
         text.withUTF8 { bytes.append(contentsOf: $0) }
     }
+
+    /// Appends a finite double as an integer when it is one exactly (`101325`, not
+    /// `101325.0`), else as ``appendNumber(_:to:)`` does. -0.0 keeps its sign (`-0.0`).
+    public static func appendCompactNumber(_ value: Double, to bytes: inout [UInt8]) {
+        if value != 0 || value.sign == .plus, value.magnitude < 9_007_199_254_740_992, let integer = Int64(exactly: value) {
+            if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+            appendDecimal(integer.magnitude, to: &bytes)
+        } else {
+            appendNumber(value, to: &bytes)
+        }
+    }
+
+    /// Appends `data` in base64url without padding (RFC 4648 section 5), SenML JSON's form of
+    /// `vd` (RFC 8428 section 4.3).
+    public static func appendBase64URL(_ data: [UInt8], to bytes: inout [UInt8]) {
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        alphabet.withUTF8Buffer { symbols in
+            var index = 0
+            while index + 3 <= data.count {
+                let group = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8 | UInt32(data[index + 2])
+                for shift in [18, 12, 6, 0] as [UInt32] { bytes.append(symbols[Int(group >> shift & 0x3F)]) }
+                index += 3
+            }
+            let rest = data.count - index
+            if rest == 1 {
+                let group = UInt32(data[index]) << 16
+                bytes.append(symbols[Int(group >> 18 & 0x3F)])
+                bytes.append(symbols[Int(group >> 12 & 0x3F)])
+            } else if rest == 2 {
+                let group = UInt32(data[index]) << 16 | UInt32(data[index + 1]) << 8
+                bytes.append(symbols[Int(group >> 18 & 0x3F)])
+                bytes.append(symbols[Int(group >> 12 & 0x3F)])
+                bytes.append(symbols[Int(group >> 6 & 0x3F)])
+            }
+        }
+    }
 }

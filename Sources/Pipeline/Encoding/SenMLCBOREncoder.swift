@@ -1,15 +1,14 @@
 /// Encodes readings as SenML CBOR (RFC 8428 section 6), content type `application/senml+cbor`.
 ///
 /// A message is one pack (a CBOR array) of one record (a CBOR map) per reading, with SenML's
-/// integer labels: `bn` -2, `bt` -3, `n` 0, `u` 1, `v` 2, `t` 6. This gateway's extensions keep
-/// their text labels, as in JSON: `"seq"` (unsigned), `"mono_ns"` (unsigned), `"synced"` (bool).
+/// integer labels: `bn` -2, `bt` -3, `bu` -4, `n` 0, `u` 1, `v` 2, `vs` 3, `vb` 4, `t` 6,
+/// `vd` 8 (a byte string). This gateway's extensions keep their text labels, as in JSON:
+/// `"seq"`, `"mono_ns"` (unsigned), `"synced"` (bool), `"t_rebased"` (number), `"boot"` (text).
 ///
-/// A batch stays compact through SenML's base values, which hold until a later record sets them
-/// again: the base name `<gateway>:<sensor>:` is written only when the sensor changes; the first
-/// record carries the base time `bt` (its wall time) and later records the difference `t`
-/// (left out when zero, as for the three quantities of one BME280 sample). A difference that
-/// would not add back to the exact wall time gets a fresh `bt` instead, so no time is rounded.
-/// Values are the shortest IEEE float (half, single, double) that holds them exactly.
+/// A batch is compacted by ``SenMLRecordPlan``: base name, base unit and base time, and the
+/// extension fields held from record to record (docs/FORMATS.md). Numbers are integers where
+/// they are exactly one, else the shortest IEEE float (half, single, double) that holds them
+/// exactly; times likewise, so nothing is rounded.
 public struct SenMLCBOREncoder: ReadingEncoder {
     /// The registry entry: `senml-cbor`, up to ``defaultReadingsPerMessage`` readings a message.
     public static let factory = ReadingEncoderFactory(
@@ -23,10 +22,14 @@ public struct SenMLCBOREncoder: ReadingEncoder {
     enum Label {
         static let baseName: Int64 = -2
         static let baseTime: Int64 = -3
+        static let baseUnit: Int64 = -4
         static let name: Int64 = 0
         static let unit: Int64 = 1
         static let value: Int64 = 2
+        static let stringValue: Int64 = 3
+        static let booleanValue: Int64 = 4
         static let time: Int64 = 6
+        static let dataValue: Int64 = 8
     }
 
     public let context: EncoderContext
@@ -41,72 +44,94 @@ public struct SenMLCBOREncoder: ReadingEncoder {
 
     public func encode(_ readings: ArraySlice<Reading>, into buffer: inout [UInt8]) -> EncodedMessage {
         buffer.removeAll(keepingCapacity: true)
+        var carriedReadings: [Reading] = []
+        carriedReadings.reserveCapacity(readings.count)
         var skipped: [UInt64] = []
-        // The array head needs the count first; refusals are rare, so count them in a first pass.
-        let carriedCount = readings.reduce(0) { $0 + (Self.canCarry($1) ? 1 : 0) }
-        var carried: [UInt64] = []
-        carried.reserveCapacity(carriedCount)
-        guard carriedCount > 0 else {
-            return EncodedMessage(topic: context.readingsTopic, carried: [], skipped: readings.map(\.sequence))
-        }
-        CBORWriter.appendArrayHeader(count: carriedCount, to: &buffer)
-        var baseSensor: String?
-        var baseTime: Double?
         for reading in readings {
-            guard Self.canCarry(reading) else {
-                skipped.append(reading.sequence)
-                continue
-            }
-            let wall = reading.timestamp.wallSeconds
-            let writesBaseName = reading.sensorID != baseSensor
-            var relativeTime: Double?
-            if let baseTime {
-                let difference = wall - baseTime
-                relativeTime = difference.isFinite && baseTime + difference == wall ? difference : nil
-            }
-            let writesBaseTime = relativeTime == nil
-            let writesTime = !writesBaseTime && relativeTime != 0
-
-            CBORWriter.appendMapHeader(count: 6 + (writesBaseName ? 1 : 0) + (writesBaseTime ? 1 : 0) + (writesTime ? 1 : 0),
-                                       to: &buffer)
-            if writesBaseName {
-                CBORWriter.appendInteger(Label.baseName, to: &buffer)
-                let nameBytes = context.gatewayID.utf8.count + reading.sensorID.utf8.count + 2
-                CBORWriter.appendTextHeader(byteCount: nameBytes, to: &buffer)
-                buffer.append(contentsOf: context.gatewayID.utf8)
-                buffer.append(UInt8(ascii: ":"))
-                buffer.append(contentsOf: reading.sensorID.utf8)
-                buffer.append(UInt8(ascii: ":"))
-                baseSensor = reading.sensorID
-            }
-            if writesBaseTime {
-                CBORWriter.appendInteger(Label.baseTime, to: &buffer)
-                CBORWriter.appendFloat(wall, to: &buffer)
-                baseTime = wall
-            }
-            CBORWriter.appendInteger(Label.name, to: &buffer)
-            CBORWriter.appendText(reading.quantity, to: &buffer)
-            CBORWriter.appendInteger(Label.unit, to: &buffer)
-            CBORWriter.appendText(reading.unit.rawValue, to: &buffer)
-            CBORWriter.appendInteger(Label.value, to: &buffer)
-            CBORWriter.appendFloat(reading.value, to: &buffer)
-            if writesTime, let relativeTime {
-                CBORWriter.appendInteger(Label.time, to: &buffer)
-                CBORWriter.appendFloat(relativeTime, to: &buffer)
-            }
-            CBORWriter.appendText("seq", to: &buffer)
-            CBORWriter.appendUnsigned(reading.sequence, to: &buffer)
-            CBORWriter.appendText("mono_ns", to: &buffer)
-            CBORWriter.appendUnsigned(reading.timestamp.monotonicNanoseconds, to: &buffer)
-            CBORWriter.appendText("synced", to: &buffer)
-            CBORWriter.appendBool(reading.timestamp.clockSynchronized, to: &buffer)
-            carried.append(reading.sequence)
+            if Self.canCarry(reading) { carriedReadings.append(reading) } else { skipped.append(reading.sequence) }
         }
-        return EncodedMessage(topic: context.readingsTopic, carried: carried, skipped: skipped)
+        guard !carriedReadings.isEmpty else {
+            return EncodedMessage(topic: context.readingsTopic, carried: [], skipped: skipped)
+        }
+        let plans = SenMLRecordPlan.plans(for: carriedReadings)
+        CBORWriter.appendArrayHeader(count: carriedReadings.count, to: &buffer)
+        for (reading, plan) in zip(carriedReadings, plans) {
+            appendRecord(reading, plan, to: &buffer)
+        }
+        return EncodedMessage(topic: context.readingsTopic, carried: carriedReadings.map(\.sequence), skipped: skipped)
+    }
+
+    private func appendRecord(_ reading: Reading, _ plan: SenMLRecordPlan, to buffer: inout [UInt8]) {
+        CBORWriter.appendMapHeader(count: plan.fieldCount, to: &buffer)
+        if let baseName = plan.baseName {
+            CBORWriter.appendInteger(Label.baseName, to: &buffer)
+            let quantity = baseName.quantity ?? ""
+            CBORWriter.appendTextHeader(
+                byteCount: context.gatewayID.utf8.count + baseName.sensorID.utf8.count + 2 + quantity.utf8.count, to: &buffer)
+            buffer.append(contentsOf: context.gatewayID.utf8)
+            buffer.append(UInt8(ascii: ":"))
+            buffer.append(contentsOf: baseName.sensorID.utf8)
+            buffer.append(UInt8(ascii: ":"))
+            buffer.append(contentsOf: quantity.utf8)
+        }
+        if let baseTime = plan.baseTime {
+            CBORWriter.appendInteger(Label.baseTime, to: &buffer)
+            CBORWriter.appendNumber(baseTime, to: &buffer)
+        }
+        if let baseUnit = plan.baseUnit {
+            CBORWriter.appendInteger(Label.baseUnit, to: &buffer)
+            CBORWriter.appendText(baseUnit, to: &buffer)
+        }
+        if let name = plan.name {
+            CBORWriter.appendInteger(Label.name, to: &buffer)
+            CBORWriter.appendText(name, to: &buffer)
+        }
+        if let unit = plan.unit {
+            CBORWriter.appendInteger(Label.unit, to: &buffer)
+            CBORWriter.appendText(unit, to: &buffer)
+        }
+        switch reading.value {
+        case .number(let number):
+            CBORWriter.appendInteger(Label.value, to: &buffer)
+            CBORWriter.appendNumber(number, to: &buffer)
+        case .boolean(let flag):
+            CBORWriter.appendInteger(Label.booleanValue, to: &buffer)
+            CBORWriter.appendBool(flag, to: &buffer)
+        case .text(let text):
+            CBORWriter.appendInteger(Label.stringValue, to: &buffer)
+            CBORWriter.appendText(text, to: &buffer)
+        case .bytes(let data):
+            CBORWriter.appendInteger(Label.dataValue, to: &buffer)
+            CBORWriter.appendBytes(data, to: &buffer)
+        }
+        if let time = plan.time {
+            CBORWriter.appendInteger(Label.time, to: &buffer)
+            CBORWriter.appendNumber(time, to: &buffer)
+        }
+        if let sequence = plan.sequence {
+            CBORWriter.appendText("seq", to: &buffer)
+            CBORWriter.appendUnsigned(sequence, to: &buffer)
+        }
+        if let monotonic = plan.monotonicNanoseconds {
+            CBORWriter.appendText("mono_ns", to: &buffer)
+            CBORWriter.appendUnsigned(monotonic, to: &buffer)
+        }
+        if let synchronized = plan.synchronized {
+            CBORWriter.appendText("synced", to: &buffer)
+            CBORWriter.appendBool(synchronized, to: &buffer)
+        }
+        if let rebased = plan.rebasedTime {
+            CBORWriter.appendText("t_rebased", to: &buffer)
+            CBORWriter.appendNumber(rebased, to: &buffer)
+        }
+        if let boot = plan.bootID {
+            CBORWriter.appendText("boot", to: &buffer)
+            CBORWriter.appendText(boot, to: &buffer)
+        }
     }
 
     /// SenML's numbers are finite: NaN and infinity are refused, as in JSON.
     static func canCarry(_ reading: Reading) -> Bool {
-        reading.value.isFinite && reading.timestamp.wallSeconds.isFinite
+        reading.value.isCarriable && reading.timestamp.wallSeconds.isFinite
     }
 }

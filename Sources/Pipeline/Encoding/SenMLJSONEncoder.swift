@@ -2,13 +2,16 @@
 ///
 /// One reading is one SenML pack of one record:
 /// `[{"bn":"<gateway>:<sensor>:","n":"temperature","u":"Cel","v":21.53,"bt":1764218400.123,"seq":17,"mono_ns":123456789,"synced":true}]`.
-/// `bn`, `n`, `u`, `v` and `bt` are SenML's own labels. `seq` (the per-gateway sequence number),
-/// `mono_ns` (CLOCK_MONOTONIC at measurement) and `synced` (whether the wall clock was
-/// NTP-synchronized) are this gateway's extensions; they do not end in `_`, so a SenML reader
-/// that does not know them may ignore them (RFC 8428 section 4.4).
+/// `bn`, `bu`, `n`, `u`, `v`, `vb`, `vs`, `vd` (base64url, no padding), `bt` and `t` are SenML's
+/// own labels. `seq` (the per-gateway sequence number), `mono_ns` (CLOCK_MONOTONIC at
+/// measurement), `synced` (whether the wall clock was NTP-synchronized) , `t_rebased` (the
+/// wall time re-based after the clock synced) and `boot` (the boot id of a reading that could not
+/// be re-based) are this gateway's extensions; they do not end in
+/// `_`, so a SenML reader that does not know them may ignore them (RFC 8428 section 4.4).
 ///
-/// With more than one reading per message the pack has one record per reading; `bn` is written
-/// only when it changes (a base value holds until a later record sets it again).
+/// With more than one reading per message the pack is compacted as ``SenMLRecordPlan``
+/// describes (docs/FORMATS.md): base name, base unit, base time, and the extension fields held
+/// from record to record. Numbers that are integers exactly are written without a fraction.
 public struct SenMLJSONEncoder: ReadingEncoder {
     /// The registry entry: `senml-json`, one reading per message.
     public static let factory = ReadingEncoderFactory(
@@ -35,54 +38,107 @@ public struct SenMLJSONEncoder: ReadingEncoder {
 
     public func encode(_ readings: ArraySlice<Reading>, into buffer: inout [UInt8]) -> EncodedMessage {
         buffer.removeAll(keepingCapacity: true)
-        var carried: [UInt64] = []
+        var carriedReadings: [Reading] = []
+        carriedReadings.reserveCapacity(readings.count)
         var skipped: [UInt64] = []
-        carried.reserveCapacity(readings.count)
-        var previousSensor: String?
-        buffer.append(UInt8(ascii: "["))
         for reading in readings {
-            guard Self.canCarry(reading) else {
-                skipped.append(reading.sequence)
-                continue
-            }
-            if !carried.isEmpty { buffer.append(UInt8(ascii: ",")) }
-            buffer.append(UInt8(ascii: "{"))
-            if reading.sensorID != previousSensor {
-                append(label: "bn", to: &buffer)
-                buffer.append(UInt8(ascii: "\""))
-                JSONText.appendEscaped(context.gatewayID, to: &buffer)
-                buffer.append(UInt8(ascii: ":"))
-                JSONText.appendEscaped(reading.sensorID, to: &buffer)
-                buffer.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: "\""), UInt8(ascii: ",")])
-                previousSensor = reading.sensorID
-            }
-            append(label: "n", to: &buffer)
-            JSONText.appendQuoted(reading.quantity, to: &buffer)
-            buffer.append(UInt8(ascii: ","))
-            append(label: "u", to: &buffer)
-            JSONText.appendQuoted(reading.unit.rawValue, to: &buffer)
-            buffer.append(UInt8(ascii: ","))
-            append(label: "v", to: &buffer)
-            JSONText.appendNumber(reading.value, to: &buffer)
-            buffer.append(UInt8(ascii: ","))
-            append(label: "bt", to: &buffer)
-            JSONText.appendNumber(reading.timestamp.wallSeconds, to: &buffer)
-            buffer.append(UInt8(ascii: ","))
-            append(label: "seq", to: &buffer)
-            JSONText.appendDecimal(reading.sequence, to: &buffer)
-            buffer.append(UInt8(ascii: ","))
-            append(label: "mono_ns", to: &buffer)
-            JSONText.appendDecimal(reading.timestamp.monotonicNanoseconds, to: &buffer)
-            buffer.append(UInt8(ascii: ","))
-            append(label: "synced", to: &buffer)
-            let flag: StaticString = reading.timestamp.clockSynchronized ? "true" : "false"
-            flag.withUTF8Buffer { buffer.append(contentsOf: $0) }
-            buffer.append(UInt8(ascii: "}"))
-            carried.append(reading.sequence)
+            if Self.canCarry(reading) { carriedReadings.append(reading) } else { skipped.append(reading.sequence) }
+        }
+        guard !carriedReadings.isEmpty else {
+            return EncodedMessage(topic: context.readingsTopic, carried: [], skipped: skipped)
+        }
+        let plans = SenMLRecordPlan.plans(for: carriedReadings)
+        buffer.append(UInt8(ascii: "["))
+        for (index, (reading, plan)) in zip(carriedReadings, plans).enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            appendRecord(reading, plan, to: &buffer)
         }
         buffer.append(UInt8(ascii: "]"))
-        if carried.isEmpty { buffer.removeAll(keepingCapacity: true) }
-        return EncodedMessage(topic: context.readingsTopic, carried: carried, skipped: skipped)
+        return EncodedMessage(topic: context.readingsTopic, carried: carriedReadings.map(\.sequence), skipped: skipped)
+    }
+
+    private func appendRecord(_ reading: Reading, _ plan: SenMLRecordPlan, to buffer: inout [UInt8]) {
+        var first = true
+        func label(_ label: StaticString, _ buffer: inout [UInt8]) {
+            if !first { buffer.append(UInt8(ascii: ",")) }
+            first = false
+            buffer.append(UInt8(ascii: "\""))
+            label.withUTF8Buffer { buffer.append(contentsOf: $0) }
+            buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        buffer.append(UInt8(ascii: "{"))
+        if let baseName = plan.baseName {
+            label("bn", &buffer)
+            buffer.append(UInt8(ascii: "\""))
+            JSONText.appendEscaped(context.gatewayID, to: &buffer)
+            buffer.append(UInt8(ascii: ":"))
+            JSONText.appendEscaped(baseName.sensorID, to: &buffer)
+            buffer.append(UInt8(ascii: ":"))
+            if let quantity = baseName.quantity { JSONText.appendEscaped(quantity, to: &buffer) }
+            buffer.append(UInt8(ascii: "\""))
+        }
+        if let baseUnit = plan.baseUnit {
+            label("bu", &buffer)
+            JSONText.appendQuoted(baseUnit, to: &buffer)
+        }
+        if let name = plan.name {
+            label("n", &buffer)
+            JSONText.appendQuoted(name, to: &buffer)
+        }
+        if let unit = plan.unit {
+            label("u", &buffer)
+            JSONText.appendQuoted(unit, to: &buffer)
+        }
+        switch reading.value {
+        case .number(let number):
+            label("v", &buffer)
+            JSONText.appendCompactNumber(number, to: &buffer)
+        case .boolean(let flag):
+            label("vb", &buffer)
+            appendBool(flag, to: &buffer)
+        case .text(let text):
+            label("vs", &buffer)
+            JSONText.appendQuoted(text, to: &buffer)
+        case .bytes(let data):
+            label("vd", &buffer)
+            buffer.append(UInt8(ascii: "\""))
+            JSONText.appendBase64URL(data, to: &buffer)
+            buffer.append(UInt8(ascii: "\""))
+        }
+        if let baseTime = plan.baseTime {
+            label("bt", &buffer)
+            JSONText.appendCompactNumber(baseTime, to: &buffer)
+        }
+        if let time = plan.time {
+            label("t", &buffer)
+            JSONText.appendCompactNumber(time, to: &buffer)
+        }
+        if let sequence = plan.sequence {
+            label("seq", &buffer)
+            JSONText.appendDecimal(sequence, to: &buffer)
+        }
+        if let monotonic = plan.monotonicNanoseconds {
+            label("mono_ns", &buffer)
+            JSONText.appendDecimal(monotonic, to: &buffer)
+        }
+        if let synchronized = plan.synchronized {
+            label("synced", &buffer)
+            appendBool(synchronized, to: &buffer)
+        }
+        if let rebased = plan.rebasedTime {
+            label("t_rebased", &buffer)
+            JSONText.appendCompactNumber(rebased, to: &buffer)
+        }
+        if let boot = plan.bootID {
+            label("boot", &buffer)
+            JSONText.appendQuoted(boot, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "}"))
+    }
+
+    private func appendBool(_ flag: Bool, to buffer: inout [UInt8]) {
+        let text: StaticString = flag ? "true" : "false"
+        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
     }
 
     /// The JSON text of one reading; `nil` for a value JSON cannot carry (NaN, infinity).
@@ -95,13 +151,6 @@ public struct SenMLJSONEncoder: ReadingEncoder {
 
     /// JSON has no NaN or infinity.
     static func canCarry(_ reading: Reading) -> Bool {
-        reading.value.isFinite && reading.timestamp.wallSeconds.isFinite
-    }
-
-    /// `"label":`; labels are fixed ASCII and need no escaping.
-    private func append(label: StaticString, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        label.withUTF8Buffer { buffer.append(contentsOf: $0) }
-        buffer.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        reading.value.isCarriable && reading.timestamp.wallSeconds.isFinite
     }
 }

@@ -18,7 +18,8 @@ public struct ClampFilter: QuantityFilter {
     }
 
     public func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        var value = reading.value
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        var value = number
         if let minimum, value < minimum { value = minimum }
         if let maximum, value > maximum { value = maximum }
         return .emit([reading.with(value: value)])

@@ -4,14 +4,16 @@
 /// last value N after the input settles): the first reading of a new value starts the count, and
 /// every later reading of the same value whose time is N or more after that first one passes.
 /// A value that changes faster than N never passes. Put `on_change` after it to get one reading
-/// per settled value. Does not yield to a heartbeat (that would let the chatter through).
+/// per settled value. Takes booleans, texts and bytes as well as numbers. Does not yield to a heartbeat (that would let the chatter through).
 public struct DebounceFilter: QuantityFilter {
     public let quantity: String
     /// N in nanoseconds.
     public let periodNanoseconds: UInt64
-    private var candidate: (value: Double, since: UInt64)?
+    private var candidate: (value: ReadingValue, since: UInt64)?
 
     public var name: String { "debounce" }
+    /// Any kind of value: a bouncing contact is the case it is made for.
+    public var acceptsAnyValue: Bool { true }
 
     /// Creates the filter.
     public init(quantity: String, period: Duration) {

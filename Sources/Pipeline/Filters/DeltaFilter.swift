@@ -26,7 +26,8 @@ public struct DeltaFilter: QuantityFilter {
     }
 
     public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        let value = reading.value
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        let value = number
         guard let last = lastPassed, !heartbeatDue else {
             lastPassed = value
             return .emit([reading])

@@ -15,7 +15,8 @@ public struct ExponentialMovingAverageFilter: QuantityFilter {
     }
 
     public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        let next = average.map { alpha * reading.value + (1 - alpha) * $0 } ?? reading.value
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        let next = average.map { alpha * number + (1 - alpha) * $0 } ?? number
         average = next
         return .emit([reading.with(value: next)])
     }

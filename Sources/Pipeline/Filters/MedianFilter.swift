@@ -16,7 +16,8 @@ public struct MedianFilter: QuantityFilter {
     }
 
     public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        window.append(reading.value)
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        window.append(number)
         guard sendEvery.isDue() else { return .emit([]) }
         let sorted = window.values.sorted()
         let middle = sorted.count / 2

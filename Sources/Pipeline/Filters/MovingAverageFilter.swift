@@ -17,7 +17,8 @@ public struct MovingAverageFilter: QuantityFilter {
     }
 
     public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        window.append(reading.value)
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        window.append(number)
         guard sendEvery.isDue() else { return .emit([]) }
         let values = window.values
         // Summed afresh each time (N is small) so no rounding error builds up over weeks.

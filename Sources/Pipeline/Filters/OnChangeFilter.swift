@@ -1,12 +1,15 @@
-/// `on_change`: for a boolean quantity (values 0 and 1 until readings carry booleans of their
-/// own), passes the first reading and then only readings whose value differs from the last one
-/// passed. Any other value is dropped as `filter_not_boolean`. Yields to a due heartbeat.
+/// `on_change`: passes the first reading and then only readings whose value differs from the
+/// last one passed. Made for booleans (a door contact, a relay); texts and bytes are compared
+/// the same way, as are the numbers 0 and 1 of drivers that report a state as a number. Any
+/// other number is dropped as `filter_not_boolean` (`delta` is the filter for numbers). Yields to
+/// a due heartbeat.
 public struct OnChangeFilter: QuantityFilter {
     public let quantity: String
-    private var lastPassed: Double?
+    private var lastPassed: ReadingValue?
 
     public var name: String { "on_change" }
     public var yieldsToHeartbeat: Bool { true }
+    public var acceptsAnyValue: Bool { true }
 
     /// Creates the filter.
     public init(quantity: String) {
@@ -14,7 +17,7 @@ public struct OnChangeFilter: QuantityFilter {
     }
 
     public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        guard reading.value == 0 || reading.value == 1 else { return .drop(reason: "filter_not_boolean") }
+        if let number = reading.number, number != 0, number != 1 { return .drop(reason: "filter_not_boolean") }
         if let last = lastPassed, last == reading.value, !heartbeatDue { return .emit([]) }
         lastPassed = reading.value
         return .emit([reading])

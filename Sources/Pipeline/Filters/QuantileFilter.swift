@@ -20,7 +20,8 @@ public struct QuantileFilter: QuantityFilter {
     }
 
     public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        window.append(reading.value)
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        window.append(number)
         guard sendEvery.isDue() else { return .emit([]) }
         let sorted = window.values.sorted()
         let rank = max(1, Int((quantile * Double(sorted.count)).rounded(.up)))

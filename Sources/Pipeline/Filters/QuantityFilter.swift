@@ -10,6 +10,10 @@ public protocol QuantityFilter: ReadingStage {
     /// Whether a due heartbeat may let through a reading this filter would hold back (true for
     /// the filters that only thin a series out: delta, throttle, on_change).
     var yieldsToHeartbeat: Bool { get }
+    /// Whether it takes booleans, texts and bytes as well as numbers (true for the filters that
+    /// only compare values or look at times: on_change, debounce, throttle, timeout). A numeric
+    /// filter given another kind of value drops it as `filter_not_number`.
+    var acceptsAnyValue: Bool { get }
     /// What becomes of one finite reading of ``quantity``. `heartbeatDue` is true when the
     /// filter chain has passed nothing for its heartbeat period.
     mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome
@@ -27,6 +31,7 @@ public enum FilterOutcome: Sendable, Hashable {
 
 extension QuantityFilter {
     public var yieldsToHeartbeat: Bool { false }
+    public var acceptsAnyValue: Bool { false }
 
     public mutating func process(_ readings: [Reading], dropped: inout [DroppedReading]) -> [Reading] {
         var passed: [Reading] = []
@@ -36,13 +41,22 @@ extension QuantityFilter {
         return passed
     }
 
-    /// One reading through this filter: others' readings untouched, a non-finite value dropped
-    /// as `filter_not_finite` (a number the filter cannot compute with), else ``filter(_:heartbeatDue:)``.
+    /// One reading through this filter: others' readings untouched, a non-finite number dropped
+    /// as `filter_not_finite` (a number the filter cannot compute with), a boolean, text or bytes
+    /// given to a numeric filter dropped as `filter_not_number`, else ``filter(_:heartbeatDue:)``.
     mutating func apply(_ reading: Reading, heartbeatDue: Bool, dropped: inout [DroppedReading]) -> [Reading] {
         guard reading.quantity == quantity else { return [reading] }
-        guard reading.value.isFinite else {
-            dropped.append(DroppedReading(reading: reading, stage: name, reason: "filter_not_finite"))
+        switch reading.value {
+        case .number(let number) where !number.isFinite:
+            dropped.append(DroppedReading(reading: reading, stage: name, reason: QuantityFilterReason.notFinite))
             return []
+        case .number:
+            break
+        case .boolean, .text, .bytes:
+            guard acceptsAnyValue else {
+                dropped.append(DroppedReading(reading: reading, stage: name, reason: QuantityFilterReason.notNumber))
+                return []
+            }
         }
         switch filter(reading, heartbeatDue: heartbeatDue) {
         case .emit(let readings):
@@ -54,11 +68,19 @@ extension QuantityFilter {
     }
 }
 
+/// Why a filter dropped a reading, as metric labels.
+enum QuantityFilterReason {
+    /// NaN or infinity.
+    static let notFinite = "filter_not_finite"
+    /// A boolean, text or bytes given to a filter that computes with numbers.
+    static let notNumber = "filter_not_number"
+}
+
 extension Reading {
-    /// This reading with another value.
+    /// This reading with another (numeric) value.
     func with(value: Double) -> Reading {
         var copy = self
-        copy.value = value
+        copy.value = .number(value)
         return copy
     }
 }

@@ -18,7 +18,8 @@ public struct RoundFilter: QuantityFilter {
     }
 
     public func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        let scaled = reading.value * scale
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        let scaled = number * scale
         // Beyond 2^52 a double has no fraction left to round; scaling could only overflow.
         guard abs(scaled) < 4_503_599_627_370_496 else { return .emit([reading]) }
         return .emit([reading.with(value: scaled.rounded(.toNearestOrAwayFromZero) / scale)])

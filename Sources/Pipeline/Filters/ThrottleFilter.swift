@@ -8,6 +8,8 @@ public struct ThrottleFilter: QuantityFilter {
 
     public var name: String { "throttle" }
     public var yieldsToHeartbeat: Bool { true }
+    /// It looks only at times, so it takes any kind of value.
+    public var acceptsAnyValue: Bool { true }
 
     /// Creates the filter.
     public init(quantity: String, period: Duration) {

@@ -15,6 +15,8 @@ public struct TimeoutFilter: QuantityFilter {
     private var previous: Timestamp?
 
     public var name: String { "timeout" }
+    /// It looks only at times, so it takes any kind of value.
+    public var acceptsAnyValue: Bool { true }
 
     /// The name of the markers for `quantity`.
     public static func markerQuantity(for quantity: String) -> String { "\(quantity)_stale" }

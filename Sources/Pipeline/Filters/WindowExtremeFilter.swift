@@ -26,10 +26,11 @@ public struct WindowExtremeFilter: QuantityFilter {
     }
 
     public mutating func filter(_ reading: Reading, heartbeatDue: Bool) -> FilterOutcome {
-        window.append(reading.value)
+        guard let number = reading.number else { return .drop(reason: QuantityFilterReason.notNumber) }
+        window.append(number)
         guard sendEvery.isDue() else { return .emit([]) }
         let values = window.values
-        let value = (extreme == .min ? values.min() : values.max()) ?? reading.value
+        let value = (extreme == .min ? values.min() : values.max()) ?? number
         return .emit([reading.with(value: value)])
     }
 }

@@ -1,7 +1,8 @@
 /// Converts one quantity's readings to the unit the configuration asked for.
 ///
 /// A value the conversion turns non-finite (only possible near the limits of a Double) is
-/// dropped as `unit_not_finite`, never sent.
+/// dropped as `unit_not_finite`, never sent; a boolean, text or bytes, which no unit converts,
+/// as `unit_not_number`.
 public struct UnitConversionStage: QuantityStage {
     /// The quantity it converts; other readings pass untouched.
     public let quantity: String
@@ -20,10 +21,11 @@ public struct UnitConversionStage: QuantityStage {
         // A reading in another unit than the one this conversion starts from would be converted
         // wrongly; it is refused instead.
         guard reading.unit == conversion.source else { return .failure(QuantityStageRefusal("unit_mismatch")) }
-        let value = conversion.convert(reading.value)
+        guard let number = reading.number else { return .failure(QuantityStageRefusal("unit_not_number")) }
+        let value = conversion.convert(number)
         guard value.isFinite else { return .failure(QuantityStageRefusal("unit_not_finite")) }
         var converted = reading
-        converted.value = value
+        converted.value = .number(value)
         converted.unit = conversion.target
         return .success(converted)
     }

@@ -20,15 +20,18 @@ enum CBORChecker {
         return parts.joined(separator: "/")
     }
 
-    /// One `pack N` line and N record lines per payload, in order.
-    static func decode(_ payloads: [[UInt8]]) throws -> [String] {
+    /// One `pack N` line and N record lines per payload, in order; `json`: the payloads are
+    /// SenML JSON, read by Python's json module.
+    /// `resolvedOnly`: only the fields after RFC 8428 resolution, names checked against its
+    /// section 4.5.1.
+    static func decode(_ payloads: [[UInt8]], json: Bool = false, resolvedOnly: Bool = false) throws -> [String] {
         var template = Array("/tmp/sgw-cbor-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) } }
         guard let directory = made else {
             throw Failure(description: "mkdtemp failed")
         }
         defer { _ = rmdirRecursively(directory) }
-        var arguments = ["python3", repositoryRoot + "/Scripts/senml-cbor-check.py"]
+        var arguments = ["python3", repositoryRoot + "/Scripts/senml-cbor-check.py"] + (json ? ["--json"] : []) + (resolvedOnly ? ["--resolved", "--check-names"] : [])
         for (index, payload) in payloads.enumerated() {
             let path = "\(directory)/payload-\(index).cbor"
             try write(payload, to: path)

@@ -15,7 +15,7 @@ func feed<Stage: ReadingStage>(_ stage: inout Stage, _ values: [Double], every s
     var dropped: [DroppedReading] = []
     for (index, value) in values.enumerated() {
         let out = stage.process([sample(value, at: Double(index) * seconds, quantity: quantity)], dropped: &dropped)
-        outputs.append(out.map(\.value))
+        outputs.append(out.map { $0.number ?? .nan })
     }
     return (outputs, dropped.map(\.reason))
 }
@@ -25,7 +25,7 @@ func feed<Stage: ReadingStage>(_ stage: inout Stage, timed: [(Double, Double)]) 
     var outputs: [[Double]] = []
     var dropped: [DroppedReading] = []
     for (seconds, value) in timed {
-        outputs.append(stage.process([sample(value, at: seconds)], dropped: &dropped).map(\.value))
+        outputs.append(stage.process([sample(value, at: seconds)], dropped: &dropped).map { $0.number ?? .nan })
     }
     return outputs
 }
