@@ -198,8 +198,8 @@ struct FixtureReplayTests {
         try await sensor.prepare()
         let readings = try await sensor.measure(at: Timestamp(wallSeconds: 1, monotonicNanoseconds: 2, clockSynchronized: true))
         // The capture's values, not the simulated weather's.
-        #expect(readings.first { $0.quantity == "temperature" }?.value == original.temperatureCelsius)
-        #expect(readings.first { $0.quantity == "pressure" }?.value == original.pressurePascal)
+        #expect(readings.first { $0.quantity == "temperature" }?.numberOrNaN == original.temperatureCelsius)
+        #expect(readings.first { $0.quantity == "pressure" }?.numberOrNaN == original.pressurePascal)
 
         // A missing fixture is a configuration error at its key.
         let missing = yaml.replacing("air.yaml", with: "gone.yaml")

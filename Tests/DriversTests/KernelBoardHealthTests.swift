@@ -23,7 +23,7 @@ struct KernelBoardHealthTests {
     }
 
     func values(_ readings: [Reading]) -> [String: Double] {
-        Dictionary(uniqueKeysWithValues: readings.map { ($0.quantity, $0.value) })
+        Dictionary(uniqueKeysWithValues: readings.map { ($0.quantity, $0.numberOrNaN) })
     }
 
     @Test("temperature, load, memory and disk from real files and statvfs, with SenML units")

@@ -56,7 +56,7 @@ struct KernelDS18B20Tests {
         let sensor = DS18B20(files: tree.files, device: nil)
         try await sensor.prepareForSampling()
         let readings = try await sensor.sample(sensorID: "tank", at: stamp)
-        #expect(readings.map(\.value) == [23.125])
+        #expect(readings.map(\.numberOrNaN) == [23.125])
         #expect(readings.map(\.unit.rawValue) == ["Cel"])
         #expect(readings.map(\.quantity) == ["temperature"])
     }
@@ -146,7 +146,7 @@ struct KernelDS18B20Tests {
                                                                      options: DS18B20Kind.Options())
         let board = SimulatedBoard(sensors: [configuration], registry: .builtIn)
         let readings = try await DS18B20Kind().makeSensor(configuration, board: board).measure(at: stamp)
-        #expect(readings[0].value >= 19.4 && readings[0].value <= 23.6)
+        #expect(readings[0].numberOrNaN >= 19.4 && readings[0].numberOrNaN <= 23.6)
         let model = SimulatedDS18B20(id: "28-00000a1b2c3d")
         model.temperatureCelsius = -25.0625
         #expect(model.scratchpad.prefix(2) == [0x6F, 0xFE])  // table 1

@@ -37,7 +37,7 @@ struct KernelHwmonThermalTests {
         #expect(readings.map(\.quantity) == ["current1", "voltage0", "voltage1", "power1"])
         #expect(readings.map(\.unit.rawValue) == ["A", "V", "V", "W"])
         let expected = [0.612, 0.012, 5.104, 3.124]
-        for (reading, value) in zip(readings, expected) { #expect(abs(reading.value - value) < 1e-9, "\(reading.quantity)") }
+        for (reading, value) in zip(readings, expected) { #expect(abs(reading.numberOrNaN - value) < 1e-9, "\(reading.quantity)") }
         #expect(await device.channelDescriptions == ["curr1", "in0", "in1 (bus)", "power1"])
     }
 
@@ -55,7 +55,7 @@ struct KernelHwmonThermalTests {
         let readings = try await device.sample(sensorID: "m", at: stamp)
         #expect(readings.map(\.quantity) == ["temperature2", "fan_speed1"])
         #expect(readings.map(\.unit.rawValue) == ["Cel", "1/s"])
-        #expect(readings.map(\.value) == [38.5, 1205.0 / 60])
+        #expect(readings.map(\.numberOrNaN) == [38.5, 1205.0 / 60])
         let unknown = await KernelTestSupport.halError {
             try await HwmonDevice(files: tree.files, device: "nct6775", channels: ["SYSTIN"]).prepareForSampling()
         }
@@ -76,7 +76,7 @@ struct KernelHwmonThermalTests {
         }
         try ina219(tree, at: "hwmon10")
         try await device.prepareForSampling()
-        #expect(try await device.sample(sensorID: "p", at: stamp).map(\.value) == [0.612])
+        #expect(try await device.sample(sensorID: "p", at: stamp).map(\.numberOrNaN) == [0.612])
     }
 
     @Test("a thermal zone by type: m°C to Cel; hwmon2 sorts before hwmon10 and zone numbers likewise")
@@ -89,7 +89,7 @@ struct KernelHwmonThermalTests {
         try tree.write("/sys/class/thermal/cooling_device0/type", "cpu-thermal\n")
         let zone = ThermalZone(files: tree.files, zone: "cpu-thermal")
         let readings = try await zone.sample(sensorID: "soc", at: stamp)
-        #expect(readings.map(\.value) == [-4.5])
+        #expect(readings.map(\.numberOrNaN) == [-4.5])
         #expect(readings.map(\.unit.rawValue) == ["Cel"])
         #expect(try await ThermalZone(files: tree.files, zone: nil).temperatureCelsius() == 51)
         #expect(KernelDeviceLookup.numericOrder("hwmon2", "hwmon10"))
@@ -121,7 +121,7 @@ struct KernelHwmonThermalTests {
         #expect(hwmonReadings.map(\.quantity) == ["current1", "fan_speed1", "voltage0", "power1", "temperature1"])
         #expect(hwmonReadings.map(\.unit.rawValue) == ["A", "1/s", "V", "W", "Cel"])
         let soc = try await ThermalZoneKind().makeSensor(zone, board: board).measure(at: stamp)
-        #expect(soc[0].value >= 44.4 && soc[0].value <= 48.6)
+        #expect(soc[0].numberOrNaN >= 44.4 && soc[0].numberOrNaN <= 48.6)
     }
 }
 #endif

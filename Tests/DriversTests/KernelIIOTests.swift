@@ -36,7 +36,7 @@ struct KernelIIOTests {
         let readings = try await device.sample(sensorID: "air", at: stamp)
         #expect(readings.map(\.quantity) == ["humidity", "temperature"])
         #expect(readings.map(\.unit.rawValue) == ["%RH", "Cel"])
-        #expect(readings.map(\.value) == [45.6, 23.1])
+        #expect(readings.map(\.numberOrNaN) == [45.6, 23.1])
         #expect(readings.allSatisfy { $0.sensorID == "air" && $0.timestamp == stamp })
     }
 
@@ -70,7 +70,7 @@ struct KernelIIOTests {
         #expect(readings.map(\.unit.rawValue) == ["Cel", "V", "V", "Pa", "%RH"])
         let expected = [21.25, 1.65, 0.2, 101_325, 40]
         for (reading, value) in zip(readings, expected) {
-            #expect(abs(reading.value - value) < 1e-6, "\(reading.quantity): \(reading.value)")
+            #expect(abs(reading.numberOrNaN - value) < 1e-6, "\(reading.quantity): \(reading.numberOrNaN)")
         }
     }
 
@@ -88,8 +88,8 @@ struct KernelIIOTests {
         let readings = try await device.sample(sensorID: "s", at: stamp)
         #expect(readings.map(\.quantity) == ["acceleration_x", "illuminance0"])
         #expect(readings.map(\.unit.rawValue) == ["m/s2", "lx"])
-        #expect(abs(readings[0].value - -512 * 0.019154) < 1e-9)
-        #expect(readings[1].value == 312)
+        #expect(abs(readings[0].numberOrNaN - -512 * 0.019154) < 1e-9)
+        #expect(readings[1].numberOrNaN == 312)
     }
 
     @Test("a name no device has names the devices found; a missing channel names its files")
@@ -118,7 +118,7 @@ struct KernelIIOTests {
         try dht22(tree)
         let device = IIODevice(files: tree.files, device: "dht11", channels: ["temp"])
         try await device.prepareForSampling()
-        #expect(try await device.sample(sensorID: "s", at: stamp).map(\.value) == [23.1])
+        #expect(try await device.sample(sensorID: "s", at: stamp).map(\.numberOrNaN) == [23.1])
         for file in ["name", "in_temp_input", "in_humidityrelative_input"] { tree.remove("\(devices)/iio:device0/\(file)") }
         let gone = await KernelTestSupport.halError { _ = try await device.sample(sensorID: "s", at: stamp) }
         #expect(gone?.kind == .noSuchDevice)
@@ -127,7 +127,7 @@ struct KernelIIOTests {
         try dht22(tree, at: "iio:device1")
         try await device.prepareForSampling()
         #expect(await device.channelPaths == ["\(devices)/iio:device1/in_temp_input"])
-        #expect(try await device.sample(sensorID: "s", at: stamp).map(\.value) == [23.1])
+        #expect(try await device.sample(sensorID: "s", at: stamp).map(\.numberOrNaN) == [23.1])
     }
 
     @Test("a driver's EIO (a DHT22 that did not answer) is a busError, and garbage is badData")
@@ -160,7 +160,7 @@ struct KernelIIOTests {
         let before = files.reads.count
         let readings = try await device.sample(sensorID: "s", at: stamp)
         #expect(Array(files.reads.dropFirst(before)) == ["\(dir)/in_voltage0_raw", "\(dir)/in_voltage1_raw"])
-        #expect(readings.map(\.value) == [0.005, 0.01])
+        #expect(readings.map(\.numberOrNaN) == [0.005, 0.01])
     }
 
     @Test("options decode; bad ones name file, line and key")
@@ -184,10 +184,10 @@ struct KernelIIOTests {
         let readings = try await sensor.measure(at: stamp)
         let byQuantity = Dictionary(uniqueKeysWithValues: readings.map { ($0.quantity, $0) })
         #expect(Set(byQuantity.keys) == ["humidity", "illuminance", "pressure", "temperature", "voltage0"])
-        let temperature = try #require(byQuantity["temperature"]?.value)
+        let temperature = try #require(byQuantity["temperature"]?.numberOrNaN)
         #expect(temperature >= 19.4 && temperature <= 23.6)
-        #expect(abs(try #require(byQuantity["voltage0"]?.value) - temperature / 10) < 0.001)
-        #expect(try #require(byQuantity["pressure"]?.value) > 101_000)
+        #expect(abs(try #require(byQuantity["voltage0"]?.numberOrNaN) - temperature / 10) < 0.001)
+        #expect(try #require(byQuantity["pressure"]?.numberOrNaN) > 101_000)
         var pipeline = IIOKind().pipeline(for: configuration)
         #expect(pipeline.process(readings).dropped.isEmpty)
     }
