@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // No traits: the default `BinaryDelimitedStreams` trait imports Foundation (ICU).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
     ],
     targets: [
         // C shims: ioctl request values and variadic ioctls Swift cannot see, libgpiod calls.
@@ -61,7 +63,12 @@ let package = Package(
                 .target(name: "CGPIOD", condition: .when(platforms: linux)),
             ]),
         .target(name: "HALSimulation", dependencies: ["HAL"]),
-        .target(name: "Pipeline", dependencies: ["CSystemClock"]),
+        // Sparkplug B's schema and its generated Swift, committed (Scripts/generate-sparkplug.sh).
+        .target(
+            name: "SparkplugProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["sparkplug_b.proto"]),
+        .target(name: "Pipeline", dependencies: ["CSystemClock", "SparkplugProto"]),
         // libyaml into a bounded Swift value tree with positions; no Foundation, so no ICU.
         .target(name: "YAML", dependencies: ["CYAML"]),
         // Board profiles (Boards/*.yaml, embedded): header pins to GPIO lines by chip label and name.

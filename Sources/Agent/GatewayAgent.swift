@@ -45,11 +45,16 @@ public enum GatewayAgent {
         // The schema accepted only registered names; the default covers a configuration built by hand.
         let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
         let encoder = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id,
-                                                          readingsTopic: configuration.readingsTopic),
+                                                          readingsTopic: configuration.readingsTopic,
+                                                          devices: encoderDevices(configuration, registry: registry),
+                                                          sparkplugGroupID: configuration.mqtt.sparkplugGroupID,
+                                                          sparkplugEdgeNodeID: configuration.mqtt.sparkplugEdgeNodeID),
                                            readingsPerMessage: configuration.mqtt.readingsPerMessage)
+        // Beside the outbox: the encoding's session state (Sparkplug B's bdSeq) outlives restarts with it.
         let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
                             encoder: encoder,
-                            logger: logger.with(label: "uplink"), onIncident: countUplinkIncident)
+                            logger: logger.with(label: "uplink"), sessionStatePath: storage.path + ".session",
+                            onIncident: countUplinkIncident)
         let schedules = try schedules(for: configuration.sensors, registry: registry, board: board)
         let buffer = ReadingBuffer()
         let storageService = StorageService(buffer: buffer, outbox: outbox, uplink: uplink,
@@ -130,6 +135,21 @@ extension GatewayAgent {
     }
 }
 
+extension GatewayAgent {
+    /// Each configured sensor with its kind's quantities, in the unit its `quantities:` section
+    /// converts to, for encodings that announce them (Sparkplug B's DBIRTH).
+    static func encoderDevices(_ configuration: GatewayConfiguration, registry: SensorRegistry) -> [EncoderDevice] {
+        configuration.sensors.compactMap { sensor in
+            guard let kind = registry.kind(named: sensor.kind) else { return nil }
+            let quantities = kind.quantities.map { rule in
+                let unit = sensor.quantities.first { $0.quantity == rule.quantity }?.unit ?? rule.unit
+                return EncoderDevice.Quantity(name: rule.quantity, unit: unit)
+            }
+            return EncoderDevice(sensorID: sensor.id, quantities: quantities)
+        }
+    }
+}
+
 extension MQTTSettings {
     /// The uplink's settings from the configuration.
     init(_ configuration: GatewayConfiguration) {
@@ -144,6 +164,7 @@ extension MQTTSettings {
                   keepaliveSeconds: Int(mqtt.keepalive.components.seconds), inflightWindow: mqtt.inflightWindow,
                   replayRate: mqtt.replayRate,
                   reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
+        maximumPacketSize = mqtt.maxPacketSize
     }
 }
 

@@ -186,6 +186,13 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// Most readings one message carries, 1 ... 1000; nil: the encoding's own default (1 for
         /// `senml-json`, 32 for `senml-cbor`). One PUBACK acknowledges the whole message.
         public var readingsPerMessage: Int?
+        /// `sparkplug.group_id`: Sparkplug B's group id; nil: `sensorgw`.
+        public var sparkplugGroupID: String?
+        /// `sparkplug.edge_node_id`: Sparkplug B's edge node id; nil: the gateway id.
+        public var sparkplugEdgeNodeID: String?
+        /// `max_packet_size`: the largest MQTT packet to send, 512 B ... 256 MB; a batch that
+        /// would be larger is split. nil: only the broker's CONNACK limit applies.
+        public var maxPacketSize: Int?
 
         /// Creates the section.
         public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",

@@ -51,11 +51,15 @@ struct SchemaReader {
         guard let storage else { throw reader.missing("storage", in: root.mark) }
         guard let mqtt else { throw reader.missing("mqtt", in: root.mark) }
 
-        let settings = Config.MQTTConfiguration(
+        let settingsWithoutFormats = Config.MQTTConfiguration(
             host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.id,
             topicPrefix: mqtt.topicPrefix, keepalive: mqtt.keepalive, inflightWindow: mqtt.inflightWindow,
             reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate, encoding: mqtt.encoding,
             readingsPerMessage: mqtt.readingsPerMessage)
+        var settings = settingsWithoutFormats
+        settings.sparkplugGroupID = mqtt.sparkplug.groupID
+        settings.sparkplugEdgeNodeID = mqtt.sparkplug.edgeNodeID
+        settings.maxPacketSize = mqtt.maxPacketSize
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
@@ -338,6 +342,8 @@ struct SchemaReader {
         var replayRate: Int
         var encoding: String
         var readingsPerMessage: Int?
+        var sparkplug: SparkplugSection
+        var maxPacketSize: Int?
         /// What the TLS files earned (a certificate near its end).
         var warnings: [String]
     }
@@ -355,10 +361,12 @@ struct SchemaReader {
         var replayRate = 500
         var encoding = ReadingEncoders.defaultName
         var readingsPerMessage: Int?
+        var sparkplug = SparkplugSection()
+        var maxPacketSize: Int?
         try reader.forEachEntry(
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
-                      "replay_rate", "encoding", "readings_per_message"]
+                      "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -397,6 +405,10 @@ struct SchemaReader {
                 encoding = text
             case "readings_per_message":
                 readingsPerMessage = try reader.integer(value, path: keyPath, in: 1...1000)
+            case "sparkplug":
+                sparkplug = try self.sparkplug(value, path: keyPath)
+            case "max_packet_size":
+                maxPacketSize = try self.maxPacketSize(value, path: keyPath)
             default:
                 (tls, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
             }
@@ -407,7 +419,8 @@ struct SchemaReader {
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
             topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
             reconnect: reconnect, tls: tls, replayRate: replayRate, encoding: encoding,
-            readingsPerMessage: readingsPerMessage, warnings: tlsWarnings)
+            readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,
+            warnings: tlsWarnings)
     }
 
     private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {

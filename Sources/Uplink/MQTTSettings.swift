@@ -1,3 +1,5 @@
+import Pipeline
+
 /// How to reach the broker; built by the agent from the configuration.
 public struct MQTTSettings: Sendable, Hashable {
     /// TLS, or plaintext when the configuration said so in words.
@@ -35,6 +37,12 @@ public struct MQTTSettings: Sendable, Hashable {
     public var reconnectMax: Duration
     /// TLS or plaintext.
     public var security: Security
+    /// The will the broker publishes when this connection dies without a DISCONNECT (Sparkplug
+    /// B's NDEATH); set per connection by the uplink from its encoding's `ConnectionHooks`.
+    public var will: SessionMessage?
+    /// The largest MQTT packet to send (`mqtt.max_packet_size`); nil: only the broker's
+    /// CONNACK limit applies. A batch that would be larger is split.
+    public var maximumPacketSize: Int?
 
     /// Creates settings.
     public init(host: String, port: Int, clientID: String, topic: String, statusTopic: String,

@@ -1,7 +1,11 @@
+import Pipeline
+
 /// What a transport reports about its connection; may come from any thread.
 public enum MQTTTransportEvent: Sendable, Hashable {
     /// CONNACK with success: publishing may start.
     case connected
+    /// A message arrived on a topic the transport subscribed to (``MQTTTransport/subscribe(_:)``).
+    case message(topic: String, payload: [UInt8])
     /// PUBACK for `packetID` with an MQTT 5 reason code (below 0x80 is success).
     case published(packetID: Int32, reasonCode: Int32)
     /// A connection that had reached CONNACK ended (or ``MQTTTransport/stop()`` ended the
@@ -22,6 +26,13 @@ public protocol MQTTTransport: Sendable {
     func start()
     /// Queues a QoS 1 PUBLISH; returns the packet id its PUBACK will carry.
     func publish(topic: String, payload: [UInt8], contentType: String?) throws(UplinkError) -> Int32
+    /// Queues a PUBLISH with the QoS and retain flag `message` asks for; returns its packet id
+    /// (meaningless at QoS 0, which has no PUBACK).
+    func publish(_ message: SessionMessage) throws(UplinkError) -> Int32
+    /// Subscribes at QoS 1; what arrives is reported as `.message`.
+    func subscribe(_ topics: [String]) throws(UplinkError)
+    /// The MQTT 5 `Maximum Packet Size` the broker's CONNACK named (nil: none, or not yet connected).
+    var maximumPacketSize: Int? { get }
     /// Sends DISCONNECT (when connected) and returns once the connection is finished.
     func stop() async
 }

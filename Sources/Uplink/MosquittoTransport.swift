@@ -1,5 +1,6 @@
 import CMosquitto
 import Dispatch
+import Pipeline
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -63,6 +64,12 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
                 // Hostname verification stays on: never call mosquitto_tls_insecure_set(true).
                 try Self.check(mosquitto_tls_insecure_set(handle, false), "TLS hostname check")
             }
+            if let will = settings.will {
+                let rc = will.payload.withUnsafeBytes { bytes in
+                    mosquitto_will_set_v5(handle, will.topic, Int32(bytes.count), bytes.baseAddress, Int32(will.qos), will.retain, nil)
+                }
+                try Self.check(rc, "will on \(will.topic)")
+            }
         } catch {
             mosquitto_destroy(handle)
             sink.release()
@@ -75,9 +82,13 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         self.handle = handle
         self.sink = sink
         self.settings = settings
-        mosquitto_connect_v5_callback_set(handle) { _, context, reasonCode, _, _ in
+        mosquitto_connect_v5_callback_set(handle) { _, context, reasonCode, _, properties in
             guard let context else { return }
             let sink = Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
+            var maximum: UInt32 = 0
+            if mosquitto_property_read_int32(properties, Int32(MQTT_PROP_MAXIMUM_PACKET_SIZE.rawValue), &maximum, false) != nil {
+                sink.maximumPacketSize = Int(maximum)
+            }
             if reasonCode == 0 {
                 sink.connackArrived()
             } else {
@@ -89,6 +100,16 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         mosquitto_log_callback_set(handle) { _, context, level, message in
             guard let context, let message, level & Int32(MOSQ_LOG_ERR) != 0 else { return }
             Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue().lastError = String(cString: message)
+        }
+        mosquitto_message_v5_callback_set(handle) { _, context, message, _ in
+            guard let context, let message, let topic = message.pointee.topic else { return }
+            let count = Int(message.pointee.payloadlen)
+            var payload: [UInt8] = []
+            if count > 0, let bytes = message.pointee.payload {
+                payload = Array(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
+                .emit(.message(topic: String(cString: topic), payload: payload))
         }
         mosquitto_publish_v5_callback_set(handle) { _, context, packetID, reasonCode, _ in
             guard let context else { return }
@@ -236,6 +257,35 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         return packetID
     }
 
+    /// Publishes with the message's QoS and retain flag.
+    public func publish(_ message: SessionMessage) throws(UplinkError) -> Int32 {
+        var packetID: Int32 = 0
+        var properties: OpaquePointer?
+        defer { mosquitto_property_free_all(&properties) }
+        if let contentType = message.contentType {
+            try Self.check(mosquitto_property_add_string(&properties, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), contentType),
+                           "content type property")
+        }
+        let rc = message.payload.withUnsafeBytes { bytes in
+            mosquitto_publish_v5(handle, &packetID, message.topic, Int32(bytes.count), bytes.baseAddress,
+                                 Int32(message.qos), message.retain, properties)
+        }
+        guard rc == MOSQ_ERR_SUCCESS.rawValue else {
+            throw UplinkError(message: "publish to \(message.topic): \(Self.describe(rc))")
+        }
+        return packetID
+    }
+
+    /// Subscribes at QoS 1.
+    public func subscribe(_ topics: [String]) throws(UplinkError) {
+        for topic in topics {
+            try Self.check(mosquitto_subscribe_v5(handle, nil, topic, 1, 0, nil), "subscribe to \(topic)")
+        }
+    }
+
+    /// The CONNACK's `Maximum Packet Size`, if it had one.
+    public var maximumPacketSize: Int? { sink.takeUnretainedValue().maximumPacketSize }
+
     /// Sends DISCONNECT and ends the loop (or interrupts the connect); returns once the
     /// transport's thread has finished.
     public func stop() async {
@@ -276,6 +326,7 @@ private final class EventSink: Sendable {
         var reachedCONNACK = false
         var finished = false
         var lastError: String?
+        var maximumPacketSize: Int?
     }
 
     private let handler: @Sendable (MQTTTransportEvent) -> Void
@@ -294,6 +345,11 @@ private final class EventSink: Sendable {
     var lastError: String? {
         get { state.withLock { $0.lastError } }
         set { state.withLock { $0.lastError = newValue } }
+    }
+
+    var maximumPacketSize: Int? {
+        get { state.withLock { $0.maximumPacketSize } }
+        set { state.withLock { $0.maximumPacketSize = newValue } }
     }
 
     func connackArrived() {

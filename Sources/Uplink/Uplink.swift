@@ -21,16 +21,20 @@ public final class Uplink: Sendable {
     private let eventInput: AsyncStream<UplinkSession.Event>.Continuation
     private let counters = Mutex(UplinkCounters())
     private let onIncident: @Sendable (UplinkIncident) -> Void
+    private let sessionStatePath: String?
 
     /// Creates an uplink; nothing happens until ``run(drainTimeout:)``.
     ///
     /// Readings go to the topic the encoder names (`settings.topic` is not used for them);
     /// `transportFactory` makes one connection per attempt (libmosquitto unless a test scripts one);
-    /// `onIncident` hears of every failed attempt and lost connection (the agent counts them).
+    /// `onIncident` hears of every failed attempt and lost connection (the agent counts them);
+    /// `sessionStatePath` is where the encoding's session state (Sparkplug B's `bdSeq`) is kept.
     public init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
                 transportFactory: @escaping MQTTTransportFactory = MosquittoTransport.factory,
+                sessionStatePath: String? = nil,
                 onIncident: @escaping @Sendable (UplinkIncident) -> Void = { _ in }) {
         self.onIncident = onIncident
+        self.sessionStatePath = sessionStatePath
         self.settings = settings
         self.outbox = outbox
         self.encoder = encoder
@@ -66,7 +70,7 @@ public final class Uplink: Sendable {
                                     random: SystemRandomNumberGenerator())
         var performer = UplinkActionPerformer(settings: settings, outbox: outbox, encoder: encoder, logger: logger,
                                               transportFactory: transportFactory, input: eventInput,
-                                              onIncident: onIncident)
+                                              sessionStatePath: sessionStatePath, onIncident: onIncident)
         var iterator = events.makeAsyncIterator()
         let clock = ContinuousClock()
         let origin = clock.now

@@ -13,6 +13,12 @@ struct UplinkActionPerformer {
     let transportFactory: MQTTTransportFactory
     let input: AsyncStream<UplinkSession.Event>.Continuation
     let onIncident: @Sendable (UplinkIncident) -> Void
+    /// The encoding's session side (Sparkplug B), nil for SenML.
+    private var hooks: (any ConnectionHooks)?
+    /// Where ``ConnectionHooks/persistentState`` is kept between runs.
+    let sessionStatePath: String?
+    /// The broker's maximum packet size from the last CONNACK, if it named one.
+    private var brokerMaximumPacketSize: Int?
     private var transport: (any MQTTTransport)?
     private var timers: [UplinkSession.Timer: Task<Void, Never>] = [:]
     /// Reused for every payload: a busy uplink does not allocate one per message.
@@ -20,8 +26,12 @@ struct UplinkActionPerformer {
 
     init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
          transportFactory: @escaping MQTTTransportFactory, input: AsyncStream<UplinkSession.Event>.Continuation,
-         onIncident: @escaping @Sendable (UplinkIncident) -> Void) {
+         sessionStatePath: String? = nil, onIncident: @escaping @Sendable (UplinkIncident) -> Void) {
         self.onIncident = onIncident
+        self.sessionStatePath = sessionStatePath
+        var hooks = encoder.makeConnectionHooks()
+        hooks?.restore(sessionStatePath.flatMap { SessionStateFile.load($0) })
+        self.hooks = hooks
         self.settings = settings
         self.outbox = outbox
         self.encoder = encoder
@@ -35,6 +45,12 @@ struct UplinkActionPerformer {
         case .connect(let generation):
             await disconnect()
             let input = self.input
+            var settings = self.settings
+            if var hooks {
+                settings.will = hooks.willForNextConnection(wallSeconds: SystemClock.now().wallSeconds)
+                self.hooks = hooks
+                persistSessionState()
+            }
             do {
                 let transport = try transportFactory(settings) { event in
                     input.yield(.transport(generation: generation, event))
@@ -62,6 +78,17 @@ struct UplinkActionPerformer {
             return nil
         case .cancelTimer(let timer):
             timers.removeValue(forKey: timer)?.cancel()
+            return nil
+        case .announce:
+            brokerMaximumPacketSize = transport?.maximumPacketSize
+            announce()
+            return nil
+        case .answerCommand(_, let topic, let payload):
+            guard var hooks else { return nil }
+            let answers = hooks.received(topic: topic, payload: payload, wallSeconds: SystemClock.now().wallSeconds)
+            self.hooks = hooks
+            if !answers.isEmpty { logger.notice("answering a command", metadata: ["topic": "\(topic)"]) }
+            publishSessionMessages(answers)
             return nil
         case .readBoundary(let generation):
             let highest: UInt64
@@ -122,14 +149,73 @@ struct UplinkActionPerformer {
     }
 
     private mutating func publish(_ readings: [Reading]) -> UplinkSession.PublishOutcome {
-        let message = encoder.encode(readings[...], into: &buffer)
+        let limit = [settings.maximumPacketSize, brokerMaximumPacketSize].compactMap { $0 }.min()
+        let contentType = encoder.contentType
+        let fitted: BatchFitting.Outcome
+        if var hooks {
+            fitted = BatchFitting.fit(readings[...], limit: limit, contentType: contentType, state: &hooks, into: &buffer) {
+                $0.encode($1, into: &$2)
+            }
+            self.hooks = hooks
+        } else {
+            var encoder = self.encoder
+            fitted = BatchFitting.fit(readings[...], limit: limit, contentType: contentType, state: &encoder, into: &buffer) {
+                $0.encode($1, into: &$2)
+            }
+        }
+        let message: EncodedMessage
+        switch fitted {
+        case .fits(let fitting):
+            message = fitting
+        case .tooLarge(let dropped, let limit):
+            return .tooLarge(dropped: dropped, limit: limit)
+        }
         guard !message.carried.isEmpty else { return .nothingEncodable(skipped: message.skipped) }
         guard let transport else { return .failed(reason: "no connection") }
         do {
-            let packetID = try transport.publish(topic: message.topic, payload: buffer, contentType: encoder.contentType)
+            let packetID = try transport.publish(topic: message.topic, payload: buffer, contentType: contentType)
             return .sent(packetID: packetID, carried: message.carried, skipped: message.skipped)
         } catch {
             return .failed(reason: "\(error)")
+        }
+    }
+
+    /// Subscribes and publishes what the hooks send after each CONNACK (Sparkplug births).
+    private mutating func announce() {
+        guard var hooks, let transport else { return }
+        let messages = hooks.connected(wallSeconds: SystemClock.now().wallSeconds)
+        self.hooks = hooks
+        let topics = hooks.subscriptions
+        if !topics.isEmpty {
+            do {
+                try transport.subscribe(topics)
+            } catch {
+                logger.error("cannot subscribe; commands will not arrive", metadata: ["topics": "\(topics)", "error": "\(error)"])
+            }
+        }
+        publishSessionMessages(messages)
+        // What was announced (Home Assistant's entities) must be known after a restart.
+        persistSessionState()
+    }
+
+    private func publishSessionMessages(_ messages: [SessionMessage]) {
+        guard let transport else { return }
+        for message in messages {
+            do {
+                _ = try transport.publish(message)
+            } catch {
+                // The link is going down; the next connection announces again.
+                logger.warning("cannot publish a session message", metadata: ["topic": "\(message.topic)", "error": "\(error)"])
+                return
+            }
+        }
+    }
+
+    private func persistSessionState() {
+        guard let hooks, let sessionStatePath else { return }
+        if let error = SessionStateFile.store(hooks.persistentState, to: sessionStatePath) {
+            logger.error("cannot keep the session state; it restarts from zero after a restart",
+                         metadata: ["path": "\(sessionStatePath)", "error": "\(error)"])
         }
     }
 

@@ -16,6 +16,8 @@ public struct UplinkCounters: Sendable, Hashable {
     public var refused = 0
     /// Stored readings the encoder could not carry (skipped, never waited for).
     public var unencodable = 0
+    /// Readings dropped because even alone they exceed the broker's maximum packet size.
+    public var tooLarge = 0
 
     /// No counts yet.
     public init() {}

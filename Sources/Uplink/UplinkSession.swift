@@ -88,6 +88,10 @@ struct UplinkSession {
     private var unsent: [Reading] = []
     private var unsentStart = 0
     private var publishing = false
+    /// The readings of the message being encoded and published: what it does not carry or skip
+    /// (a format that carries one sensor per message, a batch split to fit the broker's
+    /// maximum packet size) goes back to the front of `unsent`.
+    private var publishingReadings: [Reading] = []
     private var status = StatusStage.idle
     private var statusWanted = false
 
@@ -191,7 +195,12 @@ struct UplinkSession {
             counters.connections += 1
             backoff.reset()
             cancelTimer(.connectTimeout)
+            // Births (subscriptions, discovery) go before any reading: performed in order.
+            actions.append(.announce(generation: generation))
             actions.append(.readBoundary(generation: generation))
+        case .message(let topic, let payload):
+            guard phase == .connected else { return }
+            actions.append(.answerCommand(generation: generation, topic: topic, payload: payload))
         case .published(let packetID, let reasonCode):
             guard phase == .connected else { return }
             answered(packetID: packetID, reasonCode: reasonCode, now: now)
@@ -253,6 +262,7 @@ struct UplinkSession {
         unsent.removeAll()
         unsentStart = 0
         publishing = false
+        publishingReadings.removeAll()
         status = .idle
         statusWanted = false
     }
@@ -352,7 +362,8 @@ struct UplinkSession {
         guard !publishing, hasUnsent, window.freeSlots > 0 else { return false }
         publishing = true
         let end = min(unsentStart + configuration.readingsPerMessage, unsent.count)
-        actions.append(.publish(generation: generation, readings: Array(unsent[unsentStart..<end])))
+        publishingReadings = Array(unsent[unsentStart..<end])
+        actions.append(.publish(generation: generation, readings: publishingReadings))
         unsentStart = end
         if unsentStart == unsent.count {
             unsent.removeAll(keepingCapacity: true)
@@ -362,13 +373,23 @@ struct UplinkSession {
     }
 
     private mutating func publishCompleted(_ outcome: PublishOutcome, now: Duration) {
+        let handedOver = publishingReadings
+        publishingReadings.removeAll()
         switch outcome {
         case .sent(let packetID, let carried, let skipped):
             window.sent(sequences: carried, packetID: packetID)
             counters.published += 1
             skippedUnencodable(skipped)
+            putBack(handedOver, except: carried + skipped)
         case .nothingEncodable(let skipped):
             skippedUnencodable(skipped)
+            putBack(handedOver, except: skipped)
+        case .tooLarge(let dropped, let limit):
+            counters.tooLarge += dropped.count
+            log(.error, "reading cannot fit the broker's maximum packet size; dropped",
+                ["seq": dropped.map(String.init).joined(separator: ","), "maximum_packet_size": "\(limit)"])
+            actions.append(.acknowledge(dropped))
+            putBack(handedOver, except: dropped)
         case .failed(let reason):
             log(.warning, "publish failed; will retry after reconnect", ["error": reason])
             // The link is going down (or refuses everything): start over on a fresh one, where
@@ -377,6 +398,21 @@ struct UplinkSession {
             return
         }
         if !sendNext() { fill(now: now) }
+    }
+
+    /// What a message did not take goes out next, in order, before anything read later.
+    private mutating func putBack(_ handedOver: [Reading], except taken: [UInt64]) {
+        let taken = Set(taken)
+        let rest = handedOver.filter { !taken.contains($0.sequence) }
+        // Nothing taken at all would loop forever; the encoder's contract rules it out, and
+        // the readings then wait for the next connection instead.
+        guard !rest.isEmpty, rest.count < handedOver.count else { return }
+        if hasUnsent {
+            unsent.insert(contentsOf: rest, at: unsentStart)
+        } else {
+            unsent = rest
+            unsentStart = 0
+        }
     }
 
     private mutating func skippedUnencodable(_ skipped: [UInt64]) {

@@ -13,6 +13,11 @@ extension UplinkSession {
         case startTimer(Timer, token: Int, after: Duration)
         /// Cancel `timer`.
         case cancelTimer(Timer)
+        /// The connection is up: subscribe and publish what the encoding's hooks ask for
+        /// (Sparkplug births), before any reading.
+        case announce(generation: Int)
+        /// A message arrived on a subscribed topic: let the encoding's hooks answer it.
+        case answerCommand(generation: Int, topic: String, payload: [UInt8])
         /// Read the highest sequence number and the stored count; answer `.boundaryRead`.
         case readBoundary(generation: Int)
         /// Read stored readings; answer `.readCompleted` or `.readFailed`.

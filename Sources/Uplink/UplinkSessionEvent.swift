@@ -72,6 +72,9 @@ extension UplinkSession {
         case nothingEncodable(skipped: [UInt64])
         /// The transport refused to queue it (the link is going down).
         case failed(reason: String)
+        /// `dropped` cannot fit the broker's maximum packet size (`limit` bytes) even alone:
+        /// nothing was published, they are dropped (deleted from the outbox) and counted.
+        case tooLarge(dropped: [UInt64], limit: Int)
     }
 
     /// The outbox's drop counts when a status report is considered.

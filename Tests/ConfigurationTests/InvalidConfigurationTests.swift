@@ -300,7 +300,7 @@ struct StorageSettingsTests {
             Issue.record("protobuf must be refused")
         } catch {
             #expect(error.description
-                == "c.yaml:12:13: mqtt.encoding: unknown encoding 'protobuf'; expected one of: senml-json, senml-cbor")
+                == "c.yaml:12:13: mqtt.encoding: unknown encoding 'protobuf'; expected one of: senml-json, senml-cbor, sparkplug-b, homeassistant")
         }
     }
 }

@@ -175,8 +175,8 @@ import Testing
 }
 
 @Suite struct ReadingEncodersTests {
-    @Test func theRegistryNamesBothFormatsWithJSONAsTheDefault() {
-        #expect(ReadingEncoders.names == ["senml-json", "senml-cbor"])
+    @Test func theRegistryNamesEveryFormatWithJSONAsTheDefault() {
+        #expect(ReadingEncoders.names == ["senml-json", "senml-cbor", "sparkplug-b", "homeassistant"])
         #expect(ReadingEncoders.default.name == "senml-json")
         #expect(ReadingEncoders.defaultName == "senml-json")
         #expect(ReadingEncoders.named("sparkplug") == nil)

@@ -4,11 +4,50 @@ public struct EncoderContext: Sendable, Hashable {
     public var gatewayID: String
     /// The topic readings are published to, e.g. `sensorgw/greenhouse-1/readings`.
     public var readingsTopic: String
+    /// The configured sensors and what they report, for formats that announce them before
+    /// any data (Sparkplug B's DBIRTH); empty when not known.
+    public var devices: [EncoderDevice]
+    /// Sparkplug B's group id; nil: `sensorgw`.
+    public var sparkplugGroupID: String?
+    /// Sparkplug B's edge node id; nil: the gateway id.
+    public var sparkplugEdgeNodeID: String?
 
     /// Creates a context.
-    public init(gatewayID: String, readingsTopic: String) {
+    public init(gatewayID: String, readingsTopic: String, devices: [EncoderDevice] = [],
+                sparkplugGroupID: String? = nil, sparkplugEdgeNodeID: String? = nil) {
         self.gatewayID = gatewayID
         self.readingsTopic = readingsTopic
+        self.devices = devices
+        self.sparkplugGroupID = sparkplugGroupID
+        self.sparkplugEdgeNodeID = sparkplugEdgeNodeID
+    }
+}
+
+/// One configured sensor as an encoder announces it: its id and its quantities, in order.
+public struct EncoderDevice: Sendable, Hashable {
+    /// The sensor id, e.g. `air`.
+    public var sensorID: String
+    /// Each quantity with the unit its readings are sent in (after conversion).
+    public var quantities: [Quantity]
+
+    /// One quantity of a device.
+    public struct Quantity: Sendable, Hashable {
+        /// The quantity's name, e.g. `temperature`.
+        public var name: String
+        /// The unit its readings carry.
+        public var unit: SenMLUnit
+
+        /// Creates a quantity.
+        public init(name: String, unit: SenMLUnit) {
+            self.name = name
+            self.unit = unit
+        }
+    }
+
+    /// Creates a device.
+    public init(sensorID: String, quantities: [Quantity]) {
+        self.sensorID = sensorID
+        self.quantities = quantities
     }
 }
 
@@ -45,4 +84,12 @@ public protocol ReadingEncoder: Sendable {
     /// Replaces `buffer`'s contents with the payload of one message carrying `readings` (at most
     /// ``maxReadingsPerMessage``, oldest first), leaving out readings the format cannot carry.
     func encode(_ readings: ArraySlice<Reading>, into buffer: inout [UInt8]) -> EncodedMessage
+    /// The session side of the format (will, births, commands, per-session state), or nil when
+    /// the format needs none; one fresh value per ``Uplink``.
+    func makeConnectionHooks() -> (any ConnectionHooks)?
+}
+
+extension ReadingEncoder {
+    /// SenML needs no session: nil.
+    public func makeConnectionHooks() -> (any ConnectionHooks)? { nil }
 }

@@ -7,6 +7,8 @@ public enum ReadingEncoders {
     public static let all: [ReadingEncoderFactory] = [
         SenMLJSONEncoder.factory,
         SenMLCBOREncoder.factory,
+        SparkplugBEncoder.factory,
+        HomeAssistantEncoder.factory,
     ]
 
     /// The format used when the configuration names none: SenML JSON, one reading per message.

@@ -25,15 +25,21 @@ enum CBORChecker {
     /// `resolvedOnly`: only the fields after RFC 8428 resolution, names checked against its
     /// section 4.5.1.
     static func decode(_ payloads: [[UInt8]], json: Bool = false, resolvedOnly: Bool = false) throws -> [String] {
+        try run(script: "senml-cbor-check.py", on: payloads,
+                options: (json ? ["--json"] : []) + (resolvedOnly ? ["--resolved", "--check-names"] : []))
+    }
+
+    /// The output lines of `Scripts/<script> <options>` run on `payloads` (one file each, in order).
+    static func run(script: String, on payloads: [[UInt8]], options: [String] = []) throws -> [String] {
         var template = Array("/tmp/sgw-cbor-XXXXXX".utf8CString)
         let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) } }
         guard let directory = made else {
             throw Failure(description: "mkdtemp failed")
         }
         defer { _ = rmdirRecursively(directory) }
-        var arguments = ["python3", repositoryRoot + "/Scripts/senml-cbor-check.py"] + (json ? ["--json"] : []) + (resolvedOnly ? ["--resolved", "--check-names"] : [])
+        var arguments = ["python3", repositoryRoot + "/Scripts/" + script] + options
         for (index, payload) in payloads.enumerated() {
-            let path = "\(directory)/payload-\(index).cbor"
+            let path = "\(directory)/payload-\(index).bin"
             try write(payload, to: path)
             arguments.append(path)
         }
@@ -41,7 +47,7 @@ enum CBORChecker {
         let status = try run(arguments, stdoutAndStderrTo: outputPath)
         let output = try String(decoding: read(outputPath), as: UTF8.self)
         guard status == 0 else {
-            throw Failure(description: "senml-cbor-check.py exited \(status) (is python3 with cbor2 installed? Scripts/install-packages.sh installs it): \(output)")
+            throw Failure(description: "\(script) exited \(status) (are python3 and its packages installed? Scripts/install-packages.sh installs them): \(output)")
         }
         return output.split(separator: "\n").map(String.init)
     }

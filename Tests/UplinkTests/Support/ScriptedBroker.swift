@@ -1,3 +1,4 @@
+import Pipeline
 import Synchronization
 @testable import Uplink
 
@@ -94,6 +95,14 @@ final class ScriptedBroker: Sendable {
             guard !stopped.withLock({ $0 }) else { throw UplinkError(message: "stopped") }
             return broker.publish(self, topic: topic, payload: payload, contentType: contentType)
         }
+
+        func publish(_ message: SessionMessage) throws(UplinkError) -> Int32 {
+            try publish(topic: message.topic, payload: message.payload, contentType: message.contentType)
+        }
+
+        func subscribe(_ topics: [String]) throws(UplinkError) {}
+
+        var maximumPacketSize: Int? { nil }
 
         func stop() async {
             let first = stopped.withLock { stopped in

@@ -43,6 +43,20 @@ struct SessionHarness {
     private(set) var statusReports: [UplinkSession.StatusRequest] = []
     private(set) var markedReported: [DropCounts] = []
     private var nextPacketID: Int32 = 1
+    /// Connections the session asked to announce (births) on, in order.
+    private(set) var announcements: [Int] = []
+    /// Commands handed to the shell.
+    private(set) var commands: [ScriptedCommand] = []
+    /// When set, the pretend encoder carries at most this many readings of a message (as a
+    /// split to fit the maximum packet size does); the session must send the rest next.
+    var carriesAtMost: Int?
+    /// Sequence numbers the pretend shell reports as too large to send even alone.
+    var tooLarge: Set<UInt64> = []
+
+    struct ScriptedCommand: Equatable {
+        var topic: String
+        var payload: [UInt8]
+    }
 
     /// Readings per message the pretend encoder packs (the session is told the same number).
     let readingsPerMessage: Int
@@ -84,6 +98,9 @@ struct SessionHarness {
 
     mutating func start() { send(.start) }
     mutating func connack() { send(.transport(generation: generation, .connected)) }
+    mutating func command(topic: String, payload: [UInt8]) {
+        send(.transport(generation: generation, .message(topic: topic, payload: payload)))
+    }
     mutating func close(_ reason: String = "link down") { send(.transport(generation: generation, .closed(reason: reason))) }
     mutating func connectFailed(_ failure: ConnectionFailure) { send(.transport(generation: generation, .connectFailed(failure))) }
     mutating func stop() { send(.stop) }
@@ -147,6 +164,12 @@ struct SessionHarness {
         case .cancelTimer(let timer):
             timers[timer] = nil
             return nil
+        case .announce(let generation):
+            announcements.append(generation)
+            return nil
+        case .answerCommand(_, let topic, let payload):
+            commands.append(ScriptedCommand(topic: topic, payload: payload))
+            return nil
         case .readBoundary(let generation):
             return .boundaryRead(generation: generation, highest: highest, pending: stored.count)
         case .read(let request):
@@ -157,8 +180,12 @@ struct SessionHarness {
         case .publish(let generation, let readings):
             // The session must never hand the encoder more than one message may carry.
             #expect(readings.count >= 1 && readings.count <= readingsPerMessage)
-            let carried = readings.map(\.sequence).filter { !unencodable.contains($0) }
-            let skipped = readings.map(\.sequence).filter { unencodable.contains($0) }
+            if let first = readings.first, tooLarge.contains(first.sequence) {
+                return .publishCompleted(generation: generation, .tooLarge(dropped: [first.sequence], limit: 100))
+            }
+            let taken = readings.prefix(carriesAtMost ?? readings.count)
+            let carried = taken.map(\.sequence).filter { !unencodable.contains($0) }
+            let skipped = taken.map(\.sequence).filter { unencodable.contains($0) }
             guard !carried.isEmpty else { return .publishCompleted(generation: generation, .nothingEncodable(skipped: skipped)) }
             guard transportOpen, !publishFails else { return .publishCompleted(generation: generation, .failed(reason: "not connected")) }
             let packetID = nextPacketID
