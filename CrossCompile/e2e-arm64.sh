@@ -14,7 +14,7 @@ tree=$(cd "$here/.." && pwd)
 cache=${SGW_CROSS_CACHE:-/var/cache/sensorgw-cross}
 sysroot=$cache/swift-sdks/sensorgw-arm64.artifactbundle/trixie-arm64/sysroot
 binary=$tree/.build-arm64-trixie/aarch64-unknown-linux-gnu/release/sensorgw
-filter=EndToEndTests
+filter='^EndToEndTests\.'
 [ "${1:-}" != --filter ] || filter=${2:?}
 [ -x "$binary" ] || { echo "error: no $binary (CrossCompile/build-arm64.sh --libc-suite trixie)" >&2; echo "0 passed, 1 failed"; exit 1; }
 qemu=$(command -v qemu-aarch64) || { bash "$tree/Scripts/install-packages.sh" qemu-user >/dev/null; qemu=$(command -v qemu-aarch64); }
@@ -29,7 +29,7 @@ SENSORGW_BINARY=$binary SENSORGW_LAUNCHER="$qemu -L $sysroot" \
     swift test --skip-build --filter "$filter" >"$log" 2>&1 || status=$?
 grep -E '^✘ .*(failed|recorded an issue)' "$log" | sed 's/^/e2e-arm64: /' | head -40
 grep -E 'Test run with' "$log" | tail -1 | sed 's/^/e2e-arm64: /'
-passed=$(grep -E '^✔ Test .* passed after' "$log" | grep -c -v '^✔ Test run with')
+passed=$(grep -E '^(✔|✘) Test .* passed after' "$log" | grep -c -v 'Test run with')
 failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -c -v '^✘ Test run with')
 if [ $status -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"
