@@ -24,9 +24,14 @@ cd "$tree"
 swift build --build-tests >"$tree/.build-arm64-trixie/e2e-build.log" 2>&1 \
     || { tail -20 "$tree/.build-arm64-trixie/e2e-build.log" >&2; echo "0 passed, 1 failed"; exit 1; }
 echo "e2e-arm64: agent $binary ($(readelf -h "$binary" | sed -n 's/ *Machine: *//p')) under $("$qemu" --version | head -1)"
+# The one exception, named: it holds the agent process under 1 % of a core while it retries, and
+# under qemu-aarch64 that process is the emulator, whose translation work counts too (3-10 %
+# measured here). It runs natively in the amd64 suite; on arm64 it belongs on a board.
+emulation_bound=noBusyLoopWhileTheBrokerIsUnreachable
+echo "e2e-arm64: skipped under emulation: ConnectFailureTests.$emulation_bound (CPU share of the emulator)"
 status=0
 SENSORGW_BINARY=$binary SENSORGW_LAUNCHER="$qemu -L $sysroot" \
-    swift test --skip-build --filter "$filter" >"$log" 2>&1 || status=$?
+    swift test --skip-build --filter "$filter" --skip "$emulation_bound" >"$log" 2>&1 || status=$?
 grep -E '^✘ .*(failed|recorded an issue)' "$log" | sed 's/^/e2e-arm64: /' | head -40
 grep -E 'Test run with' "$log" | tail -1 | sed 's/^/e2e-arm64: /'
 passed=$(grep -E '^(✔|✘) Test .* passed after' "$log" | grep -c -v 'Test run with')
