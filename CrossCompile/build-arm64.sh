@@ -29,7 +29,9 @@ multiarch=aarch64-linux-gnu
 if [[ $tests -eq 1 ]]; then
     mode=(-c debug --build-tests)
 else
-    mode=(-c release --static-swift-stdlib)
+    # Full RELRO and immediate binding, as Debian's hardening gives every package (the .deb of
+    # Scripts/build-deb.sh SGW_DEB_ARCH=arm64 packages this binary).
+    mode=(-c release --static-swift-stdlib -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now)
 fi
 
 started=$(date +%s)

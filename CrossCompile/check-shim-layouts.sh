@@ -39,7 +39,7 @@ headers() {
     if [[ ! -f "$lock" ]]; then
         local package version
         for package in "$@"; do
-            version=$(apt-cache "${debian_apt[@]}" show --no-all-versions "$package" | awk '/^Version:/ {print $2; exit}')
+            version=$(apt-cache "${debian_apt[@]}" show --no-all-versions "$package" | awk '/^Version:/ && !v {v = $2} END {print v}')
             [[ -n "$version" ]] || { echo "error: $suite has no $package for $arch" >&2; exit 1; }
             echo "$package=$version"
         done > "$lock"

@@ -48,8 +48,10 @@ debian_apt_closure() {
             --no-breaks --no-replaces --no-enhances "$@" \
         | awk '/^[^ <]/ {print $1}' | sort -u \
         | while read -r name; do
+            # awk reads to the end: an early exit would kill apt-cache with SIGPIPE, which
+            # pipefail turns into a failed assignment and a truncated lock.
             version=$(apt-cache "${debian_apt[@]}" show --no-all-versions "$name" 2>/dev/null \
-                | awk '/^Version:/ {print $2; exit}')
+                | awk '/^Version:/ && !v {v = $2} END {print v}')
             [[ -n "$version" ]] && echo "$name=$version"
         done
 }

@@ -129,23 +129,32 @@ sysroot_dev_packages() {
     # its version is the suite's default gcc's.
     local gcc_major
     gcc_major=$(apt-cache "${debian_apt[@]}" show --no-all-versions gcc \
-        | sed -nE 's/^Version: ([0-9]+:)?([0-9]+)\..*/\2/p' | head -1)
+        | sed -nE 's/^Version: ([0-9]+:)?([0-9]+)\..*/\2/p' | sed -n 1p)
     [[ -n "$gcc_major" ]] || { echo "error: no gcc version in $libc_suite" >&2; return 1; }
-    echo libc6-dev libgpiod-dev libi2c-dev libmosquitto-dev libsqlite3-dev libyaml-dev "libstdc++-$gcc_major-dev"
+    # libssl-dev: COpenSSLCheck links libssl and libcrypto (the TLS files checked as libmosquitto loads them).
+    echo libc6-dev libgpiod-dev libi2c-dev libmosquitto-dev libsqlite3-dev libssl-dev libyaml-dev "libstdc++-$gcc_major-dev"
 }
 
 make_sysroot() {
-    if [[ -f "$sysroot/.sgw-ready" ]]; then
+    # The sysroot is current when it was made from this very lock (its hash is in .sgw-ready).
+    local lock_hash=none
+    [[ -f "$sysroot_lock" ]] && lock_hash=$(sha256sum "$sysroot_lock" | cut -c1-16)
+    if [[ -f "$sysroot/.sgw-ready" ]] && grep -q "lock $lock_hash" "$sysroot/.sgw-ready"; then
         echo "step 2, $libc_suite arm64 sysroot: already in $sysroot"
         return
     fi
     local started; started=$(date +%s)
     local debs=$cache/debs/$libc_suite-arm64
     debian_apt_init "$cache/apt/$libc_suite-arm64" "$libc_suite" arm64
-    debian_apt_update
+    [[ -d "$cache/apt/$libc_suite-arm64/lists" ]] && compgen -G "$cache/apt/$libc_suite-arm64/lists/*Packages*" >/dev/null || debian_apt_update
+    # shellcheck disable=SC2046
+    local wanted; wanted=$(sysroot_dev_packages)
+    # A package added to the wanted list (as libssl-dev was) re-resolves the lock once.
+    local package
+    for package in $wanted; do
+        [[ ! -f "$sysroot_lock" ]] || grep -q "^$package=" "$sysroot_lock" || { echo "$sysroot_lock lacks $package: resolving again"; rm -f "$sysroot_lock"; }
+    done
     if [[ ! -f "$sysroot_lock" ]]; then
-        # shellcheck disable=SC2046
-        local wanted; wanted=$(sysroot_dev_packages)
         debian_apt_closure $wanted > "$sysroot_lock"
         # apt-cache depends skips names it does not know; a missing one must stop the build.
         for package in $wanted; do
@@ -199,7 +208,7 @@ make_sysroot() {
     [[ -f "$sysroot/usr/lib/swift/clang/include/stddef.h" ]] || { echo "error: no clang resource headers in the sysroot" >&2; exit 1; }
     rm -rf "$unpack"
     write_sdk_bundle
-    date -u +%FT%TZ > "$sysroot/.sgw-ready"
+    echo "$(date -u +%FT%TZ) lock $(sha256sum "$sysroot_lock" | cut -c1-16)" > "$sysroot/.sgw-ready"
     step_done "step 2, $libc_suite arm64 sysroot" "$started" "$sysroot"
 }
 

@@ -12,8 +12,13 @@
 #     Scripts/fetch-libgpiod2.sh), Depends: libgpiod3; version X-1~deb13. The rest of the binary
 #     needs only bookworm's glibc, OpenSSL 3, libmosquitto1 and libsqlite3, which trixie has (its
 #     libssl3t64 provides libssl3).
+#   SGW_DEB_ARCH=arm64 (with SGW_DEB_SUITE=trixie): the cross-built aarch64 binary from
+#     CrossCompile/build-arm64.sh --libc-suite trixie (Debian's Swift 6.2.3, the trixie arm64
+#     sysroot); Depends: from the sysroot packages' shlibs and symbols files. Needs qemu-aarch64
+#     (help2man runs the binary).
 # Usage: Scripts/build-deb.sh [OUTDIR]     (default .build/deb; prints the .deb's path last)
-#        SGW_DEB_SKIP_BUILD=1 uses the release binary already built.
+#        SGW_DEB_SKIP_BUILD=1 uses the release binary already built; SGW_DEB_BINARY=PATH packages
+#        that binary instead (built for SGW_DEB_ARCH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-.build/deb}
@@ -22,6 +27,12 @@ out=$(cd "$out" && pwd)
 
 bash Scripts/install-packages.sh dpkg-dev binutils help2man patchelf >/dev/null
 suite=${SGW_DEB_SUITE:-bookworm}
+arch=${SGW_DEB_ARCH:-$(dpkg --print-architecture)}
+cross=0
+[ "$arch" = "$(dpkg --print-architecture)" ] || cross=1
+if [ $cross = 1 ] && { [ "$arch" != arm64 ] || [ "$suite" != trixie ]; }; then
+  echo "error: the only cross package is SGW_DEB_ARCH=arm64 with SGW_DEB_SUITE=trixie" >&2; exit 1
+fi
 # Full RELRO and immediate binding, as Debian's hardening flags give every package.
 release=(-c release --static-swift-stdlib -Xlinker -z -Xlinker relro -Xlinker -z -Xlinker now)
 case "$suite" in
@@ -32,22 +43,33 @@ case "$suite" in
   trixie)
     debsuffix="~deb13"
     prefix=$PWD/.build-libgpiod2
-    bash Scripts/fetch-libgpiod2.sh "$prefix" >/dev/null
+    [ $cross = 1 ] || bash Scripts/fetch-libgpiod2.sh "$prefix" >/dev/null
     triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
     swiftbuild=(bash Scripts/libgpiod2-flags.sh "$prefix" swift build --scratch-path .build-deb-gpiod2 "${release[@]}")
     ;;
   *) echo "error: SGW_DEB_SUITE must be bookworm or trixie" >&2; exit 1 ;;
 esac
-if [ "${SGW_DEB_SKIP_BUILD:-0}" != 1 ]; then
-  "${swiftbuild[@]}" --product sensorgw
+if [ $cross = 1 ]; then
+  # The hardening flags are build-arm64.sh's own for every release build.
+  sysroot=${SGW_CROSS_CACHE:-/var/cache/sensorgw-cross}/swift-sdks/sensorgw-arm64.artifactbundle/trixie-arm64/sysroot
+  binary=${SGW_DEB_BINARY:-$PWD/.build-arm64-trixie/aarch64-unknown-linux-gnu/release/sensorgw}
+  if [ "${SGW_DEB_SKIP_BUILD:-0}" != 1 ] && [ -z "${SGW_DEB_BINARY:-}" ]; then
+    CrossCompile/build-arm64.sh --libc-suite trixie
+  fi
+  bash Scripts/install-packages.sh binutils-aarch64-linux-gnu qemu-user >/dev/null
+elif [ -n "${SGW_DEB_BINARY:-}" ]; then
+  binary=$SGW_DEB_BINARY
+else
+  if [ "${SGW_DEB_SKIP_BUILD:-0}" != 1 ]; then
+    "${swiftbuild[@]}" --product sensorgw
+  fi
+  binary="$("${swiftbuild[@]}" --show-bin-path)/sensorgw"
 fi
-binary="$("${swiftbuild[@]}" --show-bin-path)/sensorgw"
 [ -x "$binary" ] || { echo "error: no release binary at $binary" >&2; exit 1; }
 
 version=$(sed -n 's/.*current = "\(.*\)".*/\1/p' Sources/Agent/Version.swift)
 [ -n "$version" ] || { echo "error: no version in Sources/Agent/Version.swift" >&2; exit 1; }
 debversion="$version-1$debsuffix"
-arch=$(dpkg --print-architecture)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -56,12 +78,21 @@ install -d "$root/DEBIAN" "$root/usr/bin" "$root/lib/systemd/system" "$root/etc/
   "$root/usr/share/doc/sensorgw/examples"
 # Stripped: the symbols are a third of the file and a board has no use for them.
 install -m 0755 "$binary" "$root/usr/bin/sensorgw"
-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/sensorgw"
+if [ $cross = 1 ]; then
+  aarch64-linux-gnu-strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/sensorgw"
+  # help2man reads --help from the binary: under qemu-aarch64 with the sysroot's libraries.
+  printf '#!/bin/sh\nexec qemu-aarch64 -L %s %s "$@"\n' "$sysroot" "$root/usr/bin/sensorgw" > "$work/sensorgw"
+  chmod 755 "$work/sensorgw"
+  manbinary=$work/sensorgw
+else
+  strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/sensorgw"
+  manbinary=$root/usr/bin/sensorgw
+fi
 # The libgpiod 2.x build carries an rpath into the build tree; on a board the library is the system's.
-[ "$suite" = bookworm ] || patchelf --remove-rpath "$root/usr/bin/sensorgw"
+[ "$suite" = bookworm ] || [ $cross = 1 ] || patchelf --remove-rpath "$root/usr/bin/sensorgw"
 install -d "$root/usr/share/man/man1"
 help2man --no-info --no-discard-stderr --name "sensors over I2C/SPI/GPIO to an MQTT broker with mutual TLS" \
-  --version-string "$version" "$root/usr/bin/sensorgw" | gzip -9n > "$root/usr/share/man/man1/sensorgw.1.gz"
+  --version-string "$version" "$manbinary" | gzip -9n > "$root/usr/share/man/man1/sensorgw.1.gz"
 chmod 0644 "$root/usr/share/man/man1/sensorgw.1.gz"
 install -m 0644 Systemd/sensorgw.service "$root/lib/systemd/system/sensorgw.service"
 # 0644 in the package; the postinst narrows it to root:sensorgw 0640 once the group exists.
@@ -81,7 +112,29 @@ echo /etc/sensorgw/sensorgw.yaml > "$root/DEBIAN/conffiles"
 # Depends: from the binary's NEEDED libraries and the installed packages' shlibs/symbols files.
 mkdir -p "$work/src/debian"
 printf 'Source: sensorgw\n\nPackage: sensorgw\nArchitecture: any\n' > "$work/src/debian/control"
-if [ "$suite" = bookworm ]; then
+if [ $cross = 1 ]; then
+  # The sysroot is unpacked debs, not installed ones: no dpkg database says which package ships
+  # a library or what its symbols need. Each sysroot package whose control area has shlibs or
+  # symbols becomes a package build directory (debian/<name>/DEBIAN/{shlibs,symbols} beside its
+  # libraries), which dpkg-shlibdeps reads before the database, so Depends comes from the symbols
+  # the binary really uses, as for a native package.
+  debs=${SGW_CROSS_CACHE:-/var/cache/sensorgw-cross}/debs/trixie-arm64
+  search=()
+  for deb in "$debs"/*.deb; do
+    name=$(dpkg-deb -f "$deb" Package)
+    # Listed whole first: grep -q would stop reading early, and pipefail would count tar's SIGPIPE.
+    members=$(dpkg-deb --ctrl-tarfile "$deb" | tar -t)
+    grep -qE '^\./(shlibs|symbols)$' <<<"$members" || continue
+    pkgdir=$work/src/debian/$name
+    mkdir -p "$pkgdir"
+    dpkg-deb --extract "$deb" "$pkgdir"
+    dpkg-deb --control "$deb" "$pkgdir/DEBIAN"
+    search+=("-S$pkgdir")
+  done
+  depends=$(cd "$work/src" && DEB_HOST_ARCH=arm64 DEB_HOST_MULTIARCH=aarch64-linux-gnu DEB_HOST_GNU_TYPE=aarch64-linux-gnu \
+    dpkg-shlibdeps -O "${search[@]}" "$root/usr/bin/sensorgw" 2>"$work/shlibdeps.err" | sed -n 's/^shlibs:Depends=//p') \
+    || { cat "$work/shlibdeps.err" >&2; exit 1; }
+elif [ "$suite" = bookworm ]; then
   depends=$(cd "$work/src" && dpkg-shlibdeps -O "$root/usr/bin/sensorgw" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 else
   # libgpiod.so.3 is not an installed package here, so dpkg-shlibdeps has no shlibs for it: it is

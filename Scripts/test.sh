@@ -9,12 +9,15 @@
 #   4. the fault suite, reduced form (Scripts/fault-suite.py);
 #   5. the systemd unit's hardening and syntax (Scripts/check-unit.sh: systemd-analyze security
 #      exposure 2.0 or lower, systemd-analyze verify);
-#   and on Linux the C shims' layout checks for armhf and arm64 (CrossCompile/check-shim-layouts.sh).
+#   and on Linux the C shims' layout checks for armhf and arm64 (CrossCompile/check-shim-layouts.sh)
+#   and the arm64 stage: the unit tests cross-built with Debian's Swift 6.2.3 and run under
+#   qemu-aarch64 (CrossCompile/test-arm64.sh; the toolchain is made once and cached).
 # Every stage runs even when an earlier one failed; the last line adds them up as
 # "all stages: N passed, N failed" and the exit status is non-zero if anything failed.
 # Usage: Scripts/test.sh      (SGW_SKIP_HIL=1 leaves out the QEMU stage, SGW_SKIP_FAULTS=1 the
 #                              fault suite, SGW_SKIP_GPIOD2=1 the libgpiod 2.x build,
-#                              SGW_SKIP_CROSS_SHIMS=1 the armhf/arm64 shim checks)
+#                              SGW_SKIP_CROSS_SHIMS=1 the armhf/arm64 shim checks,
+#                              SGW_SKIP_ARM64=1 the arm64 unit tests)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash Scripts/install-packages.sh || exit 1
@@ -61,6 +64,7 @@ if [ "$(uname -s)" = Linux ]; then
   # The C shims compiled for armhf and arm64 against Debian sysroots: struct layouts and ioctl
   # values per architecture (CrossCompile/README.md).
   [ "${SGW_SKIP_CROSS_SHIMS:-0}" = 1 ] || stage cross-shims count_plain bash CrossCompile/check-shim-layouts.sh
+  [ "${SGW_SKIP_ARM64:-0}" = 1 ] || stage arm64 count_plain bash CrossCompile/test-arm64.sh
   [ "${SGW_SKIP_HIL:-0}" = 1 ] || stage hil count_plain bash Tests/HIL/run.sh
   [ "${SGW_SKIP_GPIOD2:-0}" = 1 ] || stage libgpiod2 count_swift_tests bash Scripts/test-libgpiod2.sh
 fi

@@ -21,6 +21,12 @@ let sensorgwBinary: String = {
     return packageRoot.appendingPathComponent(".build/debug/sensorgw").path
 }()
 
+/// What runs `sensorgwBinary`: empty to run it directly, or a command it is handed to, from
+/// SENSORGW_LAUNCHER split at spaces (an absolute path first), e.g. `/usr/bin/qemu-aarch64 -L
+/// SYSROOT` for a cross-built agent: the launcher's process is the agent's, for signals and waits.
+let sensorgwLauncher: [String] = (ProcessInfo.processInfo.environment["SENSORGW_LAUNCHER"] ?? "")
+    .split(separator: " ").map(String.init)
+
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -133,15 +139,17 @@ final class Child {
         posix_spawnattr_setsigmask(&attributes, &empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        var command = [executable] + arguments
+        if executable == sensorgwBinary && !sensorgwLauncher.isEmpty { command = sensorgwLauncher + command }
+        let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         var environment = ProcessInfo.processInfo.environment
         environment.merge(extra) { $1 }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { envp.forEach { free($0) } }
-        let rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw TestFailure("cannot start \(executable): errno \(rc)") }
+        let rc = posix_spawn(&child, command[0], &actions, &attributes, argv, envp)
+        guard rc == 0 else { throw TestFailure("cannot start \(command[0]): errno \(rc)") }
         pid = child
     }
 
