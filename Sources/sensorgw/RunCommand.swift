@@ -30,18 +30,26 @@ struct RunCommand: AsyncParsableCommand {
         let counters = CounterRegistry()
         MetricsSystem.bootstrap(counters)
         let logger = Logger(label: "sensorgw")
-        let board: any Board =
-            switch configuration.board {
-            case .simulated: SimulatedBoard(sensors: configuration.sensors, registry: .builtIn)
-            case .linux: LinuxBoard()
-            }
+        let path = config
+        // SIGHUP reads the same file again; a simulated board is rebuilt with the new sensors' models.
+        let reload = ReloadSource(
+            load: { try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog) },
+            makeBoard: makeBoard)
         do {
-            try await GatewayAgent.run(configuration: configuration, registry: .builtIn, board: board, logger: logger,
-                                       environment: environment, counters: counters)
+            try await GatewayAgent.run(configuration: configuration, registry: .builtIn, board: makeBoard(configuration),
+                                       logger: logger, environment: environment, counters: counters, reload: reload)
         } catch {
             logger.critical("agent failed", metadata: ["error": "\(error)"])
             throw ExitCode(70)  // EX_SOFTWARE: systemd restarts us (Restart=on-failure)
         }
+    }
+}
+
+/// The buses a configuration's sensors are on.
+@Sendable func makeBoard(_ configuration: GatewayConfiguration) -> any Board {
+    switch configuration.board {
+    case .simulated: SimulatedBoard(sensors: configuration.sensors, registry: .builtIn)
+    case .linux: LinuxBoard()
     }
 }
 
