@@ -17,7 +17,7 @@ public enum GatewayAgent {
 
     /// Runs the agent. Returns after a graceful stop; throws when the outbox cannot be opened.
     ///
-    /// When `counters` is given and systemd provides a runtime directory (`RUNTIME_DIRECTORY`),
+    /// When `metrics` is given and systemd provides a runtime directory (`RUNTIME_DIRECTORY`),
     /// the counters are written there as `metrics.prom` for node_exporter's textfile collector;
     /// `SENSORGW_METRICS_FILE` names another file.
     /// - Parameters:
@@ -25,7 +25,7 @@ public enum GatewayAgent {
     ///   - board: The buses the sensors are on (real or simulated).
     public static func run(configuration: GatewayConfiguration, registry: SensorRegistry, board: any Board,
                            logger: Logger, environment: [String: String],
-                           counters: CounterRegistry? = nil,
+                           metrics: AgentMetrics? = nil,
                            reload: ReloadSource? = nil) async throws {
         // Trapped before anything else: SIGHUP's default action ends the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
@@ -95,9 +95,18 @@ public enum GatewayAgent {
         var optionalServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let metricsFile = environment["SENSORGW_METRICS_FILE"]
             ?? environment["RUNTIME_DIRECTORY"].map { ($0.split(separator: ":").first.map(String.init) ?? $0) + "/metrics.prom" }
-        if let counters, let metricsFile {
-            optionalServices.append(.init(service: MetricsFileService(registry: counters, path: metricsFile,
-                                                                      interval: .seconds(15), logger: logger)))
+        if let metrics, let metricsFile {
+            let gauges = StateGauges(registry: metrics.registry)
+            let refresh: @Sendable () async -> Void = {
+                let readings = (try? await outbox.count()) ?? 0
+                let bytes = (try? await outbox.storedBytes()) ?? 0
+                let now = monitor.now
+                gauges.set(outboxReadings: readings, outboxBytes: bytes, uplink: monitor.snapshot.uplink.state,
+                           lastAcknowledgedAge: monitor.lastAcknowledged.map { now - $0 })
+            }
+            optionalServices.append(.init(service: MetricsFileService(metrics: metrics, refresh: refresh,
+                                                                      path: metricsFile, interval: .seconds(15),
+                                                                      logger: logger)))
             logger.info("metrics written for node_exporter's textfile collector", metadata: ["path": "\(metricsFile)"])
         }
         if let reload {
@@ -165,9 +174,10 @@ extension GatewayAgent {
                                   hooks: TestHooks) throws -> [SensorSchedule] {
         let built = try schedules(for: sensors, registry: registry, board: board)
         monitor.replaceSensors(built.map { ($0.sensor.id, $0.interval, $0.timeout) })
-        return built.map { schedule in
+        return zip(built, sensors).map { schedule, sensor in
             var observed = schedule
-            observed.sensor = ObservedSensor(base: schedule.sensor, monitor: monitor, hooks: hooks)
+            observed.sensor = ObservedSensor(base: schedule.sensor, monitor: monitor, hooks: hooks,
+                                             bus: sensor.bus.metricLabel)
             return observed
         }
     }

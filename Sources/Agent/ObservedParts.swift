@@ -1,3 +1,5 @@
+import Configuration
+import Metrics
 import Outbox
 import Pipeline
 import Sampling
@@ -5,19 +7,28 @@ import Synchronization
 import Uplink
 
 /// A sensor whose task's progress is recorded for the watchdog (``HealthMonitor``).
+/// Its failures are counted by sensor and bus (`sensorgw_sensor_errors_total{sensor,bus}`), so a
+/// marginal bus shows as several sensors failing on one bus.
 struct ObservedSensor: Sensor {
     let base: any Sensor
     let monitor: HealthMonitor<ContinuousClock>
     let hooks: TestHooks
+    /// `i2c-1`, `spidev0.0` or `none`.
+    let bus: String
 
     var id: String { base.id }
+
+    private func failed() {
+        monitor.measurementEnded(id, failed: true)
+        Counter(label: "sensorgw_sensor_errors_total", dimensions: [("sensor", id), ("bus", bus)]).increment()
+    }
 
     func prepare() async throws {
         monitor.measurementStarted(id)
         do {
             try await base.prepare()
         } catch {
-            monitor.measurementEnded(id, failed: true)
+            failed()
             throw error
         }
     }
@@ -30,7 +41,7 @@ struct ObservedSensor: Sensor {
             monitor.measurementEnded(id, failed: false)
             return readings
         } catch {
-            monitor.measurementEnded(id, failed: true)
+            failed()
             throw error
         }
     }
@@ -47,6 +58,7 @@ func observedTransportFactory(_ base: @escaping MQTTTransportFactory, monitor: H
                 switch event {
                 case .connected:
                     monitor.uplinkConnected()
+                    if monitor.connections > 1 { Counter(label: "sensorgw_uplink_reconnects_total").increment() }
                 case .published:
                     if hooks.isFrozen(.uplink) { return }
                     monitor.uplinkActivity(acknowledged: true)
@@ -89,4 +101,15 @@ final class ObservedTransport: MQTTTransport {
     }
 
     func stop() async { await base.stop() }
+}
+
+extension GatewayConfiguration.SensorConfiguration.SensorBus {
+    /// The bus as a metric label: `i2c-1`, `spidev0.0`, `none`.
+    var metricLabel: String {
+        switch self {
+        case .i2c(let bus, _): "i2c-\(bus)"
+        case .spi(let device, _): String(device.split(separator: "/").last ?? Substring(device))
+        case .none: "none"
+        }
+    }
 }

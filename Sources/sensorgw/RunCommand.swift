@@ -27,8 +27,8 @@ struct RunCommand: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in
             AgentLogHandler(label: label, level: level, toJournal: toJournal)
         }
-        let counters = CounterRegistry()
-        MetricsSystem.bootstrap(counters)
+        let metrics = AgentMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
         let logger = Logger(label: "sensorgw")
         let path = config
         // SIGHUP reads the same file again; a simulated board is rebuilt with the new sensors' models.
@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
             makeBoard: makeBoard)
         do {
             try await GatewayAgent.run(configuration: configuration, registry: .builtIn, board: makeBoard(configuration),
-                                       logger: logger, environment: environment, counters: counters, reload: reload)
+                                       logger: logger, environment: environment, metrics: metrics, reload: reload)
         } catch {
             logger.critical("agent failed", metadata: ["error": "\(error)"])
             throw ExitCode(70)  // EX_SOFTWARE: systemd restarts us (Restart=on-failure)
