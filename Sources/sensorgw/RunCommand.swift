@@ -24,8 +24,10 @@ struct RunCommand: AsyncParsableCommand {
         let environment = currentEnvironment()
         let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
         let toJournal = environment["JOURNAL_STREAM"] != nil
+        // Native journal entries with SENSOR=/BUS=/ERRNO= fields when systemd connected our stderr to it.
+        let journal = JournalSink.forStandardError(environment: environment)
         LoggingSystem.bootstrap { label in
-            AgentLogHandler(label: label, level: level, toJournal: toJournal)
+            AgentLogHandler(label: label, level: level, toJournal: toJournal, journal: journal)
         }
         let metrics = AgentMetrics()
         MetricsSystem.bootstrap(metrics.factory)
