@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // No traits: the default `BinaryDelimitedStreams` trait imports Foundation (ICU).
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
+        // Foundation-free Prometheus text format, the swift-metrics backend (docs/OPERATIONS.md).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C shims: ioctl request values and variadic ioctls Swift cannot see, libgpiod calls.
@@ -111,6 +113,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .executableTarget(
             name: "sensorgw",

@@ -31,5 +31,11 @@ if ! python3 -c 'import google.protobuf, pysparkplug' >/dev/null 2>&1; then
   python3 -m pip install -q "protobuf>=5.28.2" pysparkplug==0.6.1 2>/dev/null \
     || $sudo python3 -m pip install -q --break-system-packages "protobuf>=5.28.2" pysparkplug==0.6.1
 fi
+# prometheus_client from PyPI: the independent parser the metrics tests check the exposition
+# format against (Scripts/prometheus-text-check.py); it has no dependencies either.
+if ! python3 -c 'import prometheus_client' >/dev/null 2>&1; then
+  echo "installing: prometheus_client (pip)"
+  python3 -m pip install -q prometheus_client 2>/dev/null || $sudo python3 -m pip install -q --break-system-packages prometheus_client
+fi
 # The mosquitto package starts a plaintext broker on port 1883 where systemd runs; the tests and
 # the demo start their own TLS brokers and do not need it.

@@ -17,13 +17,19 @@ public struct AgentLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     private let label: String
     private let toJournal: Bool
+    private let journal: JournalSink?
 
-    /// Creates a handler.
-    public init(label: String, level: Logger.Level, toJournal: Bool) {
+    /// Creates a handler; with a `journal` sink, entries go to journald's native socket with
+    /// structured fields, and only fall back to the stderr line when the socket refuses them.
+    public init(label: String, level: Logger.Level, toJournal: Bool, journal: JournalSink? = nil) {
         self.label = label
         self.logLevel = level
-        self.toJournal = toJournal
+        self.toJournal = toJournal || journal != nil
+        self.journal = journal
     }
+
+    /// Metadata keys that become journal fields of their own (systemd.journal-fields(7) has `ERRNO=`).
+    static let fieldKeys = ["sensor": "SENSOR", "bus": "BUS", "errno": "ERRNO"]
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -33,6 +39,7 @@ public struct AgentLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { $1 } }
+        if let journal, journal.send(journalFields(event, merged)) { return }
         var line = ""
         if toJournal {
             line += "<\(Self.syslogPriority(event.level))>"
@@ -52,6 +59,22 @@ public struct AgentLogHandler: LogHandler {
         // One write(2) per line, so lines from concurrent tasks never interleave.
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    }
+
+    /// PRIORITY, MESSAGE (the message and all metadata, as on the stderr line), the identifier,
+    /// and `SENSOR=`/`BUS=`/`ERRNO=` from the metadata keys `sensor`, `bus` and `errno`.
+    func journalFields(_ event: LogEvent, _ metadata: Logger.Metadata) -> [(key: String, value: String)] {
+        var message = "\(label): \(event.message)"
+        for key in metadata.keys.sorted() {
+            message += " \(key)=\(metadata[key].map { "\($0)" } ?? "")"
+        }
+        var fields: [(key: String, value: String)] = [
+            ("PRIORITY", "\(Self.syslogPriority(event.level))"), ("SYSLOG_IDENTIFIER", "sensorgw"), ("MESSAGE", message),
+        ]
+        for key in metadata.keys.sorted() {
+            if let field = Self.fieldKeys[key], let value = metadata[key] { fields.append((field, "\(value)")) }
+        }
+        return fields
     }
 
     private func format2(_ value: Int) -> String {

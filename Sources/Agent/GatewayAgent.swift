@@ -17,7 +17,7 @@ public enum GatewayAgent {
 
     /// Runs the agent. Returns after a graceful stop; throws when the outbox cannot be opened.
     ///
-    /// When `counters` is given and systemd provides a runtime directory (`RUNTIME_DIRECTORY`),
+    /// When `metrics` is given and systemd provides a runtime directory (`RUNTIME_DIRECTORY`),
     /// the counters are written there as `metrics.prom` for node_exporter's textfile collector;
     /// `SENSORGW_METRICS_FILE` names another file.
     /// - Parameters:
@@ -25,7 +25,10 @@ public enum GatewayAgent {
     ///   - board: The buses the sensors are on (real or simulated).
     public static func run(configuration: GatewayConfiguration, registry: SensorRegistry, board: any Board,
                            logger: Logger, environment: [String: String],
-                           counters: CounterRegistry? = nil) async throws {
+                           metrics: AgentMetrics? = nil,
+                           reload: ReloadSource? = nil) async throws {
+        // Trapped before anything else: SIGHUP's default action ends the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         for warning in configuration.warnings {
             logger.warning("\(warning)")
         }
@@ -42,59 +45,93 @@ public enum GatewayAgent {
             "path": "\(storage.path)", "pending": "\(pending)", "dropped_total": "\(droppedTotal)",
         ])
 
-        // The schema accepted only registered names; the default covers a configuration built by hand.
-        let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
-        let encoder = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id,
-                                                          readingsTopic: configuration.readingsTopic,
-                                                          devices: encoderDevices(configuration, registry: registry),
-                                                          sparkplugGroupID: configuration.mqtt.sparkplugGroupID,
-                                                          sparkplugEdgeNodeID: configuration.mqtt.sparkplugEdgeNodeID),
-                                           readingsPerMessage: configuration.mqtt.readingsPerMessage)
-        // Beside the outbox: the encoding's session state (Sparkplug B's bdSeq) outlives restarts with it.
-        let uplink = Uplink(settings: MQTTSettings(configuration), outbox: outbox,
-                            encoder: encoder,
-                            logger: logger.with(label: "uplink"), sessionStatePath: storage.path + ".session",
-                            onIncident: countUplinkIncident)
-        let schedules = try schedules(for: configuration.sensors, registry: registry, board: board)
+        let hooks = TestHooks.from(environment: environment)
+        if hooks.isActive { logger.warning("test hooks are on (debug build, SENSORGW_TEST_HOOKS=1)") }
+        let monitor = HealthMonitor(clock: ContinuousClock(), sensors: [])
+        let schedules = try observedSchedules(for: configuration.sensors, registry: registry, board: board,
+                                              monitor: monitor, hooks: hooks)
+        let health = AgentHealth(configuration)
+        let makeUplink: @Sendable (GatewayConfiguration) -> Uplink = { configuration in
+            // The schema accepted only registered names; the default covers a configuration built by hand.
+            let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
+            let encoder = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id,
+                                                              readingsTopic: configuration.readingsTopic,
+                                                              devices: encoderDevices(configuration, registry: registry),
+                                                              sparkplugGroupID: configuration.mqtt.sparkplugGroupID,
+                                                              sparkplugEdgeNodeID: configuration.mqtt.sparkplugEdgeNodeID),
+                                               readingsPerMessage: configuration.mqtt.readingsPerMessage)
+            // Beside the outbox: the encoding's session state (Sparkplug B's bdSeq) outlives restarts with it.
+            return Uplink(settings: MQTTSettings(configuration), outbox: outbox, encoder: encoder,
+                          logger: logger.with(label: "uplink"),
+                          transportFactory: observedTransportFactory(MosquittoTransport.factory, monitor: monitor,
+                                                                     hooks: hooks),
+                          sessionStatePath: configuration.storage.path + ".session",
+                          onIncident: countUplinkIncident)
+        }
+        let uplink = UplinkControl(makeUplink(configuration))
         let buffer = ReadingBuffer()
         let storageService = StorageService(buffer: buffer, outbox: outbox, uplink: uplink,
-                                            interval: storage.flushInterval, logger: logger.with(label: "storage"))
-        let sampler: Sampler<ContinuousClock>
+                                            interval: storage.flushInterval, logger: logger.with(label: "storage"),
+                                            monitor: monitor, hooks: hooks)
+        let samplerLogger = logger.with(label: "sampler")
+        let makeSampler: @Sendable ([SensorSchedule]) -> Sampler<ContinuousClock>
         if storage.flushInterval == .zero {
             // Every sample is its own commit: the most durable, the most SD-card writes.
-            sampler = Sampler(schedules: schedules, logger: logger.with(label: "sampler")) { readings in
-                buffer.add(readings)
-                await storageService.flush()
+            makeSampler = { schedules in
+                Sampler(schedules: schedules, logger: samplerLogger) { readings in
+                    buffer.add(readings)
+                    await storageService.flush()
+                }
             }
         } else {
-            sampler = Sampler(schedules: schedules, logger: logger.with(label: "sampler")) { readings in
-                buffer.add(readings)
+            makeSampler = { schedules in
+                Sampler(schedules: schedules, logger: samplerLogger) { readings in
+                    buffer.add(readings)
+                }
             }
         }
+        let sampling = SamplingControl(makeSampler(schedules))
         let notifier = SystemdNotifier(environment: environment)
         let status: @Sendable () -> String = {
-            let counters = uplink.statistics
-            let health = sampler.sensorHealth.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.rawValue)" }
+            let counters = uplink.current.statistics
+            let health = sampling.current.sensorHealth.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.rawValue)" }
             return "sent \(counters.acknowledged), sensors: " + health.joined(separator: ", ")
         }
-        var metricsServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var optionalServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let metricsFile = environment["SENSORGW_METRICS_FILE"]
             ?? environment["RUNTIME_DIRECTORY"].map { ($0.split(separator: ":").first.map(String.init) ?? $0) + "/metrics.prom" }
-        if let counters, let metricsFile {
-            metricsServices.append(.init(service: MetricsFileService(registry: counters, path: metricsFile,
-                                                                     interval: .seconds(15), logger: logger)))
+        if let metrics, let metricsFile {
+            let gauges = StateGauges(registry: metrics.registry)
+            let refresh: @Sendable () async -> Void = {
+                let readings = (try? await outbox.count()) ?? 0
+                let bytes = (try? await outbox.storedBytes()) ?? 0
+                let now = monitor.now
+                gauges.set(outboxReadings: readings, outboxBytes: bytes, uplink: monitor.snapshot.uplink.state,
+                           lastAcknowledgedAge: monitor.lastAcknowledged.map { now - $0 })
+            }
+            optionalServices.append(.init(service: MetricsFileService(metrics: metrics, refresh: refresh,
+                                                                      path: metricsFile, interval: .seconds(15),
+                                                                      logger: logger)))
             logger.info("metrics written for node_exporter's textfile collector", metadata: ["path": "\(metricsFile)"])
+        }
+        if let reload {
+            let reloader = Reloader(running: configuration, load: reload.load, makeBoard: reload.makeBoard,
+                                    makeSampler: makeSampler, makeUplink: makeUplink, registry: registry,
+                                    monitor: monitor, hooks: hooks, sampling: sampling, uplink: uplink,
+                                    notifier: notifier, logger: logger.with(label: "reload"))
+            optionalServices.append(.init(service: ReloadService(signals: hangups, reloader: reloader)))
         }
         // ServiceGroup stops services in reverse order: sampler first (no new readings), then the
         // storage service commits what is buffered, then the uplink drains what is in flight,
         // then systemd hears STOPPING.
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: metricsServices + [
-                    .init(service: SystemdService(notifier: notifier, status: status)),
-                    .init(service: UplinkService(uplink: uplink, drainTimeout: drainTimeout)),
+                services: optionalServices + [
+                    .init(service: SystemdService(notifier: notifier, status: status,
+                                                  verdict: { monitor.verdict(health) }, logger: logger)),
+                    .init(service: UplinkService(control: uplink, drainTimeout: drainTimeout)),
                     .init(service: storageService),
-                    .init(service: SamplerService(sampler: sampler)),
+                    .init(service: SamplerService(control: sampling)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -104,7 +141,22 @@ public enum GatewayAgent {
         ])
         try await group.run()
         await outbox.close()
-        logger.info("agent stopped", metadata: ["acknowledged": "\(uplink.statistics.acknowledged)"])
+        logger.info("agent stopped", metadata: ["acknowledged": "\(uplink.current.statistics.acknowledged)"])
+    }
+}
+
+/// Where a reload gets its new configuration and board (`sensorgw run` reads the same file again).
+public struct ReloadSource: Sendable {
+    /// Reads and validates the configuration file.
+    public var load: @Sendable () throws -> GatewayConfiguration
+    /// The board for a configuration.
+    public var makeBoard: @Sendable (GatewayConfiguration) -> any Board
+
+    /// Creates a source.
+    public init(load: @escaping @Sendable () throws -> GatewayConfiguration,
+                makeBoard: @escaping @Sendable (GatewayConfiguration) -> any Board) {
+        self.load = load
+        self.makeBoard = makeBoard
     }
 }
 
@@ -117,6 +169,21 @@ extension GatewayAgent {
             Counter(label: "sensorgw_uplink_connect_failures_total", dimensions: [("reason", failure.kind.rawValue)]).increment()
         case .connectionLost:
             Counter(label: "sensorgw_uplink_connections_lost_total").increment()
+        }
+    }
+
+    /// The schedules with each sensor's progress recorded in `monitor` (which then watches
+    /// exactly these sensors) for the watchdog.
+    static func observedSchedules(for sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry,
+                                  board: any Board, monitor: HealthMonitor<ContinuousClock>,
+                                  hooks: TestHooks) throws -> [SensorSchedule] {
+        let built = try schedules(for: sensors, registry: registry, board: board)
+        monitor.replaceSensors(built.map { ($0.sensor.id, $0.interval, $0.timeout) })
+        return zip(built, sensors).map { schedule, sensor in
+            var observed = schedule
+            observed.sensor = ObservedSensor(base: schedule.sensor, monitor: monitor, hooks: hooks,
+                                             bus: sensor.bus.metricLabel)
+            return observed
         }
     }
 
@@ -141,12 +208,24 @@ extension GatewayAgent {
     static func encoderDevices(_ configuration: GatewayConfiguration, registry: SensorRegistry) -> [EncoderDevice] {
         configuration.sensors.compactMap { sensor in
             guard let kind = registry.kind(named: sensor.kind) else { return nil }
-            let quantities = kind.quantities.map { rule in
+            let quantities = kind.quantities(for: sensor).map { rule in
                 let unit = sensor.quantities.first { $0.quantity == rule.quantity }?.unit ?? rule.unit
                 return EncoderDevice.Quantity(name: rule.quantity, unit: unit)
             }
             return EncoderDevice(sensorID: sensor.id, quantities: quantities)
         }
+    }
+}
+
+extension AgentHealth {
+    /// The watchdog's bounds from the configuration: the same timeouts the components use.
+    init(_ configuration: GatewayConfiguration) {
+        let mqtt = configuration.mqtt
+        let flush = configuration.storage.flushInterval
+        // As UplinkSession.Configuration: an attempt gets the keepalive, at least 10 s.
+        self.init(flushPeriod: flush > .zero ? flush : .seconds(1),
+                  connectTimeout: max(.seconds(10), mqtt.keepalive),
+                  reconnectMax: mqtt.reconnect.max, keepalive: mqtt.keepalive)
     }
 }
 

@@ -6,14 +6,16 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes the counters to a Prometheus textfile every `interval` (and once more on stop).
+/// Writes the metrics to a Prometheus textfile every `interval` (and once more on stop).
 ///
 /// The unit gives the agent `RuntimeDirectory=sensorgw`, so the file is
 /// `/run/sensorgw/metrics.prom` on tmpfs: no SD-card writes. Point node_exporter's
 /// `--collector.textfile.directory` at it to scrape. The file is replaced atomically (write then
 /// rename), so a reader never sees half of it.
 struct MetricsFileService: Service {
-    let registry: CounterRegistry
+    let metrics: AgentMetrics
+    /// Sets the state gauges just before each write.
+    let refresh: @Sendable () async -> Void
     let path: String
     let interval: Duration
     let logger: Logger
@@ -21,10 +23,12 @@ struct MetricsFileService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                await refresh()
                 write()
                 try? await Task.sleep(for: interval)
             }
         }
+        await refresh()
         write()
     }
 
@@ -38,7 +42,7 @@ struct MetricsFileService: Service {
         // Counters are not secret, and node_exporter runs as another user: readable by all,
         // whatever the service's UMask.
         fchmod(fd, 0o644)
-        var bytes = Array(registry.prometheusText().utf8)
+        var bytes = Array(metrics.prometheusText().utf8)
         let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         close(fd)
         if written == bytes.count {

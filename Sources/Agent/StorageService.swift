@@ -9,9 +9,11 @@ import Uplink
 struct StorageService: Service {
     let buffer: ReadingBuffer
     let outbox: OutboxStore
-    let uplink: Uplink
+    let uplink: UplinkControl
     let interval: Duration
     let logger: Logger
+    let monitor: HealthMonitor<ContinuousClock>
+    let hooks: TestHooks
 
     func run() async throws {
         // With a zero interval the sampler flushes every sample itself; this loop then only
@@ -39,6 +41,7 @@ struct StorageService: Service {
     /// Commits what is buffered; returns how many readings it took from the buffer.
     @discardableResult
     func flush() async -> Int {
+        await hooks.pass(.storage)
         let readings = buffer.takeAll()
         let bufferDrops = buffer.takeDroppedCount()
         if bufferDrops > 0 {
@@ -50,7 +53,9 @@ struct StorageService: Service {
             // Nothing new to store: commit the acknowledged deletes on their own.
             do {
                 try await outbox.commitAcknowledgements()
+                monitor.storagePassed(succeeded: true)
             } catch {
+                monitor.storagePassed(succeeded: false)
                 logger.error("cannot delete acknowledged readings; they will be sent again", metadata: ["error": "\(error)"])
             }
             return 0
@@ -69,8 +74,13 @@ struct StorageService: Service {
                 }
                 uplink.dropsChanged()
             }
-            if !stored.isEmpty { uplink.readingsStored() }
+            monitor.storagePassed(succeeded: true)
+            if !stored.isEmpty {
+                monitor.readingsStored()
+                uplink.readingsStored()
+            }
         } catch {
+            monitor.storagePassed(succeeded: false)
             // Keep them for the next attempt; the buffer's bound decides what is given up.
             buffer.putBack(readings)
             logger.error("cannot store readings; will retry", metadata: ["error": "\(error)", "readings": "\(readings.count)"])

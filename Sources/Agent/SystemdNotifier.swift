@@ -31,6 +31,14 @@ public struct SystemdNotifier: Sendable {
     public func ready() { send("READY=1") }
     /// The service is alive (WatchdogSec).
     public func watchdog() { send("WATCHDOG=1") }
+    /// A reload began (sd_notify(3) "RELOADING=1"): systemd wants the monotonic time with it;
+    /// ``ready()`` ends it.
+    public func reloading() {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let microseconds = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
+        send("RELOADING=1\nMONOTONIC_USEC=\(microseconds)")
+    }
     /// A graceful stop began.
     public func stopping() { send("STOPPING=1") }
     /// A one-line status for `systemctl status`.

@@ -24,26 +24,41 @@ struct RunCommand: AsyncParsableCommand {
         let environment = currentEnvironment()
         let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
         let toJournal = environment["JOURNAL_STREAM"] != nil
+        // Native journal entries with SENSOR=/BUS=/ERRNO= fields when systemd connected our stderr to it.
+        let journal = JournalSink.forStandardError(environment: environment)
         LoggingSystem.bootstrap { label in
-            AgentLogHandler(label: label, level: level, toJournal: toJournal)
+            AgentLogHandler(label: label, level: level, toJournal: toJournal, journal: journal)
         }
-        let counters = CounterRegistry()
-        MetricsSystem.bootstrap(counters)
+        let metrics = AgentMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
         let logger = Logger(label: "sensorgw")
-        let board: any Board =
-            switch configuration.board {
-            case .simulated:
-                SimulatedBoard(sensors: configuration.sensors, registry: .builtIn,
-                               fixtures: try loadFixtures(configuration.sensors))
-            case .linux: LinuxBoard()
-            }
+        // A fixture that does not load stops the start with its file and line (exit 78).
+        _ = try loadFixtures(configuration.sensors)
+        let path = config
+        // SIGHUP reads the same file again (a bad fixture refuses the new file like a bad key);
+        // a simulated board is rebuilt with the new sensors' models.
+        let reload = ReloadSource(
+            load: {
+                let configuration = try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog)
+                _ = try SimulatedBoard.loadFixtures(for: configuration.sensors)
+                return configuration
+            },
+            makeBoard: makeBoard)
         do {
-            try await GatewayAgent.run(configuration: configuration, registry: .builtIn, board: board, logger: logger,
-                                       environment: environment, counters: counters)
+            try await GatewayAgent.run(configuration: configuration, registry: .builtIn, board: makeBoard(configuration),
+                                       logger: logger, environment: environment, metrics: metrics, reload: reload)
         } catch {
             logger.critical("agent failed", metadata: ["error": "\(error)"])
             throw ExitCode(70)  // EX_SOFTWARE: systemd restarts us (Restart=on-failure)
         }
+    }
+}
+
+/// The buses a configuration's sensors are on.
+@Sendable func makeBoard(_ configuration: GatewayConfiguration) -> any Board {
+    switch configuration.board {
+    case .simulated: SimulatedBoard(sensors: configuration.sensors, registry: .builtIn)
+    case .linux: LinuxBoard()
     }
 }
 

@@ -39,27 +39,30 @@ import Glibc
     }
 }
 
-@Suite struct CounterRegistryTests {
-    @Test func countersWithTheSameLabelAndDimensionsShareOneValue() {
-        let registry = CounterRegistry()
-        registry.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "capacity")]).increment(by: 5)
-        registry.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "capacity")]).increment(by: 2)
-        registry.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "age")]).increment(by: 1)
-        registry.makeCounter(label: "sensorgw_sensor_failures_total", dimensions: []).increment(by: 3)
-        #expect(registry.value("sensorgw_readings_dropped_total", [("reason", "capacity")]) == 7)
-        #expect(registry.prometheusText() == """
-            # TYPE sensorgw_readings_dropped_total counter
-            sensorgw_readings_dropped_total{reason="age"} 1
-            sensorgw_readings_dropped_total{reason="capacity"} 7
-            # TYPE sensorgw_sensor_failures_total counter
-            sensorgw_sensor_failures_total 3
-
-            """)
+@Suite struct AgentMetricsTests {
+    @Test func countersThroughSwiftMetricsAndStateGaugesRenderInTheTextFormat() {
+        let metrics = AgentMetrics()
+        metrics.factory.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "capacity")]).increment(by: 5)
+        metrics.factory.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "capacity")]).increment(by: 2)
+        metrics.factory.makeCounter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", "age")]).increment(by: 1)
+        StateGauges(registry: metrics.registry).set(outboxReadings: 12, outboxBytes: 4096, uplink: .backingOff,
+                                                    lastAcknowledgedAge: .milliseconds(2500))
+        let lines = metrics.prometheusText().split(separator: "\n").map(String.init)
+        #expect(lines.contains("# TYPE sensorgw_readings_dropped_total counter"))
+        #expect(lines.contains(#"sensorgw_readings_dropped_total{reason="capacity"} 7"#))
+        #expect(lines.contains(#"sensorgw_readings_dropped_total{reason="age"} 1"#))
+        #expect(lines.contains("# TYPE sensorgw_outbox_readings gauge"))
+        #expect(lines.contains("sensorgw_outbox_readings 12.0"))
+        #expect(lines.contains("sensorgw_outbox_bytes 4096.0"))
+        #expect(lines.contains(#"sensorgw_uplink_state{state="backing_off"} 1.0"#))
+        #expect(lines.contains(#"sensorgw_uplink_state{state="connected"} 0.0"#))
+        #expect(lines.contains("sensorgw_uplink_last_ack_age_seconds 2.5"))
     }
 
-    @Test func labelValuesAreEscapedForPrometheus() {
-        let registry = CounterRegistry()
-        registry.makeCounter(label: "c", dimensions: [("sensor", "a\"b\\c")]).increment(by: 1)
-        #expect(registry.prometheusText().contains(#"c{sensor="a\"b\\c"} 1"#))
+    @Test func noAcknowledgementYetLeavesTheAgeGaugeOut() {
+        let metrics = AgentMetrics()
+        StateGauges(registry: metrics.registry).set(outboxReadings: 0, outboxBytes: 0, uplink: .starting,
+                                                    lastAcknowledgedAge: nil)
+        #expect(!metrics.prometheusText().contains("last_ack_age"))
     }
 }

@@ -46,12 +46,22 @@ public struct HomeAssistantEncoder: ReadingEncoder {
         HomeAssistantSession(encoder: self)
     }
 
-    /// The one place a value becomes a state: a number today (booleans would be `ON`/`OFF` for a
-    /// binary sensor, strings as they are). False for a value Home Assistant cannot show.
-    static func appendState(_ value: Double, to buffer: inout [UInt8]) -> Bool {
-        guard value.isFinite else { return false }
-        JSONText.appendNumber(value, to: &buffer)
-        return true
+    /// The one place a value becomes a state. Every entity is announced as a numeric `sensor`
+    /// (its quantity's unit and `state_class: measurement`), so a boolean is sent as 1 or 0 to
+    /// stay a valid state of that entity; a text or bytes value has no numeric state and is
+    /// skipped (counted by the uplink). False for a value the entity cannot show.
+    static func appendState(_ value: ReadingValue, to buffer: inout [UInt8]) -> Bool {
+        switch value {
+        case .number(let number):
+            guard number.isFinite else { return false }
+            JSONText.appendNumber(number, to: &buffer)
+            return true
+        case .boolean(let flag):
+            buffer.append(flag ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            return true
+        case .text, .bytes:
+            return false
+        }
     }
 
     /// `<readings topic>/<sensor>/<quantity>`.

@@ -101,12 +101,21 @@ public struct SparkplugBLayout: Sendable, Hashable {
         return UInt64((wallSeconds * 1000).rounded())
     }
 
-    /// The one place a reading's value becomes a Sparkplug metric value: Double today; booleans,
-    /// strings and bytes map to Boolean, String and Bytes when readings carry them. Nil for a
-    /// value the format cannot carry (NaN, infinity: a host would show them as real numbers).
-    static func metricValue(_ value: Double) -> (type: Org_Eclipse_Tahu_Protobuf_DataType, value: Org_Eclipse_Tahu_Protobuf_Payload.Metric.OneOf_Value)? {
-        guard value.isFinite else { return nil }
-        return (.double, .doubleValue(value))
+    /// The one place a reading's value becomes a Sparkplug metric value. Nil for a value the
+    /// format cannot carry (NaN, infinity: a host would show them as real numbers).
+    static func metricValue(_ value: ReadingValue) -> (type: Org_Eclipse_Tahu_Protobuf_DataType, value: Org_Eclipse_Tahu_Protobuf_Payload.Metric.OneOf_Value)? {
+        // DBIRTH declares every quantity as Double (a kind's quantities carry no value type),
+        // and DDATA must keep the datatype the birth gave: a boolean goes as 1 or 0, and text
+        // or bytes cannot be carried (skipped and counted).
+        switch value {
+        case .number(let number):
+            guard number.isFinite else { return nil }
+            return (.double, .doubleValue(number))
+        case .boolean(let flag):
+            return (.double, .doubleValue(flag ? 1 : 0))
+        case .text, .bytes:
+            return nil
+        }
     }
 
     /// NDEATH: the will, carrying the connection's `bdSeq`.
@@ -178,12 +187,15 @@ public struct SparkplugBLayout: Sendable, Hashable {
             }
             var metric = Org_Eclipse_Tahu_Protobuf_Payload.Metric()
             metric.alias = alias
-            metric.timestamp = Self.milliseconds(reading.timestamp.wallSeconds)
+            // Sparkplug has one time per metric: the re-based one when the reading was taken
+            // before the clock synced and has been re-based since (docs/FORMATS.md, SenML).
+            let wallSeconds = reading.timestamp.rebasedWallSeconds ?? reading.timestamp.wallSeconds
+            metric.timestamp = Self.milliseconds(wallSeconds)
             metric.datatype = UInt32(mapped.type.rawValue)
             metric.value = mapped.value
             payload.metrics.append(metric)
             carried.append(reading.sequence)
-            newest = Swift.max(newest, reading.timestamp.wallSeconds)
+            newest = Swift.max(newest, wallSeconds)
         }
         let topic = deviceTopic("DDATA", device: sensorID)
         guard !carried.isEmpty else { return EncodedMessage(topic: topic, carried: [], skipped: skipped) }

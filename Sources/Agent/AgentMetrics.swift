@@ -1,0 +1,52 @@
+import CoreMetrics
+import Prometheus
+
+/// The agent's metrics: the swift-metrics backend is swift-prometheus's
+/// `PrometheusCollectorRegistry` (Foundation-free), rendered in Prometheus's text format for
+/// node_exporter's textfile collector (``MetricsFileService``).
+///
+/// Counters are counted where things happen (`Counter(label:dimensions:)` from swift-metrics);
+/// the gauges that describe state (outbox depth and bytes, uplink state, age of the last
+/// acknowledged publish) are set by ``refresh`` just before each rendering.
+public final class AgentMetrics: Sendable {
+    /// Where every metric lives.
+    public let registry: PrometheusCollectorRegistry
+    /// The swift-metrics factory over ``registry``; `MetricsSystem.bootstrap(metrics.factory)`.
+    public let factory: PrometheusMetricsFactory
+
+    /// Creates an empty registry.
+    public init() {
+        registry = PrometheusCollectorRegistry()
+        factory = PrometheusMetricsFactory(registry: registry)
+    }
+
+    /// Every metric in Prometheus's text exposition format.
+    public func prometheusText() -> String {
+        registry.emitToString()
+    }
+}
+
+/// The state gauges, set from what the agent knows now.
+struct StateGauges: Sendable {
+    let registry: PrometheusCollectorRegistry
+
+    /// Sets every gauge; `lastAcknowledgedAge` nil (no PUBACK yet) leaves that gauge out.
+    func set(outboxReadings: Int, outboxBytes: Int, uplink: AgentHealth.UplinkProgress.State,
+             lastAcknowledgedAge: Duration?) {
+        registry.makeGauge(name: "sensorgw_outbox_readings", help: "Readings stored and not yet acknowledged.")
+            .set(to: Double(outboxReadings))
+        registry.makeGauge(name: "sensorgw_outbox_bytes", help: "Size of the outbox database.")
+            .set(to: Double(outboxBytes))
+        for state in [AgentHealth.UplinkProgress.State.starting, .connecting, .connected, .backingOff] {
+            registry.makeGauge(name: "sensorgw_uplink_state", labels: [("state", state.rawValue)],
+                               help: "1 for the uplink's current state, 0 for the others.")
+                .set(to: state == uplink ? 1 : 0)
+        }
+        if let age = lastAcknowledgedAge {
+            let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
+            registry.makeGauge(name: "sensorgw_uplink_last_ack_age_seconds",
+                               help: "Seconds since the broker last acknowledged a publish.")
+                .set(to: seconds)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Configuration
+
+/// What a reload (SIGHUP, `systemctl reload`) does with a new, valid configuration: a pure
+/// comparison of the running configuration with the new one.
+///
+/// Applied live: the sensors (added, removed, retimed, their options and pipelines) by
+/// restarting the sampler on the same reading buffer, and the `mqtt` section by stopping the
+/// uplink (it drains what is in flight) and starting one with the new settings on the same
+/// outbox. Refused as a whole, the running configuration kept: a change to `storage` (the
+/// outbox is never closed or reopened by a reload), `board` or `gateway.id` (the identity the
+/// stored readings were taken under); those need `systemctl restart`. `log.level` is read at
+/// start only: a change is reported and takes effect at the next restart.
+public struct ReloadPlan: Sendable, Equatable {
+    /// Why the reload is refused; empty when it is applied.
+    public var refusals: [String]
+    /// Restart the sampler with the new sensors.
+    public var restartSampler: Bool
+    /// Reconnect the uplink with the new `mqtt` settings.
+    public var reconnectUplink: Bool
+    /// What is accepted but waits for a restart.
+    public var warnings: [String]
+
+    /// Whether anything changes at all.
+    public var changesNothing: Bool { refusals.isEmpty && !restartSampler && !reconnectUplink }
+
+    /// Compares the running configuration with the new one.
+    public init(running: GatewayConfiguration, new: GatewayConfiguration) {
+        var refusals: [String] = []
+        if running.storage != new.storage {
+            refusals.append("storage changed; the outbox is never reopened by a reload: restart the service to apply it")
+        }
+        if running.board != new.board {
+            refusals.append("board changed: restart the service to apply it")
+        }
+        if running.gateway != new.gateway {
+            refusals.append("gateway.id changed: restart the service to apply it")
+        }
+        self.refusals = refusals
+        restartSampler = running.sensors != new.sensors
+        reconnectUplink = running.mqtt != new.mqtt
+        warnings = running.logLevel != new.logLevel
+            ? ["log.level changed: it takes effect at the next restart"] : []
+    }
+}
