@@ -9,5 +9,6 @@ extension SensorRegistry {
         BH1750Kind(),
         SyntheticKind(),
         BMP280Kind(),
+        SHT4xKind(),
     ])
 }
