@@ -10,5 +10,6 @@ extension SensorRegistry {
         SyntheticKind(),
         BMP280Kind(),
         SHT4xKind(),
+        AHT20Kind(),
     ])
 }
