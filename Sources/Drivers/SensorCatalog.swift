@@ -11,5 +11,6 @@ extension SensorRegistry {
         BMP280Kind(),
         SHT4xKind(),
         AHT20Kind(),
+        HTU21DKind(),
     ])
 }
