@@ -12,5 +12,6 @@ extension SensorRegistry {
         SHT4xKind(),
         AHT20Kind(),
         HTU21DKind(),
+        MCP9808Kind(),
     ])
 }
