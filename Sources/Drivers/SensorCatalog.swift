@@ -14,5 +14,10 @@ extension SensorRegistry {
         DS18B20Kind(),
         BoardHealthKind(),
         RegistersKind(),
+        BMP280Kind(),
+        SHT4xKind(),
+        AHT20Kind(),
+        HTU21DKind(),
+        MCP9808Kind(),
     ])
 }

@@ -34,11 +34,11 @@ private func startScript() -> [ScriptedI2CBus.Expectation] {
 struct SHT3xDatasheetTests {
     @Test("CRC-8 (0x31, init 0xFF): the datasheet's example 0xBEEF -> 0x92, and other words")
     func crc() {
-        #expect(SHT3xCRC.checksum([0xBE, 0xEF]) == 0x92)   // datasheet table 19
+        #expect(CRC8.sensirion.checksum([0xBE, 0xEF]) == 0x92)   // datasheet table 19
         // The same algorithm worked by hand: 0x0000 -> 0x81, 0xFFFF -> 0xAC, 0x6666 -> 0x93.
-        #expect(SHT3xCRC.checksum([0x00, 0x00]) == 0x81)
-        #expect(SHT3xCRC.checksum([0xFF, 0xFF]) == 0xAC)
-        #expect(SHT3xCRC.checksum([0x66, 0x66]) == 0x93)
+        #expect(CRC8.sensirion.checksum([0x00, 0x00]) == 0x81)
+        #expect(CRC8.sensirion.checksum([0xFF, 0xFF]) == 0xAC)
+        #expect(CRC8.sensirion.checksum([0x66, 0x66]) == 0x93)
     }
 
     @Test("T = -45 + 175 S_T / 65535 and RH = 100 S_RH / 65535")

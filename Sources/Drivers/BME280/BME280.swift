@@ -12,23 +12,21 @@ import HAL
 /// ```
 public actor BME280 {
     /// The register access path.
-    public nonisolated let transport: any BME280Transport
+    public nonisolated let transport: any BMx280Transport
     /// Oversampling and filter used by every measurement.
     public nonisolated let settings: BME280Settings
     /// The calibration read by ``start()``; `nil` before.
     public private(set) var calibration: BME280Calibration?
 
     private let clock: any Clock<Duration>
-    /// How long to wait between status polls once the typical measurement time has passed.
-    private let pollInterval: Duration = .milliseconds(1)
 
     /// Creates a driver; nothing is sent to the chip until ``start()`` or ``measure()``.
     /// - Parameters:
-    ///   - transport: ``BME280I2CTransport`` or ``BME280SPITransport``.
+    ///   - transport: ``BMx280I2CTransport`` or ``BMx280SPITransport``.
     ///   - settings: oversampling and filter.
     ///   - clock: the clock used to sleep between status polls and to enforce the measurement
     ///     deadline; tests inject one that does not really wait.
-    public init(transport: any BME280Transport, settings: BME280Settings = BME280Settings(),
+    public init(transport: any BMx280Transport, settings: BME280Settings = BME280Settings(),
                 clock: any Clock<Duration> = ContinuousClock()) {
         self.transport = transport
         self.settings = settings
@@ -38,20 +36,21 @@ public actor BME280 {
     /// Creates a driver for a chip on an I2C bus (address 0x76 or 0x77).
     public init(bus: any I2CBus, address: I2CAddress, settings: BME280Settings = BME280Settings(),
                 clock: any Clock<Duration> = ContinuousClock()) {
-        self.init(transport: BME280I2CTransport(bus: bus, address: address), settings: settings, clock: clock)
+        self.init(transport: BMx280I2CTransport(bus: bus, address: address, chip: "bme280"), settings: settings, clock: clock)
     }
 
     /// Creates a driver for a chip on an SPI device.
     public init(spi device: any SPIDevice, settings: BME280Settings = BME280Settings(),
                 clock: any Clock<Duration> = ContinuousClock()) {
-        self.init(transport: BME280SPITransport(device: device), settings: settings, clock: clock)
+        self.init(transport: BMx280SPITransport(device: device, chip: "bme280"), settings: settings, clock: clock)
     }
 
     /// Checks the chip id, reads the calibration once and writes the filter setting.
     ///
     /// - Throws: ``HALError``: `.invalidArgument` when temperature oversampling is `.skip`
     ///   (pressure and humidity cannot be compensated without it), `.badData` when the chip id is
-    ///   not 0x60 or the calibration is blank, `.timeout` when the NVM copy never finishes, or
+    ///   not 0x60 (naming the chip found when it is a known Bosch id, e.g. a BMP280's 0x58) or the
+    ///   calibration is blank, `.timeout` when the NVM copy never finishes, or
     ///   whatever the bus throws.
     public func start() async throws {
         guard settings.temperatureOversampling != .skip else {
@@ -59,14 +58,11 @@ public actor BME280 {
                            detail: "temperature oversampling must not be skip: pressure and humidity need t_fine")
         }
         let id = try await transport.readRegisters(BME280Register.chipID, count: 1)
-        guard let chipID = id.first, chipID == BME280Register.expectedChipID else {
-            let got = id.first.map { "0x" + BME280Register.hex($0) } ?? "nothing"
-            throw HALError(.badData, operation: operation("chip id"),
-                           detail: "expected chip id 0x60 (BME280), got \(got)")
-        }
+        try BMx280ChipID.check(id, accepted: [BME280Register.expectedChipID], chip: "BME280",
+                               operation: operation("chip id"))
         // Right after power-up the chip copies its NVM into the calibration registers
         // (im_update); reading them during the copy would give a mix of old and new bytes.
-        try await waitForStatusClear(mask: BME280Register.statusImageUpdate,
+        try await transport.waitForStatusClear(clock: clock, mask: BME280Register.statusImageUpdate,
                                      deadline: .milliseconds(10), what: "calibration copy (im_update)")
         let bank1 = try await transport.readRegisters(BME280Register.calibrationBank1,
                                                       count: BME280Register.calibrationBank1Length)
@@ -100,38 +96,12 @@ public actor BME280 {
         try await transport.writeRegisters([(BME280Register.ctrlHum, settings.ctrlHumValue),
                                             (BME280Register.ctrlMeas, settings.ctrlMeasForcedValue)])
         // The deadline counts from the trigger, so the initial wait is part of it.
-        try await waitForStatusClear(mask: BME280Register.statusMeasuring,
+        try await transport.waitForStatusClear(clock: clock, mask: BME280Register.statusMeasuring,
                                      initialDelay: .microseconds(settings.typicalMeasurementMicroseconds),
                                      deadline: settings.measurementDeadline, what: "measurement")
         let block = try await transport.readRegisters(BME280Register.data, count: BME280Register.dataLength)
         let raw = try BME280RawSample(dataBlock: block)
         return try calibration.compensate(raw, settings: settings)
-    }
-
-    /// Polls `status` until the `mask` bits are clear.
-    ///
-    /// The deadline is checked *before* each read and acted on only after it, so the last poll
-    /// always happens after the deadline: a process descheduled for a while is not reported as a
-    /// timeout while the chip had long finished.
-    private func waitForStatusClear(mask: UInt8, initialDelay: Duration = .zero, deadline: Duration,
-                                    what: String) async throws {
-        try await poll(clock: clock, mask: mask, initialDelay: initialDelay, deadline: deadline, what: what)
-    }
-
-    private func poll<C: Clock<Duration>>(clock: C, mask: UInt8, initialDelay: Duration, deadline: Duration,
-                                          what: String) async throws {
-        let end = clock.now.advanced(by: deadline)
-        if initialDelay > .zero { try await clock.sleep(for: initialDelay, tolerance: nil) }
-        while true {
-            let expired = clock.now >= end
-            let status = try await transport.readRegisters(BME280Register.status, count: 1)
-            if let value = status.first, value & mask == 0 { return }
-            if expired {
-                throw HALError(.timeout, operation: operation("status poll"),
-                               detail: "\(what) still running after \(deadline) (status bit 0x\(BME280Register.hex(mask)))")
-            }
-            try await clock.sleep(for: pollInterval, tolerance: nil)
-        }
     }
 
     private nonisolated func operation(_ step: String) -> String {

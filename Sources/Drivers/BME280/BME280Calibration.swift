@@ -1,12 +1,14 @@
 import HAL
 
-/// The factory trimming coefficients of one BME280, and the datasheet's integer compensation.
+/// The factory trimming coefficients of one BME280, and the datasheet's integer compensation
+/// (temperature and pressure from ``BMx280TemperaturePressureCompensation``, shared with the
+/// BMP280; humidity here).
 ///
 /// Pure value type: built once from the two calibration banks, then every conversion is a
 /// function of raw ADC values only, so it is tested against the datasheet's worked numbers with
 /// no bus at all. Arithmetic uses wrapping operators so calibration garbage from a loose wire can
 /// give a wrong number (caught by range checks above) but never a trap.
-public struct BME280Calibration: Sendable, Hashable {
+public struct BME280Calibration: BMx280TemperaturePressureCompensation, Hashable {
     /// dig_T1, unsigned short at 0x88/0x89.
     public var digT1: UInt16
     /// dig_T2, signed short at 0x8A/0x8B.
@@ -67,23 +69,16 @@ public struct BME280Calibration: Sendable, Hashable {
     ///   produce plausible-looking nonsense.
     public init(bank1: [UInt8], bank2: [UInt8]) throws {
         let operation = "bme280 calibration"
-        guard bank1.count == BME280Register.calibrationBank1Length else {
-            throw HALError(.badData, operation: operation,
-                           detail: "expected 26 bytes at 0x88, got \(bank1.count)")
-        }
+        let words = try BMx280TemperaturePressureCalibration(bank: bank1, expectedLength: BME280Register.calibrationBank1Length,
+                                                            operation: operation)
         guard bank2.count == BME280Register.calibrationBank2Length else {
             throw HALError(.badData, operation: operation,
                            detail: "expected 7 bytes at 0xE1, got \(bank2.count)")
         }
-        if bank1.allSatisfy({ $0 == 0x00 }) || bank1.allSatisfy({ $0 == 0xFF }) {
-            throw HALError(.badData, operation: operation,
-                           detail: "calibration bank 0x88 is blank (all \(bank1[0] == 0 ? "0x00" : "0xFF"))")
-        }
-        func u16(_ i: Int) -> UInt16 { UInt16(bank1[i]) | (UInt16(bank1[i + 1]) << 8) }
-        func s16(_ i: Int) -> Int16 { Int16(bitPattern: u16(i)) }
-        digT1 = u16(0); digT2 = s16(2); digT3 = s16(4)
-        digP1 = u16(6); digP2 = s16(8); digP3 = s16(10); digP4 = s16(12); digP5 = s16(14)
-        digP6 = s16(16); digP7 = s16(18); digP8 = s16(20); digP9 = s16(22)
+        digT1 = words.digT1; digT2 = words.digT2; digT3 = words.digT3
+        digP1 = words.digP1; digP2 = words.digP2; digP3 = words.digP3; digP4 = words.digP4
+        digP5 = words.digP5; digP6 = words.digP6; digP7 = words.digP7; digP8 = words.digP8
+        digP9 = words.digP9
         // bank1[24] is 0xA0, reserved.
         digH1 = bank1[25]
         digH2 = Int16(bitPattern: UInt16(bank2[0]) | (UInt16(bank2[1]) << 8))
@@ -93,44 +88,6 @@ public struct BME280Calibration: Sendable, Hashable {
         digH4 = Int16(Int8(bitPattern: bank2[3])) * 16 | Int16(bank2[4] & 0x0F)
         digH5 = Int16(Int8(bitPattern: bank2[5])) * 16 | Int16(bank2[4] >> 4)
         digH6 = Int8(bitPattern: bank2[6])
-    }
-
-    /// The datasheet's `t_fine` (BME280_compensate_T_int32): a fine temperature carried into the
-    /// pressure and humidity formulas. Temperature in °C = t_fine / 5120.
-    public func fineTemperature(adcT: Int32) -> Int32 {
-        let t1 = Int32(digT1), t2 = Int32(digT2), t3 = Int32(digT3)
-        let var1 = (((adcT >> 3) &- (t1 << 1)) &* t2) >> 11
-        let delta = (adcT >> 4) &- t1
-        let var2 = ((((delta &* delta) >> 12) &* t3) >> 14)
-        return var1 &+ var2
-    }
-
-    /// Temperature in 0.01 °C from `t_fine` (`T = (t_fine * 5 + 128) >> 8`): 2508 is 25.08 °C.
-    public func temperatureCentiCelsius(fineTemperature tFine: Int32) -> Int32 {
-        ((tFine &* 5) &+ 128) >> 8
-    }
-
-    /// Pressure in Pa as unsigned Q24.8 (BME280_compensate_P_int64): 24674867 is 96386.2 Pa.
-    ///
-    /// Returns 0 where the datasheet does (a zero divisor), which no real pressure produces; the
-    /// driver reports that as `.badData`.
-    public func pressureQ24_8(adcP: Int32, fineTemperature tFine: Int32) -> UInt32 {
-        // Swift's shifts bind tighter than `*`, unlike C, so every C expression is parenthesized
-        // exactly as C evaluates it.
-        var var1 = Int64(tFine) &- 128000
-        var var2 = (var1 &* var1) &* Int64(digP6)
-        var2 = var2 &+ ((var1 &* Int64(digP5)) << 17)
-        var2 = var2 &+ (Int64(digP4) << 35)
-        var1 = (((var1 &* var1) &* Int64(digP3)) >> 8) &+ ((var1 &* Int64(digP2)) << 12)
-        var1 = (((Int64(1) << 47) &+ var1) &* Int64(digP1)) >> 33
-        if var1 == 0 { return 0 }
-        var p = Int64(1_048_576) &- Int64(adcP)
-        let numerator = ((p << 31) &- var2) &* 3125
-        p = numerator.dividedReportingOverflow(by: var1).partialValue
-        var1 = ((Int64(digP9) &* (p >> 13)) &* (p >> 13)) >> 25
-        var2 = (Int64(digP8) &* p) >> 19
-        p = ((p &+ var1 &+ var2) >> 8) &+ (Int64(digP7) << 4)
-        return UInt32(truncatingIfNeeded: p)
     }
 
     /// Relative humidity in %RH as unsigned Q22.10 (bme280_compensate_H_int32): 47445 is
@@ -172,11 +129,8 @@ public struct BME280RawSample: Sendable, Hashable {
             throw HALError(.badData, operation: "bme280 data block",
                            detail: "expected 8 bytes at 0xF7, got \(bytes.count)")
         }
-        func twenty(_ i: Int) -> Int32 {
-            (Int32(bytes[i]) << 12) | (Int32(bytes[i + 1]) << 4) | (Int32(bytes[i + 2]) >> 4)
-        }
-        adcP = twenty(0)
-        adcT = twenty(3)
+        adcP = BMx280Register.twentyBit(bytes, at: 0)
+        adcT = BMx280Register.twentyBit(bytes, at: 3)
         adcH = (Int32(bytes[6]) << 8) | Int32(bytes[7])
     }
 
@@ -217,26 +171,9 @@ extension BME280Calibration {
     ///   pressure formula hits its zero divisor.
     public func compensate(_ raw: BME280RawSample, settings: BME280Settings) throws -> BME280Sample {
         let operation = "bme280 compensate"
-        if raw.temperatureSkipped {
-            throw HALError(.badData, operation: operation,
-                           detail: "temperature reads the not-measured value 0x80000")
-        }
-        let tFine = fineTemperature(adcT: raw.adcT)
-        let celsius = Double(temperatureCentiCelsius(fineTemperature: tFine)) / 100
-
-        var pascal: Double?
-        if settings.pressureOversampling != .skip {
-            if raw.pressureSkipped {
-                throw HALError(.badData, operation: operation,
-                               detail: "pressure was requested but reads the not-measured value 0x80000")
-            }
-            let q = pressureQ24_8(adcP: raw.adcP, fineTemperature: tFine)
-            if q == 0 {
-                throw HALError(.badData, operation: operation,
-                               detail: "pressure formula divides by zero (calibration dig_P1 = \(digP1))")
-            }
-            pascal = Double(q) / 256
-        }
+        let (celsius, tFine, pascal) = try compensateTemperaturePressure(
+            adcT: raw.adcT, adcP: raw.adcP, pressureRequested: settings.pressureOversampling != .skip,
+            operation: operation)
 
         var humidity: Double?
         if settings.humidityOversampling != .skip {

@@ -14,7 +14,7 @@ public struct BME280Kind: SimulatedSensorKind {
         public var temperature: Int, pressure: Int, humidity: Int
 
         /// The counts the chip accepts.
-        public static let allowed: [Int] = [0, 1, 2, 4, 8, 16]
+        public static let allowed: [Int] = BMx280Oversampling.allowedCounts
 
         /// Creates options; the default is one sample of each (the datasheet's weather monitoring).
         public init(temperature: Int = 1, pressure: Int = 1, humidity: Int = 1) {
@@ -25,11 +25,9 @@ public struct BME280Kind: SimulatedSensorKind {
 
         /// The driver settings for these counts.
         public var settings: BME280Settings {
-            func code(_ count: Int) -> BME280Settings.Oversampling {
-                BME280Settings.Oversampling.allCases.first { $0.sampleCount == count } ?? .x1
-            }
-            return BME280Settings(temperatureOversampling: code(temperature), pressureOversampling: code(pressure),
-                                  humidityOversampling: code(humidity))
+            BME280Settings(temperatureOversampling: BMx280OversamplingOption.code(temperature),
+                           pressureOversampling: BMx280OversamplingOption.code(pressure),
+                           humidityOversampling: BMx280OversamplingOption.code(humidity))
         }
     }
 
@@ -41,7 +39,7 @@ public struct BME280Kind: SimulatedSensorKind {
     public var buses: [SensorBusKind] { [.i2c, .spi] }
     public var optionKeys: [String] { ["oversampling"] }
     public var defaultOptions: any SensorOptions { Options() }
-    public var defaultI2CAddress: I2CAddress? { I2CAddress(UInt8(0x76)) }
+    public var defaultI2CAddress: I2CAddress? { I2CAddress(BME280Register.primaryAddress) }
 
     /// The datasheet's operating ranges (section 1: -40...85 °C, 300...1100 hPa, 0...100 %RH).
     public var quantities: [QuantityRule] {
@@ -51,20 +49,11 @@ public struct BME280Kind: SimulatedSensorKind {
     }
 
     public func decodeOptions(_ entries: [ConfigValue]) throws(ConfigurationError) -> any SensorOptions {
-        var options = Options()
-        for entry in entries {  // only `oversampling` reaches here
-            for value in try entry.entries(allowed: ["temperature", "pressure", "humidity"]) {
-                let count = try value.integer(
-                    oneOf: Options.allowed,
-                    message: "oversampling must be one of \(Options.allowed.map(String.init).joined(separator: ", "))")
-                switch value.key {
-                case "temperature": options.temperature = count
-                case "pressure": options.pressure = count
-                default: options.humidity = count
-                }
-            }
-        }
-        return options
+        let counts = try BMx280OversamplingOption.decode(entries, quantities: ["temperature", "pressure", "humidity"])
+        let defaults = Options()
+        return Options(temperature: counts["temperature"] ?? defaults.temperature,
+                       pressure: counts["pressure"] ?? defaults.pressure,
+                       humidity: counts["humidity"] ?? defaults.humidity)
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {

@@ -25,15 +25,10 @@ public struct SHT3xSample: Sendable, Hashable {
         rawHumidity = try SHT3xSample.checkedWord(frame, at: 3, name: "humidity", operation: operation)
     }
 
-    /// The 16-bit word at `index`, `index + 1`, checked against the CRC at `index + 2`.
+    /// The 16-bit word at `index`, `index + 1`, checked against the CRC at `index + 2` (4.12:
+    /// Sensirion's CRC-8, shared with the other chips that use it).
     static func checkedWord(_ bytes: [UInt8], at index: Int, name: String, operation: String) throws -> UInt16 {
-        let word = [bytes[index], bytes[index + 1]]
-        let expected = SHT3xCRC.checksum(word)
-        guard bytes[index + 2] == expected else {
-            throw HALError(.badData, operation: operation,
-                           detail: "\(name) CRC mismatch: received 0x\(SHT3xCRC.hex(bytes[index + 2])), computed 0x\(SHT3xCRC.hex(expected))")
-        }
-        return UInt16(word[0]) << 8 | UInt16(word[1])
+        try CRC8.sensirion.checkedWord(bytes, at: index, name: name, operation: operation)
     }
 
     /// T = -45 + 175 · S_T / (2^16 - 1), in °C.

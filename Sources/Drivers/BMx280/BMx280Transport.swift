@@ -2,9 +2,9 @@ import HAL
 
 /// How the driver reaches the chip's registers: I2C or 4-wire SPI.
 ///
-/// The BME280 has the same register map on both buses; only the framing differs, so the driver
-/// is written once against this protocol.
-public protocol BME280Transport: Sendable {
+/// The BMP280 and the BME280 have the same register map on both buses; only the framing
+/// differs, so each driver is written once against this protocol.
+public protocol BMx280Transport: Sendable {
     /// Reads `count` consecutive registers starting at `register` in one bus transaction.
     /// - Throws: ``HALError``; `.badData` when fewer bytes came back than asked for.
     func readRegisters(_ register: UInt8, count: Int) async throws -> [UInt8]
@@ -18,27 +18,33 @@ public protocol BME280Transport: Sendable {
     func writeRegisters(_ writes: [(register: UInt8, value: UInt8)]) async throws
     /// Where the chip is, for error messages, e.g. `i2c@0x76` or `spi`.
     var location: String { get }
+    /// The chip's kind name for error messages, e.g. `bme280`.
+    var chip: String { get }
 }
 
-extension BME280Transport {
+extension BMx280Transport {
     /// One transaction per register, in order; for transports that cannot burst.
     public func writeRegisters(_ writes: [(register: UInt8, value: UInt8)]) async throws {
         for write in writes { try await writeRegister(write.register, value: write.value) }
     }
 }
 
-/// BME280 over I2C: a register read is one combined transaction (write the register number,
+/// BMP280/BME280 over I2C: a register read is one combined transaction (write the register number,
 /// repeated start, read N with auto-increment); a write is the pair `[register, value]`.
-public struct BME280I2CTransport: BME280Transport {
+public struct BMx280I2CTransport: BMx280Transport {
     /// The bus the chip is on.
     public let bus: any I2CBus
     /// The chip's address, 0x76 or 0x77 depending on SDO.
     public let address: I2CAddress
+    /// The kind name errors start with, e.g. `bmp280`.
+    public let chip: String
 
     /// Creates a transport.
-    public init(bus: any I2CBus, address: I2CAddress) {
+    /// - Parameter chip: the kind name errors start with.
+    public init(bus: any I2CBus, address: I2CAddress, chip: String) {
         self.bus = bus
         self.address = address
+        self.chip = chip
     }
 
     public var location: String { "i2c@\(address)" }
@@ -46,7 +52,7 @@ public struct BME280I2CTransport: BME280Transport {
     public func readRegisters(_ register: UInt8, count: Int) async throws -> [UInt8] {
         let bytes = try await bus.transaction(address: address, [.write([register]), .read(count: count)])
             .first ?? []
-        return try checkLength(bytes, register: register, count: count, location: location)
+        return try checkLength(bytes, register: register, count: count, where: "\(chip) \(location)")
     }
 
     public func writeRegister(_ register: UInt8, value: UInt8) async throws {
@@ -70,23 +76,27 @@ public struct BME280I2CTransport: BME280Transport {
     }
 }
 
-/// BME280 over 4-wire SPI (datasheet 6.3): the control byte is the register number with bit 7
+/// BMP280/BME280 over 4-wire SPI (datasheet 6.3): the control byte is the register number with bit 7
 /// set for a read and cleared for a write; a read continues with auto-increment while chip select
 /// stays low, so command and answer must be one transaction.
-public struct BME280SPITransport: BME280Transport {
+public struct BMx280SPITransport: BMx280Transport {
     /// The chip's SPI device (bus plus chip select); mode 0 or 3.
     public let device: any SPIDevice
+    /// The kind name errors start with, e.g. `bmp280`.
+    public let chip: String
 
     /// Creates a transport.
-    public init(device: any SPIDevice) {
+    /// - Parameter chip: the kind name errors start with.
+    public init(device: any SPIDevice, chip: String) {
         self.device = device
+        self.chip = chip
     }
 
     public var location: String { "spi" }
 
     public func readRegisters(_ register: UInt8, count: Int) async throws -> [UInt8] {
         let bytes = try await device.transaction([.write([register | 0x80]), .read(count: count)]).first ?? []
-        return try checkLength(bytes, register: register, count: count, location: location)
+        return try checkLength(bytes, register: register, count: count, where: "\(chip) \(location)")
     }
 
     public func writeRegister(_ register: UInt8, value: UInt8) async throws {
@@ -103,18 +113,10 @@ public struct BME280SPITransport: BME280Transport {
 
 /// A short answer would shift every field of the calibration or data block, so it is refused
 /// here rather than compensated.
-private func checkLength(_ bytes: [UInt8], register: UInt8, count: Int, location: String) throws -> [UInt8] {
+private func checkLength(_ bytes: [UInt8], register: UInt8, count: Int, where location: String) throws -> [UInt8] {
     guard bytes.count == count else {
-        throw HALError(.badData, operation: "bme280 \(location) read 0x\(BME280Register.hex(register))",
+        throw HALError(.badData, operation: "\(location) read 0x\(BMx280Register.hex(register))",
                        detail: "expected \(count) bytes, got \(bytes.count)")
     }
     return bytes
-}
-
-extension BME280Register {
-    /// `0x5A`-style text for error details; namespaced because Drivers hosts many chips.
-    static func hex(_ byte: UInt8) -> String {
-        let text = String(byte, radix: 16, uppercase: true)
-        return text.count < 2 ? "0" + text : text
-    }
 }
