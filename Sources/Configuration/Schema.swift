@@ -138,7 +138,8 @@ struct SchemaReader {
         var interval = Duration.seconds(10)
         var priority = Config.SensorConfiguration.Priority.normal
         var optionEntries: [ConfigValue] = []
-        var quantities: [QuantitySettings] = []
+        // Read after the options: a kind's quantities may depend on them (an ADC's channels).
+        var quantitiesEntry: (node: Node, path: String)?
         try reader.forEachEntry(of: node, path: path, allowed: allowed, unknownKeyNote: kind.map { "for type \($0.name)" }) {
             (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
@@ -170,8 +171,8 @@ struct SchemaReader {
             case "quantities":
                 // Without a type there are no quantities to check them against; the missing
                 // type is reported after the entries.
-                guard let kind else { break }
-                quantities = try self.quantities(value, path: keyPath, kind: kind)
+                guard kind != nil else { break }
+                quantitiesEntry = (value, keyPath)
             default:
                 optionEntries.append(ConfigValue(key: key, node: value, keyMark: keyMark, path: keyPath, reader: reader))
             }
@@ -179,6 +180,10 @@ struct SchemaReader {
         guard let id else { throw reader.missing("\(path).id", in: node.mark) }
         guard let kind else { throw reader.missing("\(path).type", in: node.mark) }
         let options = optionEntries.isEmpty ? kind.defaultOptions : try kind.decodeOptions(optionEntries)
+        var quantities: [QuantitySettings] = []
+        if let quantitiesEntry {
+            quantities = try self.quantities(quantitiesEntry.node, path: quantitiesEntry.path, kind: kind, options: options)
+        }
         let resolvedBus: Config.SensorConfiguration.SensorBus
         if let bus {
             resolvedBus = bus
@@ -188,7 +193,7 @@ struct SchemaReader {
             let names = kind.buses.map(\.rawValue).joined(separator: " or ")
             throw fail(path, at: node.mark, "missing bus: add \(names)")
         }
-        try checkDeclaredUnits(of: kind, at: node.mark, path: path)
+        try checkDeclaredUnits(of: kind, options: options, at: node.mark, path: path)
         return Config.SensorConfiguration(id: id, kind: kind.name, bus: resolvedBus, interval: interval,
                                           priority: priority, options: options, quantities: quantities)
     }

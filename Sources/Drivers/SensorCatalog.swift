@@ -8,5 +8,6 @@ extension SensorRegistry {
         SHT3xKind(),
         BH1750Kind(),
         SyntheticKind(),
+        ADS1115Kind(),
     ])
 }

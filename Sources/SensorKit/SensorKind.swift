@@ -27,11 +27,12 @@ extension SensorKind {
     ///
     /// A fresh value each call: filter state starts empty at every start of the agent.
     public func pipeline(for configuration: GatewayConfiguration.SensorConfiguration) -> ReadingPipeline {
-        var stages: [any ReadingStage] = [ValidationStage(rules: quantities)]
+        let rules = quantities(for: configuration.options)
+        var stages: [any ReadingStage] = [ValidationStage(rules: rules)]
         for settings in configuration.quantities {
             // The configuration only names declared quantities; a hand-built one that does not
             // is ignored rather than given stages for readings that never come.
-            guard let rule = quantities.first(where: { $0.quantity == settings.quantity }) else { continue }
+            guard let rule = rules.first(where: { $0.quantity == settings.quantity }) else { continue }
             stages += settings.stages(declaredUnit: rule.unit)
         }
         return ReadingPipeline(stages)
