@@ -9,5 +9,6 @@ extension SensorRegistry {
         BH1750Kind(),
         SyntheticKind(),
         ADS1115Kind(),
+        MCP3008Kind(),
     ])
 }

@@ -14,7 +14,7 @@ public protocol SimulatedSensorKind: SensorKind {
 /// them follow the simulated weather.
 public struct SimulatedBoardLayout {
     var i2cBuses: [Int: SimulatedI2CBus] = [:]
-    var spiDevices: [String: SimulatedSPIDevice] = [:]
+    var spiDevices: [String: any SPIDevice] = [:]
     var weatherFollowers: [@Sendable (SimulatedWeather) -> Void] = []
 
     init() {}
@@ -30,6 +30,12 @@ public struct SimulatedBoardLayout {
     public mutating func attach(_ model: any SimulatedRegisterModel, spiDevice path: String,
                                 configuration: SPIConfiguration) {
         spiDevices[path] = SimulatedSPIDevice(model: model, configuration: configuration)
+    }
+
+    /// Puts a chip model that speaks its own SPI framing (not the register protocol of
+    /// ``SimulatedSPIDevice``, e.g. an ADC's command frames) behind the SPI device node `path`.
+    public mutating func attach(_ device: any SPIDevice, spiDevice path: String) {
+        spiDevices[path] = device
     }
 
     /// Calls `update` with the simulated weather before every transaction, so the model's next
