@@ -64,6 +64,8 @@ func observedTransportFactory(_ base: @escaping MQTTTransportFactory, monitor: H
                     monitor.uplinkActivity(acknowledged: true)
                 case .closed, .connectFailed:
                     monitor.uplinkDisconnected()
+                case .message:
+                    break  // a command from the broker (Sparkplug's NCMD) is no progress of ours
                 }
                 onEvent(event)
             }
@@ -99,6 +101,19 @@ final class ObservedTransport: MQTTTransport {
         monitor.uplinkActivity(acknowledged: false)
         return id
     }
+
+    /// Session messages (births, discovery, availability) are progress like readings; frozen,
+    /// they go nowhere either.
+    func publish(_ message: SessionMessage) throws(UplinkError) -> Int32 {
+        if hooks.isFrozen(.uplink) { return fakeIDs.subtract(1, ordering: .relaxed).newValue }
+        let id = try base.publish(message)
+        monitor.uplinkActivity(acknowledged: false)
+        return id
+    }
+
+    func subscribe(_ topics: [String]) throws(UplinkError) { try base.subscribe(topics) }
+
+    var maximumPacketSize: Int? { base.maximumPacketSize }
 
     func stop() async { await base.stop() }
 }

@@ -1,3 +1,4 @@
+import Pipeline
 import YAML
 
 /// One value of the configuration file with where it stands, for code outside this module
@@ -87,11 +88,35 @@ public struct ConfigValue {
         return result
     }
 
-    /// The items of a list, each with the path `key[index]`.
+    /// A sequence of finite numbers, of exactly `count` when given.
+    public func numbers(count: Int? = nil) throws(ConfigurationError) -> [Double] {
+        try reader.numbers(node, path: path, count: count)
+    }
+
+    /// The items of a sequence, each with its own path (`path[0]`, `path[1]`, ...).
     public func items() throws(ConfigurationError) -> [ConfigValue] {
         try reader.items(node, path: path).enumerated().map { index, item in
             ConfigValue(key: key, node: item, keyMark: item.mark, path: "\(path)[\(index)]", reader: reader)
         }
+    }
+
+    /// A calibration written as in a `quantities:` section (`offset`, `linear`, `polynomial` or
+    /// `table`, `docs/PIPELINE.md`), checked the same way.
+    public func calibration() throws(ConfigurationError) -> Calibration {
+        try SchemaReader(reader: reader, baseDirectory: "", kinds: SensorKindCatalog([]),
+                         clock: CertificateClock(now: 0)).calibration(node, path: path)
+    }
+
+    /// A SenML unit (RFC 8428 primary units only: a reading is labelled with it as written).
+    public func primaryUnit() throws(ConfigurationError) -> SenMLUnit {
+        let text = try reader.nonEmptyString(node, path: path)
+        guard SenMLUnitRegistry.primaryUnits.contains(text) else {
+            let hint = SenMLUnitRegistry.isRegistered(SenMLUnit(rawValue: text))
+                ? "a SenML secondary unit; give the primary unit here and convert in quantities:"
+                : "not a SenML unit (RFC 8428)"
+            throw error("unit '\(NodeReader.excerpt(text))' is \(hint)")
+        }
+        return SenMLUnit(rawValue: text)
     }
 
     /// The entries of a mapping, each key checked against `allowed`, in file order.

@@ -9,8 +9,9 @@ extension SchemaReader {
     /// What a time-based filter's period may be.
     static let filterPeriod = Duration.milliseconds(1)...Duration.seconds(7 * 86_400)
 
-    func quantities(_ node: Node, path: String, kind: any SensorKindSchema) throws(ConfigurationError) -> [QuantitySettings] {
-        let rules = kind.quantities
+    func quantities(_ node: Node, path: String, kind: any SensorKindSchema,
+                    options: any SensorOptions) throws(ConfigurationError) -> [QuantitySettings] {
+        let rules = kind.quantities(for: options)
         var result: [QuantitySettings] = []
         // forEachEntry refuses an undeclared quantity with the kind's list; YAML itself refuses
         // a repeated key, so each quantity appears once.
@@ -53,8 +54,9 @@ extension SchemaReader {
     }
 
     /// Every unit a kind declares must be a SenML primary unit: a reading is labelled with it.
-    func checkDeclaredUnits(of kind: any SensorKindSchema, at mark: Mark?, path: String) throws(ConfigurationError) {
-        for rule in kind.quantities where !SenMLUnitRegistry.primaryUnits.contains(rule.unit.rawValue) {
+    func checkDeclaredUnits(of kind: any SensorKindSchema, options: any SensorOptions, at mark: Mark?,
+                            path: String) throws(ConfigurationError) {
+        for rule in kind.quantities(for: options) where !SenMLUnitRegistry.primaryUnits.contains(rule.unit.rawValue) {
             throw fail("\(path).type", at: mark,
                        "type \(kind.name) declares \(rule.quantity) in '\(rule.unit)', which is not a SenML primary unit; this build is broken")
         }
@@ -62,7 +64,7 @@ extension SchemaReader {
 
     // MARK: calibration
 
-    private func calibration(_ node: Node, path: String) throws(ConfigurationError) -> Calibration {
+    func calibration(_ node: Node, path: String) throws(ConfigurationError) -> Calibration {
         var result: Calibration?
         try reader.forEachEntry(of: node, path: path, allowed: ["offset", "linear", "polynomial", "table"]) {
             (key, value, keyMark, keyPath) throws(ConfigurationError) in

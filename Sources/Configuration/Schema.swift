@@ -142,8 +142,10 @@ struct SchemaReader {
         var interval = Duration.seconds(10)
         var priority = Config.SensorConfiguration.Priority.normal
         var optionEntries: [ConfigValue] = []
-        var quantities: [QuantitySettings] = []
         var fixture: String?
+        // Read after the options: a kind's quantities may depend on them (an ADC's channels, a
+        // register sensor's fields).
+        var quantitiesEntry: (node: Node, path: String)?
         try reader.forEachEntry(of: node, path: path, allowed: allowed, unknownKeyNote: kind.map { "for type \($0.name)" }) {
             (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
@@ -175,8 +177,8 @@ struct SchemaReader {
             case "quantities":
                 // Without a type there are no quantities to check them against; the missing
                 // type is reported after the entries.
-                guard let kind else { break }
-                quantities = try self.quantities(value, path: keyPath, kind: kind)
+                guard kind != nil else { break }
+                quantitiesEntry = (value, keyPath)
             case "simulated":
                 // Only `board: simulated` reads it; a capture replayed instead of the kind's model.
                 try reader.forEachEntry(of: value, path: keyPath, allowed: ["fixture"]) {
@@ -193,6 +195,10 @@ struct SchemaReader {
             throw reader.missing("\(path).\(key)", in: node.mark)
         }
         let options = optionEntries.isEmpty ? kind.defaultOptions : try kind.decodeOptions(optionEntries)
+        var quantities: [QuantitySettings] = []
+        if let quantitiesEntry {
+            quantities = try self.quantities(quantitiesEntry.node, path: quantitiesEntry.path, kind: kind, options: options)
+        }
         let resolvedBus: Config.SensorConfiguration.SensorBus
         if let bus {
             resolvedBus = bus
@@ -202,7 +208,7 @@ struct SchemaReader {
             let names = kind.buses.map(\.rawValue).joined(separator: " or ")
             throw fail(path, at: node.mark, "missing bus: add \(names)")
         }
-        try checkDeclaredUnits(of: kind, at: node.mark, path: path)
+        try checkDeclaredUnits(of: kind, options: options, at: node.mark, path: path)
         return Config.SensorConfiguration(id: id, kind: kind.name, bus: resolvedBus, interval: interval,
                                           priority: priority, options: options, quantities: quantities,
                                           simulatedFixture: fixture)

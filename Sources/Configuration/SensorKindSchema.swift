@@ -22,6 +22,14 @@ public protocol SensorKindSchema: Sendable {
     /// The quantities its readings carry, with SenML units and the values the chip can report;
     /// a sensor's `quantities:` section may name only these.
     var quantities: [QuantityRule] { get }
+    /// The quantities a sensor with these options reports, when its options name them (an
+    /// ADC's channels, each scaled to a quantity the configuration declares); by default
+    /// ``quantities``. The `quantities:` section and validation use this.
+    func quantities(for options: any SensorOptions) -> [QuantityRule]
+}
+
+extension SensorKindSchema {
+    public func quantities(for options: any SensorOptions) -> [QuantityRule] { quantities }
 }
 
 extension SensorKindSchema {

@@ -19,5 +19,7 @@ extension SensorRegistry {
         AHT20Kind(),
         HTU21DKind(),
         MCP9808Kind(),
+        ADS1115Kind(),
+        MCP3008Kind(),
     ])
 }

@@ -17,14 +17,14 @@ public protocol SensorKind: SensorKindSchema {
     /// The sensor for one configured entry. Opening buses is deferred to the sensor's
     /// `prepare()`, so a missing bus is a sensor failure (logged, retried), not a start-up abort.
     func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor
-    /// The quantities one configured sensor reports: ``SensorKindSchema/quantities`` for a chip
-    /// with fixed outputs, the configured ones for a kind described in the file (`registers`).
-    func quantities(for configuration: GatewayConfiguration.SensorConfiguration) -> [QuantityRule]
 }
 
 extension SensorKind {
+    /// The quantities one configured sensor reports: ``SensorKindSchema/quantities`` for a chip
+    /// with fixed outputs, those its options name for an ADC's channels or a kind described in
+    /// the file (`registers`).
     public func quantities(for configuration: GatewayConfiguration.SensorConfiguration) -> [QuantityRule] {
-        quantities
+        quantities(for: configuration.options)
     }
 }
 
@@ -36,12 +36,12 @@ extension SensorKind {
     ///
     /// A fresh value each call: filter state starts empty at every start of the agent.
     public func pipeline(for configuration: GatewayConfiguration.SensorConfiguration) -> ReadingPipeline {
-        let declared = quantities(for: configuration)
-        var stages: [any ReadingStage] = [ValidationStage(rules: declared)]
+        let rules = quantities(for: configuration.options)
+        var stages: [any ReadingStage] = [ValidationStage(rules: rules)]
         for settings in configuration.quantities {
             // The configuration only names declared quantities; a hand-built one that does not
             // is ignored rather than given stages for readings that never come.
-            guard let rule = declared.first(where: { $0.quantity == settings.quantity }) else { continue }
+            guard let rule = rules.first(where: { $0.quantity == settings.quantity }) else { continue }
             stages += settings.stages(declaredUnit: rule.unit)
         }
         return ReadingPipeline(stages)

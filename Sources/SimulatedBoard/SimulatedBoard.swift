@@ -15,7 +15,7 @@ import Darwin
 /// The models follow ``SimulatedWeather``, refreshed before every transaction.
 public final class SimulatedBoard: Board {
     private let i2cBuses: [Int: SimulatedI2CBus]
-    private let spiDevices: [String: SimulatedSPIDevice]
+    private let spiDevices: [String: any SPIDevice]
     private let weatherFollowers: [@Sendable (SimulatedWeather) -> Void]
     /// What drivers wait on: real time by default, a virtual clock in tests.
     public let clock: any Clock<Duration>
@@ -103,7 +103,7 @@ private struct WeatherI2CBus: I2CBus {
 }
 
 private struct WeatherSPIDevice: SPIDevice {
-    let device: SimulatedSPIDevice
+    let device: any SPIDevice
     let board: SimulatedBoard
     var configuration: SPIConfiguration { device.configuration }
 

@@ -14,7 +14,7 @@ public protocol SimulatedSensorKind: SensorKind {
 /// them follow the simulated weather.
 public struct SimulatedBoardLayout {
     var i2cBuses: [Int: SimulatedI2CBus] = [:]
-    var spiDevices: [String: SimulatedSPIDevice] = [:]
+    var spiDevices: [String: any SPIDevice] = [:]
     var weatherFollowers: [@Sendable (SimulatedWeather) -> Void] = []
     /// The board's fake sysfs/procfs tree, where kernel-driven kinds put their device's files.
     public let files = SimulatedSystemFiles()
@@ -41,6 +41,12 @@ public struct SimulatedBoardLayout {
         case .spi(let path, let configuration): attach(FixtureSPIModel(fixture), spiDevice: path, configuration: configuration)
         case .none: return
         }
+    }
+
+    /// Puts a chip model that speaks its own SPI framing (not the register protocol of
+    /// ``SimulatedSPIDevice``, e.g. an ADC's command frames) behind the SPI device node `path`.
+    public mutating func attach(_ device: any SPIDevice, spiDevice path: String) {
+        spiDevices[path] = device
     }
 
     /// Calls `update` with the simulated weather before every transaction, so the model's next

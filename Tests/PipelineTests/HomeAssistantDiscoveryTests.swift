@@ -124,7 +124,19 @@ import Testing
         #expect(message.topic == "sensorgw/greenhouse-1/readings/air/temperature")
         #expect(message.carried == [7] && buffer == Array("21.5".utf8), "one reading per state message")
         var nan = reading
-        nan.value = .nan
+        nan.value = .number(.nan)
         #expect(encoder.encode([nan][...], into: &buffer).skipped == [7])
+    }
+
+    @Test func aBooleanIsOneOrZeroAndTextHasNoNumericState() {
+        let encoder = HomeAssistantEncoder(context: Self.context)
+        var buffer: [UInt8] = []
+        var reading = Reading(sensorID: "door", quantity: "open", value: .boolean(true), unit: SenMLUnit(rawValue: "/"),
+                              timestamp: Timestamp(wallSeconds: 1, monotonicNanoseconds: 1, clockSynchronized: true), sequence: 8)
+        #expect(encoder.encode([reading][...], into: &buffer).carried == [8] && buffer == Array("1".utf8))
+        reading.value = .boolean(false)
+        #expect(encoder.encode([reading][...], into: &buffer).carried == [8] && buffer == Array("0".utf8))
+        reading.value = .text("ajar")
+        #expect(encoder.encode([reading][...], into: &buffer).skipped == [8])
     }
 }

@@ -23,8 +23,8 @@ public struct RegistersKind: SimulatedSensorKind {
     /// None fixed: each sensor's come from its `fields` (``quantities(for:)``).
     public var quantities: [QuantityRule] { [] }
 
-    public func quantities(for configuration: GatewayConfiguration.SensorConfiguration) -> [QuantityRule] {
-        (configuration.options as? RegisterSensorDescription)?.quantityRules ?? []
+    public func quantities(for options: any SensorOptions) -> [QuantityRule] {
+        (options as? RegisterSensorDescription)?.quantityRules ?? []
     }
 
     public func decodeOptions(_ entries: [ConfigValue]) throws(ConfigurationError) -> any SensorOptions {
