@@ -267,7 +267,7 @@ struct ADS1115SimulatedTests {
                     // Only a combined read refused as unsupported recovers, through single reads.
                     let combinedRead = index == 2 || index == 4
                     #expect(kind == .unsupported && combinedRead, "transaction \(index) \(kind) gave \(readings)")
-                    #expect(abs(readings[0].value - 1) <= 125e-6 && abs(readings[1].value - 0.05) <= 7.8125e-6)
+                    #expect(abs(readings[0].numberOrNaN - 1) <= 125e-6 && abs(readings[1].numberOrNaN - 0.05) <= 7.8125e-6)
                 } catch let error as HALError {
                     #expect(error.kind == kind, "transaction \(index): \(error)")
                 } catch {
@@ -307,8 +307,8 @@ struct ADS1115KindTests {
         let readings = try await sensor.sample(sensorID: "field", at: stamp)
         #expect(readings.map(\.quantity) == ["soil_moisture", "loop_current"])
         #expect(readings.map(\.unit.rawValue) == ["%", "A"])
-        #expect(abs(readings[0].value - 50) < 0.01)      // 2.0 V halfway between 2.8 V (0 %) and 1.2 V (100 %)
-        #expect(abs(readings[1].value - 0.012) < 1e-6)   // 1.8 V / 150 Ω
+        #expect(abs(readings[0].numberOrNaN - 50) < 0.01)      // 2.0 V halfway between 2.8 V (0 %) and 1.2 V (100 %)
+        #expect(abs(readings[1].numberOrNaN - 0.012) < 1e-6)   // 1.8 V / 150 Ω
         let configuration = GatewayConfiguration.SensorConfiguration(id: "field", kind: "ads1115", bus: .none, options: options)
         var pipeline = ADS1115Kind().pipeline(for: configuration)
         chip.inputVolts = [3.1, 0, 0, 1.8]              // a dry probe beyond the table
@@ -329,8 +329,8 @@ struct ADS1115KindTests {
         let readings = try await sensor.measure(at: stamp)
         #expect(readings.map(\.quantity) == ["ain0", "ain1", "ain2", "ain3"])
         // Humidity 40...50 %RH puts the soil probe at 2.8 - 1.6 × RH: 2.0 ... 2.16 V; the loop sits at 1.8 V.
-        #expect(readings[0].value >= 1.99 && readings[0].value <= 2.17)
-        #expect(abs(readings[3].value - 1.8) <= 125e-6)
+        #expect(readings[0].numberOrNaN >= 1.99 && readings[0].numberOrNaN <= 2.17)
+        #expect(abs(readings[3].numberOrNaN - 1.8) <= 125e-6)
     }
 }
 

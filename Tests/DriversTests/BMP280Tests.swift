@@ -343,7 +343,7 @@ struct BMP280KindTests {
     func readingsAndRanges() {
         let readings = BMP280Sample(temperatureCelsius: 21.5, pressurePascal: 101_325).readings(sensorID: "air", at: stamp)
         #expect(readings.map(\.unit.rawValue) == ["Cel", "Pa"])
-        #expect(readings.map(\.value) == [21.5, 101_325])
+        #expect(readings.map(\.numberOrNaN) == [21.5, 101_325])
         #expect(BMP280Sample(temperatureCelsius: 20, pressurePascal: nil).readings(sensorID: "air", at: stamp).count == 1)
         var pipeline = BMP280Kind().pipeline(for: .init(id: "air", kind: "bmp280", bus: .none))
         func reading(_ quantity: String, _ value: Double, _ unit: SenMLUnit) -> Reading {
@@ -373,8 +373,8 @@ struct BMP280KindTests {
             let readings = try await sensor.measure(at: stamp)
             #expect(readings.map(\.unit.rawValue) == ["Cel", "Pa"])
             // The simulated weather: 21.5 ± 2 °C, 101325 ± 150 Pa.
-            #expect(readings[0].value >= 19.4 && readings[0].value <= 23.6)
-            #expect(readings[1].value >= 101_174 && readings[1].value <= 101_476)
+            #expect(readings[0].numberOrNaN >= 19.4 && readings[0].numberOrNaN <= 23.6)
+            #expect(readings[1].numberOrNaN >= 101_174 && readings[1].numberOrNaN <= 101_476)
         }
     }
 }

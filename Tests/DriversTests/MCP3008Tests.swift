@@ -209,7 +209,7 @@ struct MCP3008KindTests {
         #expect(readings.map(\.quantity) == ["soil_moisture"])
         #expect(readings.map(\.unit.rawValue) == ["%"])
         // Humidity 40...50 %RH: the probe sits at 2.0...2.16 V, i.e. 40...50 % (less one LSB's 0.2 %).
-        #expect(readings[0].value >= 39.5 && readings[0].value <= 50.5)
+        #expect(readings[0].numberOrNaN >= 39.5 && readings[0].numberOrNaN <= 50.5)
         var pipeline = MCP3008Kind().pipeline(for: configuration)
         #expect(pipeline.process(readings).passed == readings)
     }

@@ -192,6 +192,6 @@ struct MCP9808KindTests {
         let sensor = MCP9808Kind().makeSensor(configuration, board: board)
         try await sensor.prepare()
         let readings = try await sensor.measure(at: stamp)
-        #expect(readings[0].value >= 19.4 && readings[0].value <= 23.6)
+        #expect(readings[0].numberOrNaN >= 19.4 && readings[0].numberOrNaN <= 23.6)
     }
 }
