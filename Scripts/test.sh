@@ -64,7 +64,10 @@ if [ "$(uname -s)" = Linux ]; then
   # The C shims compiled for armhf and arm64 against Debian sysroots: struct layouts and ioctl
   # values per architecture (CrossCompile/README.md).
   [ "${SGW_SKIP_CROSS_SHIMS:-0}" = 1 ] || stage cross-shims count_plain bash CrossCompile/check-shim-layouts.sh
-  [ "${SGW_SKIP_ARM64:-0}" = 1 ] || stage arm64 count_plain bash CrossCompile/test-arm64.sh
+  # debootstrap and chroot need root: with sudo when not root, as install-packages.sh does.
+  as_root=()
+  [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+  [ "${SGW_SKIP_ARM64:-0}" = 1 ] || stage arm64 count_plain "${as_root[@]}" bash CrossCompile/test-arm64.sh
   [ "${SGW_SKIP_HIL:-0}" = 1 ] || stage hil count_plain bash Tests/HIL/run.sh
   [ "${SGW_SKIP_GPIOD2:-0}" = 1 ] || stage libgpiod2 count_swift_tests bash Scripts/test-libgpiod2.sh
 fi
