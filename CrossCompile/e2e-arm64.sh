@@ -29,9 +29,13 @@ echo "e2e-arm64: agent $binary ($(readelf -h "$binary" | sed -n 's/ *Machine: */
 # measured here). It runs natively in the amd64 suite; on arm64 it belongs on a board.
 emulation_bound=noBusyLoopWhileTheBrokerIsUnreachable
 echo "e2e-arm64: skipped under emulation: ConnectFailureTests.$emulation_bound (CPU share of the emulator)"
+# The watchdog's freeze hook exists only in debug builds (docs/OPERATIONS.md); the agent under
+# test here is the release build a board gets, so only the unfrozen watchdog check applies.
+frozen='aFrozen(Sampler|Storage|Uplink)StopsThePings'
+echo "e2e-arm64: skipped for a release agent: WatchdogTests.$frozen (debug-only test hook)"
 status=0
 SENSORGW_BINARY=$binary SENSORGW_LAUNCHER="$qemu -L $sysroot" \
-    swift test --skip-build --filter "$filter" --skip "$emulation_bound" >"$log" 2>&1 || status=$?
+    swift test --skip-build --filter "$filter" --skip "$emulation_bound" --skip "$frozen" >"$log" 2>&1 || status=$?
 grep -E '^✘ .*(failed|recorded an issue)' "$log" | sed 's/^/e2e-arm64: /' | head -40
 grep -E 'Test run with' "$log" | tail -1 | sed 's/^/e2e-arm64: /'
 passed=$(grep -E '^(✔|✘) Test .* passed after' "$log" | grep -c -v 'Test run with')
