@@ -22,8 +22,11 @@ backend=$("$scratch/debug/sensorgw" probe gpio backend)
 echo "sensorgw probe gpio backend: $backend"
 [[ "$backend" == 2\ * ]] || { echo "error: expected the libgpiod 2 backend, got: $backend" >&2; exit 1; }
 if command -v ldd >/dev/null; then
-    ldd "$scratch/debug/sensorgw" | grep -q 'libgpiod\.so\.3' \
-        || { echo "error: sensorgw does not load libgpiod.so.3" >&2; exit 1; }
+    # Captured first: under pipefail, `ldd | grep -q` fails at random when grep exits on the
+    # first match and ldd is killed by SIGPIPE writing the lines after it.
+    needed=$(ldd "$scratch/debug/sensorgw")
+    [[ "$needed" == *libgpiod.so.3* ]] \
+        || { echo "error: sensorgw does not load libgpiod.so.3; ldd says:" >&2; echo "$needed" >&2; exit 1; }
 fi
 
 export SENSORGW_EXPECT_LIBGPIOD=2
