@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0", traits: []),
         // Foundation-free Prometheus text format, the swift-metrics backend (docs/OPERATIONS.md).
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // HPKE, Ed25519 and HMAC for payload envelopes and pseudonymous ids; 4.x imports only
+        // FoundationEssentials (3.x imports Foundation, and with it ICU).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // C shims: ioctl request values and variadic ioctls Swift cannot see, libgpiod calls.
