@@ -4,7 +4,7 @@ import SensorKit
 import HALLinux
 #endif
 
-/// The board's real buses: `/dev/i2c-N` and `/dev/spidevB.C`.
+/// The board's real buses: `/dev/i2c-N`, `/dev/spidevB.C` and the gpiochip devices.
 ///
 /// Each bus is opened once and shared by every sensor on it, so that its serial executor
 /// orders their transactions.
@@ -21,6 +21,15 @@ public actor LinuxBoard: Board {
         files = LinuxSystemFiles()
         #else
         files = NoSystemFiles()
+        #endif
+    }
+
+    /// The gpiochip character devices through libgpiod; chips are found by label per request.
+    public func gpioController() async throws -> any GPIOController {
+        #if os(Linux)
+        return LinuxGPIOController()
+        #else
+        throw HALError(.unsupported, operation: "gpio", detail: "GPIO needs Linux and libgpiod")
         #endif
     }
 

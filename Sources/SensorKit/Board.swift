@@ -13,10 +13,19 @@ public protocol Board: Sendable {
     /// zones, 1-Wire) and the board's own health: the real root on a Linux board, a fake tree
     /// on the simulated board.
     var files: any SystemFiles { get }
+    /// The board's GPIO lines (gpiochip character devices on Linux, in-memory lines on the
+    /// simulated board), for the GPIO sensor kinds. Lines are requested by chip label and line
+    /// name, so the controller is one for the whole board.
+    func gpioController() async throws -> any GPIOController
 }
 
 extension Board {
     public var clock: any Clock<Duration> { ContinuousClock() }
     /// None: a board that only has buses (a test double) fails every file read as unsupported.
     public var files: any SystemFiles { NoSystemFiles() }
+    /// None: a board that only has buses (a test double) refuses every GPIO sensor with
+    /// `unsupported`, a sensor failure like a missing bus, never a crash.
+    public func gpioController() async throws -> any GPIOController {
+        throw HALError(.unsupported, operation: "gpio", detail: "this board has no GPIO lines")
+    }
 }

@@ -21,6 +21,8 @@ public final class SimulatedBoard: Board {
     public let clock: any Clock<Duration>
     /// The fake sysfs/procfs tree the kernel-driven kinds' models put there.
     public let simulatedFiles: SimulatedSystemFiles
+    /// The in-memory GPIO lines: a test drives inputs and reads outputs through it.
+    public let gpio: SimulatedGPIO
 
     /// Builds the buses and chips for `sensors`; a sensor whose kind has no model gets none (it
     /// then fails like a chip that does not answer).
@@ -46,6 +48,7 @@ public final class SimulatedBoard: Board {
         spiDevices = layout.spiDevices
         weatherFollowers = layout.weatherFollowers
         simulatedFiles = layout.files
+        gpio = layout.gpio
     }
 
     public var files: any SystemFiles { WeatherSystemFiles(files: simulatedFiles, board: self) }
@@ -70,6 +73,8 @@ public final class SimulatedBoard: Board {
                                                               options: kind.defaultOptions)
         self.init(sensors: [sensor], registry: registry)
     }
+
+    public func gpioController() async throws -> any GPIOController { gpio }
 
     public func i2cBus(_ number: Int) async throws -> any I2CBus {
         // An empty simulated bus still exists, like an I2C adapter with nothing attached.

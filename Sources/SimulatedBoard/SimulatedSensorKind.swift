@@ -18,6 +18,8 @@ public struct SimulatedBoardLayout {
     var weatherFollowers: [@Sendable (SimulatedWeather) -> Void] = []
     /// The board's fake sysfs/procfs tree, where kernel-driven kinds put their device's files.
     public let files = SimulatedSystemFiles()
+    /// The board's GPIO lines, any chip label accepted, where GPIO kinds set their line's level.
+    public let gpio = SimulatedGPIO()
 
     init() {}
 
