@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "HAL", "YAML", "Pipeline",
+                "HAL", "YAML", "Pipeline", "Boards",
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),

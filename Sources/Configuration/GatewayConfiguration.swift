@@ -11,6 +11,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var gateway: GatewaySection
     /// Which hardware backend to use.
     public var board: BoardKind
+    /// The header profile `pin:` options were resolved against (`board: raspberry-pi-4`, `auto`).
+    public var headerProfile: HeaderProfile = .none
     /// The sensors to read, in file order; ids are unique.
     public var sensors: [SensorConfiguration]
     /// Where readings wait until the broker has acknowledged them.

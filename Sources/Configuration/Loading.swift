@@ -21,8 +21,10 @@ extension GatewayConfiguration {
     /// - Throws: ``ConfigurationError`` for a missing, unreadable or invalid file; its
     ///   `description` names the file, line, column and key.
     ///   `clock` is what the client certificate's dates are judged against.
-    public static func load(path: String, kinds: SensorKindCatalog,
-                            clock: CertificateClock = .system) throws(ConfigurationError) -> GatewayConfiguration {
+    ///   `boardDetection`: `.deviceTree(root: "/")` when the agent starts, so `board: auto` and
+    ///   the header pins are resolved then; the default leaves them for the start.
+    public static func load(path: String, kinds: SensorKindCatalog, clock: CertificateClock = .system,
+                            boardDetection: BoardDetection = .deferred) throws(ConfigurationError) -> GatewayConfiguration {
         switch FileChecks.status(path) {
         case .missing:
             throw ConfigurationError(file: path, message: "no such file")
@@ -52,7 +54,8 @@ extension GatewayConfiguration {
         let directory = FileChecks.directory(of: path)
         let cwd = FileReading.currentDirectory() ?? "/"
         let base = directory == "." ? cwd : FileChecks.resolve(directory, against: cwd)
-        return try parse(yaml: yaml, file: path, baseDirectory: base, kinds: kinds, clock: clock)
+        return try parse(yaml: yaml, file: path, baseDirectory: base, kinds: kinds, clock: clock,
+                         boardDetection: boardDetection)
     }
 
     /// Validates configuration text.
@@ -65,9 +68,10 @@ extension GatewayConfiguration {
     ///   - clock: What the client certificate's dates are judged against (tests pin it).
     /// - Throws: ``ConfigurationError`` for the first problem in file order, YAML syntax errors
     ///   included.
+    ///   - boardDetection: Whether `board: auto` reads the device tree (under a root) now.
     public static func parse(yaml: String, file: String, baseDirectory: String,
-                             kinds: SensorKindCatalog,
-                             clock: CertificateClock = .system) throws(ConfigurationError) -> GatewayConfiguration {
+                             kinds: SensorKindCatalog, clock: CertificateClock = .system,
+                             boardDetection: BoardDetection = .deferred) throws(ConfigurationError) -> GatewayConfiguration {
         let root: YAMLNode?
         do {
             root = try YAMLParser.parse(yaml)
@@ -79,7 +83,8 @@ extension GatewayConfiguration {
                 file: file, message: "the file is empty; expected gateway, board, sensors, storage and mqtt")
         }
         return try SchemaReader(
-            reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds, clock: clock).configuration(root)
+            reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds, clock: clock,
+            boardDetection: boardDetection).configuration(root)
     }
 
     private static func tooLarge(_ byteCount: Int?, file: String) -> ConfigurationError {

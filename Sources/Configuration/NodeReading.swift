@@ -9,6 +9,8 @@ import YAML
 struct NodeReader {
     /// The file name put into errors.
     let file: String
+    /// What `pin:` options resolve against; nil until the schema has read `board`.
+    var headerPins: HeaderPinContext?
 
     func error(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
         ConfigurationError(file: file, line: mark?.line, column: mark?.column, key: key, message: message)

@@ -6,13 +6,15 @@ import YAML
 struct SchemaReader {
     typealias Config = GatewayConfiguration
 
-    let reader: NodeReader
+    var reader: NodeReader
     /// What relative paths in the file are resolved against.
     let baseDirectory: String
     /// The sensor kinds `type` may name.
     let kinds: SensorKindCatalog
     /// What certificate dates are judged against.
     let clock: CertificateClock
+    /// Whether `board: auto` reads the device tree now (the agent's start) or later (`config check`).
+    var boardDetection: GatewayConfiguration.BoardDetection = .deferred
 
     func fail(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
         reader.error(key, at: mark, message)
@@ -27,8 +29,13 @@ struct SchemaReader {
     static let spiSpeed = 1...50_000_000
 
     func configuration(_ root: Node) throws(ConfigurationError) -> Config {
+        if reader.headerPins == nil {
+            var withBoard = self  // sensors' `pin:` options resolve against the board's header
+            withBoard.reader.headerPins = prescannedHeaderPins(root) ?? HeaderPinContext.none
+            return try withBoard.configuration(root)
+        }
         var gateway: Config.GatewaySection?
-        var board: Config.BoardKind?
+        var board: BoardSetting?
         var sensors: [Config.SensorConfiguration]?
         var storage: Config.StorageConfiguration?
         var mqtt: PartialMQTT?
@@ -62,8 +69,10 @@ struct SchemaReader {
         settings.maxPacketSize = mqtt.maxPacketSize
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
-        return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
-                      logLevel: logLevel, warnings: warnings)
+        var configuration = Config(gateway: gateway, board: board.kind, sensors: sensors, storage: storage, mqtt: settings,
+                                   logLevel: logLevel, warnings: warnings)
+        configuration.headerProfile = board.headerProfile
+        return configuration
     }
 
     // MARK: gateway, board, log
@@ -87,14 +96,6 @@ struct SchemaReader {
             throw fail(path, at: node.mark, "'\(NodeReader.excerpt(text))' is not a valid id: use 1 to 64 letters, digits, '_' or '-'")
         }
         return text
-    }
-
-    private func board(_ node: Node, path: String) throws(ConfigurationError) -> Config.BoardKind {
-        let text = try reader.string(node, path: path)
-        guard let board = Config.BoardKind(rawValue: text) else {
-            throw fail(path, at: node.mark, "unknown board '\(NodeReader.excerpt(text))'; expected simulated or linux")
-        }
-        return board
     }
 
     private func log(_ node: Node, path: String) throws(ConfigurationError) -> Config.LogLevel {
@@ -193,6 +194,9 @@ struct SchemaReader {
         guard let kind else { throw reader.missing("\(path).type", in: node.mark) }
         for key in kind.requiredOptionKeys where !optionEntries.contains(where: { $0.key == key }) {
             throw reader.missing("\(path).\(key)", in: node.mark)
+        }
+        for keys in kind.requiredOptionChoices where !optionEntries.contains(where: { keys.contains($0.key) }) {
+            throw fail(path, at: node.mark, "missing \(keys.joined(separator: " or ")): \(kind.name) needs one of them")
         }
         let options = optionEntries.isEmpty ? kind.defaultOptions : try kind.decodeOptions(optionEntries)
         var quantities: [QuantitySettings] = []

@@ -16,6 +16,9 @@ public protocol SensorKindSchema: Sendable {
     /// Option keys a sensor of this kind must have (a chip described in the file needs its
     /// `fields`); the schema reports a missing one at the sensor's entry.
     var requiredOptionKeys: [String] { get }
+    /// Groups of option keys of which a sensor of this kind must give at least one (a GPIO
+    /// sensor's `pin` or `line`); the schema reports a missing group at the sensor's entry.
+    var requiredOptionChoices: [[String]] { get }
     /// Reads its options from the entries of one sensor mapping that are in ``optionKeys``, in
     /// file order. Errors name the file, line and key through ``ConfigValue/error(_:)``.
     func decodeOptions(_ entries: [ConfigValue]) throws(ConfigurationError) -> any SensorOptions
@@ -34,6 +37,7 @@ extension SensorKindSchema {
 
 extension SensorKindSchema {
     public var requiredOptionKeys: [String] { [] }
+    public var requiredOptionChoices: [[String]] { [] }
 }
 
 /// A bus a sensor can be wired to.

@@ -21,5 +21,9 @@ extension SensorRegistry {
         MCP9808Kind(),
         ADS1115Kind(),
         MCP3008Kind(),
+        GPIOInputKind(),
+        PulseCounterKind(),
+        RelayKind(),
+        HCSR04Kind(),
     ])
 }

@@ -19,8 +19,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The configuration file.")
     var config: String
 
+    /// The running board's device tree.
+    static let boardDetection = GatewayConfiguration.BoardDetection.deviceTree(root: "/")
+
     func run() async throws {
-        let configuration = try loadConfiguration(config)
+        // `board: auto` and header pins are resolved here, on the board, not by `config check`.
+        let configuration = try loadConfiguration(config, boardDetection: Self.boardDetection)
         let environment = currentEnvironment()
         let level = Logger.Level(rawValue: configuration.logLevel.rawValue) ?? .info
         let toJournal = environment["JOURNAL_STREAM"] != nil
@@ -39,7 +43,8 @@ struct RunCommand: AsyncParsableCommand {
         // a simulated board is rebuilt with the new sensors' models.
         let reload = ReloadSource(
             load: {
-                let configuration = try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog)
+                let configuration = try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog,
+                                                                  boardDetection: Self.boardDetection)
                 _ = try SimulatedBoard.loadFixtures(for: configuration.sensors)
                 return configuration
             },
@@ -63,9 +68,11 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 /// Loads a configuration or exits with 78 (EX_CONFIG) after printing where it is wrong.
-func loadConfiguration(_ path: String) throws -> GatewayConfiguration {
+func loadConfiguration(_ path: String,
+                       boardDetection: GatewayConfiguration.BoardDetection = .deferred) throws -> GatewayConfiguration {
     do {
-        return try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog)
+        return try GatewayConfiguration.load(path: path, kinds: SensorRegistry.builtIn.catalog,
+                                             boardDetection: boardDetection)
     } catch {
         printError("error: \(error)")
         throw ExitCode(ConfigurationError.exitCode)

@@ -185,7 +185,7 @@ struct InvalidConfigurationTests {
 
     @Test func unknownBoard() {
         expectError(minimal(replacingLine: 3, with: "board: raspberry"),
-                    "sensorgw.yaml:3:8: board: unknown board 'raspberry'; expected simulated or linux")
+                    "sensorgw.yaml:3:8: board: unknown board 'raspberry'; expected simulated, linux, auto or a board profile: \(boardProfileNames)")
     }
 
     @Test func unknownLogLevel() {
@@ -228,7 +228,7 @@ struct InvalidConfigurationTests {
         let yaml = minimal(replacingLine: 3, with: "board: raspberry")
             .replacingOccurrences(of: "address: 0x76", with: "address: 0x80")
             .replacingOccurrences(of: "  host: localhost", with: "  host: localhost\n  port: 0")
-        expectError(yaml, "sensorgw.yaml:3:8: board: unknown board 'raspberry'; expected simulated or linux")
+        expectError(yaml, "sensorgw.yaml:3:8: board: unknown board 'raspberry'; expected simulated, linux, auto or a board profile: \(boardProfileNames)")
         // And with mqtt before gateway, mqtt's error is first.
         let reordered = "mqtt:\n  host: h\n  port: 0\n  tls: false\n" + yaml.replacingOccurrences(of: "mqtt:\n  host: localhost\n  port: 0\n  tls: false\n", with: "")
         expectError(reordered, "sensorgw.yaml:3:9: mqtt.port: 0 is out of range 1...65535")

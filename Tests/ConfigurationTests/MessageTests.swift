@@ -44,7 +44,7 @@ struct MessageTests {
             handle.write(Data(text.utf8))
             try? handle.close()
         }
-        #expect(loadError(fifo) == "\(fifo):3:8: board: unknown board 'raspberry'; expected simulated or linux")
+        #expect(loadError(fifo) == "\(fifo):3:8: board: unknown board 'raspberry'; expected simulated, linux, auto or a board profile: \(boardProfileNames)")
     }
 
     // MARK: duplicate keys
@@ -106,7 +106,7 @@ struct MessageTests {
     @Test("A multi-line value stays on one line of the message")
     func multiLineValue() {
         expectError(minimal(replacingLine: 3, with: "board: \"rasp\\nberry\""),
-                    "sensorgw.yaml:3:8: board: unknown board 'rasp\\nberry'; expected simulated or linux")
+                    "sensorgw.yaml:3:8: board: unknown board 'rasp\\nberry'; expected simulated, linux, auto or a board profile: \(boardProfileNames)")
     }
 
     @Test("A long string where a number belongs is cut too")

@@ -192,7 +192,7 @@ struct QuantitiesConfigurationTests {
         // RFC 8428 section 12.1 registers these symbols (restated here, not read from the code);
         // "B" (byte) is RFC 8798 section 2's.
         let registered: Set<String> = ["Cel", "Pa", "%RH", "lx", "count",
-                                       "V", "A", "W", "J", "Ohm", "T", "m/s2", "/", "1/s", "B"]
+                                       "V", "A", "W", "J", "Ohm", "T", "m/s2", "/", "1/s", "B", "m"]
         for kind in testKinds.kinds {
             for rule in kind.quantities {
                 #expect(registered.contains(rule.unit.rawValue), "\(kind.name).\(rule.quantity): \(rule.unit)")

@@ -53,6 +53,9 @@ let examplesDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Examples").path
 
+/// The built-in board profiles, as an unknown `board:` lists them.
+let boardProfileNames = "beaglebone-black, libre-computer-aml-s905x-cc, raspberry-pi-3b-plus, raspberry-pi-4, raspberry-pi-5, raspberry-pi-cm4, raspberry-pi-cm5, raspberry-pi-zero-2-w"
+
 /// The name bad configs are parsed under.
 let configName = "sensorgw.yaml"
 
