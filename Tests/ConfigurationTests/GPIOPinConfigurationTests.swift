@@ -127,6 +127,23 @@ struct GPIOPinConfigurationTests {
         #expect(line(of: configuration)?.pin.candidates == [GPIOLineAddress(chip: "pinctrl-bcm2711", line: .name("GPIO17"))])
     }
 
+    @Test func aPinsAlternativeLineNamesAreKeptInOrder() throws {
+        // Pin 3 of a Pi 4 is GPIO2, named SDA1 by older device trees; both go to the driver.
+        #expect(line(of: try parse(yaml("pin: 3")))?.pin.candidates == ["GPIO2", "SDA1"].map {
+            GPIOLineAddress(chip: "pinctrl-bcm2711", line: .name($0))
+        })
+    }
+
+    @Test func autoOnAPi5ResolvesTheSameFileToTheRP1() throws {
+        let root = "\(d)/pi5"
+        try FileManager.default.createDirectory(atPath: "\(root)/sys/firmware/devicetree/base", withIntermediateDirectories: true)
+        try Data("Raspberry Pi 5 Model B Rev 1.0\0".utf8)
+            .write(to: URL(fileURLWithPath: "\(root)/sys/firmware/devicetree/base/model"))
+        let configuration = try parse(yaml(board: "auto", "pin: 16"), detection: .deviceTree(root: root))
+        #expect(configuration.headerProfile == .detected("raspberry-pi-5"))
+        #expect(line(of: configuration)?.pin.candidates == [GPIOLineAddress(chip: "pinctrl-rp1", line: .name("GPIO23"))])
+    }
+
     @Test func autoWithoutADeviceTreeIsAnErrorAtBoard() {
         let empty = "\(d)/no-device-tree"
         #expect(throws: ConfigurationError.self) {
