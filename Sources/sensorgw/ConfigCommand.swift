@@ -19,6 +19,10 @@ struct ConfigCommand: AsyncParsableCommand {
             for warning in configuration.warnings {
                 printError("warning: \(warning)")
             }
+            if configuration.headerProfile == .undetected {
+                printError("note: board: auto is read from the device tree when the agent starts; until then each pin: "
+                           + "was only checked to exist on some known board (sensorgw probe board shows this one)")
+            }
             let tls: String =
                 switch configuration.mqtt.tls {
                 case .disabled: "plaintext"

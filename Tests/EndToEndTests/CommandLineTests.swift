@@ -56,6 +56,33 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
         #expect(result.output.contains("OK"))
     }
 
+    @Test("board: auto passes config check without a device tree, and run resolves it (or stops at the board key)")
+    func boardAutoIsResolvedAtStartNotByConfigCheck() async throws {
+        let workspace = try Workspace("cli-auto")
+        let config = workspace.path("auto.yaml")
+        try """
+            gateway: { id: g1 }
+            board: auto
+            sensors:
+              - { id: door, type: gpio_input, pin: 11, bias: pull_up, active_low: true }
+            storage: { path: outbox.sqlite }
+            mqtt: { host: localhost, tls: false }
+
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        let check = try await sensorgw(["config", "check", config], in: workspace)
+        #expect(check.status == 0, "\(check.output)")
+        #expect(check.output.contains("board: auto is read from the device tree when the agent starts"))
+        // The build machine has no device tree (no board): the start stops at the board key.
+        let hasDeviceTree = FileManager.default.fileExists(atPath: "/proc/device-tree/model")
+            || FileManager.default.fileExists(atPath: "/sys/firmware/devicetree/base/model")
+        if !hasDeviceTree {
+            let run = try await sensorgw(["run", "--config", config], in: workspace)
+            #expect(run.status == 78, "\(run.output)")
+            #expect(run.output.contains("\(config):2:8: board: auto: no device-tree model"), "\(run.output)")
+            #expect(!FileManager.default.fileExists(atPath: workspace.path("outbox.sqlite")))
+        }
+    }
+
     @Test("config check exits 78 on TLS files OpenSSL refuses and on a repeated key, naming file, line and key")
     func badTLSMaterialAndDuplicateKeysExit78() async throws {
         let workspace = try Workspace("cli-tls")
