@@ -21,5 +21,7 @@ extension SensorRegistry {
         MCP9808Kind(),
         ADS1115Kind(),
         MCP3008Kind(),
+        TMP102Kind(),
+        LM75Kind(),
     ])
 }
