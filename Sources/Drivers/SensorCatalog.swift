@@ -23,5 +23,7 @@ extension SensorRegistry {
         MCP3008Kind(),
         TMP102Kind(),
         LM75Kind(),
+        INA219Kind(),
+        INA226Kind(),
     ])
 }
