@@ -25,5 +25,9 @@ extension SensorRegistry {
         PulseCounterKind(),
         RelayKind(),
         HCSR04Kind(),
+        TMP102Kind(),
+        LM75Kind(),
+        INA219Kind(),
+        INA226Kind(),
     ])
 }

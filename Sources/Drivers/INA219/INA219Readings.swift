@@ -1,0 +1,10 @@
+import Pipeline
+import SensorKit
+
+extension INA219: SensorDriver {
+    public func prepareForSampling() async throws { try await start() }
+
+    public func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading] {
+        try await measure().readings(sensorID: sensorID, at: timestamp)
+    }
+}
