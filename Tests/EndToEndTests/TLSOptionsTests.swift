@@ -83,6 +83,26 @@ struct TLSOptionsEndToEndTests {
         try await good.stop()
     }
 
+    @Test("A CRL past its nextUpdate still revokes, and does not refuse the good server")
+    func staleCRLStillRevokes() async throws {
+        let workspace = try Workspace("crl-stale")
+        try makeRevokedServerCertificate(workspace)
+        let revoked = try await Broker(workspace: workspace, serverCertificate: "revoked")
+        let agent = try AgentProcess(workspace: workspace, broker: revoked, name: "revoked")
+        try agent.addTLSOptions(["    crl: certs/stale.crl"])
+        try agent.start()
+        try await expectNamedFailure(agent, kind: "certificate_revoked", words: ["stale.crl"])
+        #expect(agent.log.contains("was due to be replaced on 2020-02-01 00:00:00 UTC"), "the stale list is warned about")
+        try await revoked.stop()
+
+        let good = try await Broker(workspace: workspace)
+        let fine = try AgentProcess(workspace: workspace, broker: good, name: "good")
+        try fine.addTLSOptions(["    crl: certs/stale.crl"])
+        try fine.start()
+        try await waitForConnection(fine)
+        try await good.stop()
+    }
+
     // MARK: minimum version
 
     @Test("min_version 1.3 connects to a TLS 1.3-only mosquitto")
@@ -191,7 +211,8 @@ func spkiPin(_ workspace: Workspace, _ name: String) throws -> String {
 }
 
 /// A server certificate for localhost from certs/ca issued by `openssl ca` and revoked, and
-/// certs/ca.crl listing it (and nothing else, so server.pem stays good).
+/// certs/ca.crl listing it (and nothing else, so server.pem stays good); certs/stale.crl is the
+/// same list with a nextUpdate of 2020-02-01, long past.
 func makeRevokedServerCertificate(_ workspace: Workspace) throws {
     let script = """
         set -euo pipefail
@@ -219,7 +240,9 @@ func makeRevokedServerCertificate(_ workspace: Workspace) throws {
         openssl ca -batch -config "$d/ca.cnf" -extensions server -cert ca.pem -keyfile ca.key -in "$d/req.csr" -out revoked.pem -days 30 -notext 2>/dev/null
         openssl ca -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -revoke revoked.pem -crl_reason keyCompromise 2>/dev/null
         openssl ca -gencrl -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -out ca.crl 2>/dev/null
-        chmod 600 revoked.key; chmod 644 revoked.pem ca.crl; rm -rf "$d"
+        openssl ca -gencrl -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -crl_lastupdate 20200101000000Z \
+          -crl_nextupdate 20200201000000Z -out stale.crl 2>/dev/null
+        chmod 600 revoked.key; chmod 644 revoked.pem ca.crl stale.crl; rm -rf "$d"
         """
     let status = try run("/bin/bash", ["-c", script, "revoked", workspace.certificates.path])
     guard status == 0 else { throw TestFailure("making the revoked certificate failed with \(status)") }
