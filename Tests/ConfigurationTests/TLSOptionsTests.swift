@@ -107,6 +107,21 @@ struct TLSOptionsTests {
                     "sensorgw.yaml:18:9: mqtt.tls.pin_sha256[1]: 'eHh4eHh4eHh4eHh4eHh4eHh4eHg=' is not the base64 of a SHA-256 digest (44 characters ending in '='); \(advice)")
     }
 
+    @Test("Base64 as RFC 4648 section 10's test vectors, and padding only at the end")
+    func base64() {
+        // RFC 4648 section 10: "f" "Zg==", "fo" "Zm8=", "foo" "Zm9v", "foobar" "Zm9vYmFy".
+        #expect(Base64.decode("Zg==") == Array("f".utf8))
+        #expect(Base64.decode("Zm8=") == Array("fo".utf8))
+        #expect(Base64.decode("Zm9v") == Array("foo".utf8))
+        #expect(Base64.decode("Zm9vYmFy") == Array("foobar".utf8))
+        #expect(Base64.decode("") == [])
+        #expect(Base64.decode("Zm9") == nil)        // not a multiple of 4
+        #expect(Base64.decode("Z===") == nil)       // at most two '='
+        #expect(Base64.decode("Zg=a") == nil)       // data after '='
+        #expect(Base64.decode("Zg==Zm9v") == nil)   // '=' before the end
+        #expect(Base64.decode("Zm9v\nYmFy") == nil) // no line breaks
+    }
+
     @Test("More than eight pins, or none, are refused")
     func pinCount() {
         let nine = (0..<9).map { _ in "      - \(Self.abcBase64)" }
