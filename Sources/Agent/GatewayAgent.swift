@@ -244,6 +244,8 @@ extension MQTTSettings {
                   replayRate: mqtt.replayRate,
                   reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
         maximumPacketSize = mqtt.maxPacketSize
+        tlsOptions = TLSOptions(requireTLS13: mqtt.tlsOptions.minVersion == .tls13, pinnedKeys: mqtt.tlsOptions.pinnedKeys,
+                                crlFile: mqtt.tlsOptions.crl, alpn: mqtt.tlsOptions.alpn)
     }
 }
 

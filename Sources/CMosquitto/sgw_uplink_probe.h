@@ -21,6 +21,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include "sgw_tls_context.h"
 
 enum {
     SGW_NET_OK = 0,
@@ -109,7 +110,7 @@ static inline int sgw_tcp_connect(const char *host, int port, int timeout_ms, in
 // What a diagnostic TLS handshake found.
 typedef struct {
     sgw_net_result net;
-    // 0: the files loaded; 1: CA file, 2: certificate file, 3: key file, 4: key is not the certificate's.
+    // SGW_FILE_*: 0 the files loaded; else which one OpenSSL refused.
     int file_problem;
     // The peer sent TLS (a certificate, an alert or a finished handshake).
     int reached_tls;
@@ -128,6 +129,8 @@ typedef struct {
     char peer_names[512];
     long long not_before;  // seconds since 1970, 0 when unknown
     long long not_after;
+    // Base64 SHA-256 of the server certificate's SubjectPublicKeyInfo (what pin_sha256 compares).
+    char peer_pin[48];
 } sgw_tls_probe_result;
 
 static inline long long sgw_asn1_time(const ASN1_TIME *time) {
@@ -151,6 +154,8 @@ static inline void sgw_describe_peer(X509 *leaf, sgw_tls_probe_result *result) {
     X509_NAME_oneline(X509_get_issuer_name(leaf), result->peer_issuer, sizeof result->peer_issuer);
     result->not_before = sgw_asn1_time(X509_get0_notBefore(leaf));
     result->not_after = sgw_asn1_time(X509_get0_notAfter(leaf));
+    unsigned char digest[SGW_PIN_LENGTH];
+    if (sgw_spki_sha256(leaf, digest)) sgw_base64(digest, SGW_PIN_LENGTH, result->peer_pin, sizeof result->peer_pin);
     GENERAL_NAMES *names = X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
     if (names == NULL) return;
     for (int i = 0; i < sk_GENERAL_NAME_num(names); i++) {
@@ -185,34 +190,26 @@ static inline void sgw_record_ssl_error(sgw_tls_probe_result *result) {
     }
 }
 
-// One TLS handshake with host:port. With ca/certificate/key NULL it only asks whether the
-// peer speaks TLS. The server's chain is verified but not enforced (SSL_VERIFY_NONE), so the
-// handshake goes on and the verify result, the certificate's names and dates can be read.
-static inline void sgw_tls_probe(const char *host, int port, const char *ca, const char *certificate,
-                                 const char *key, int timeout_ms, int wake_fd, sgw_tls_probe_result *result) {
+// One TLS handshake with host:port, with the context the connection uses (sgw_tls_context.h)
+// but not enforcing: the server's chain, host name, CRL and pins are verified
+// (SSL_VERIFY_NONE), so the handshake goes on and the verify result, the certificate's names,
+// dates and key can be read. With `settings` NULL it only asks whether the peer speaks TLS.
+static inline void sgw_tls_probe(const char *host, int port, const sgw_tls_settings *settings, const sgw_tls_pins *pins,
+                                 int timeout_ms, int wake_fd, sgw_tls_probe_result *result) {
     memset(result, 0, sizeof *result);
     result->alert_received = -1;
     result->verify_result = X509_V_OK;
     ERR_clear_error();
-    SSL_CTX *context = SSL_CTX_new(TLS_client_method());
+    sgw_tls_settings diagnostic;
+    memset(&diagnostic, 0, sizeof diagnostic);
+    diagnostic.min_version = TLS1_2_VERSION;
+    if (settings != NULL) diagnostic = *settings;
+    diagnostic.enforce = 0;
+    // The host is set on the SSL below, as before.
+    diagnostic.host = NULL;
+    SSL_CTX *context = sgw_tls_context_new(&diagnostic, pins, &result->file_problem);
     if (context == NULL) {
         sgw_record_ssl_error(result);
-        return;
-    }
-    SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION);
-    SSL_CTX_set_verify(context, SSL_VERIFY_NONE, NULL);
-    if (ca != NULL && SSL_CTX_load_verify_locations(context, ca, NULL) != 1) {
-        result->file_problem = 1;
-    } else if (certificate != NULL && SSL_CTX_use_certificate_chain_file(context, certificate) != 1) {
-        result->file_problem = 2;
-    } else if (key != NULL && SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) != 1) {
-        result->file_problem = 3;
-    } else if (key != NULL && SSL_CTX_check_private_key(context) != 1) {
-        result->file_problem = 4;
-    }
-    if (result->file_problem != 0) {
-        sgw_record_ssl_error(result);
-        SSL_CTX_free(context);
         return;
     }
     int fd = sgw_tcp_connect(host, port, timeout_ms, wake_fd, &result->net);

@@ -88,4 +88,34 @@ int sgw_tls_check_key_file(const char *key_path, const char *certificate_path) {
     ERR_clear_error();
     return status;
 }
+
+int sgw_tls_check_crl_file(const char *path, int *count, int64_t *next_update) {
+    *count = 0;
+    *next_update = 0;
+    X509_STORE *store = X509_STORE_new();
+    if (store == NULL) return SGW_TLS_INTERNAL;
+    X509_LOOKUP *lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file());
+    int status = SGW_TLS_OK;
+    if (lookup == NULL) {
+        status = SGW_TLS_INTERNAL;
+    } else if (X509_load_crl_file(lookup, path, X509_FILETYPE_PEM) <= 0) {
+        status = SGW_TLS_NOT_A_CRL;
+    } else {
+        STACK_OF(X509_OBJECT) *objects = X509_STORE_get0_objects(store);
+        for (int i = 0; i < sk_X509_OBJECT_num(objects); i++) {
+            X509_OBJECT *object = sk_X509_OBJECT_value(objects, i);
+            if (X509_OBJECT_get_type(object) != X509_LU_CRL) continue;
+            (*count)++;
+            int64_t seconds = 0;
+            if (seconds_since_1970(X509_CRL_get0_nextUpdate(X509_OBJECT_get0_X509_CRL(object)), &seconds)
+                && (*next_update == 0 || seconds < *next_update)) {
+                *next_update = seconds;
+            }
+        }
+        if (*count == 0) status = SGW_TLS_NOT_A_CRL;
+    }
+    X509_STORE_free(store);
+    ERR_clear_error();
+    return status;
+}
 #endif

@@ -179,6 +179,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var reconnect: Reconnect
         /// Transport security.
         public var tls: TLSSetting
+        /// `mqtt.tls`'s hardening beside its files (minimum version, pins, CRL, ALPN).
+        public var tlsOptions = TLSOptions()
         /// Backlog (readings stored before the connection came up) is sent at most this many
         /// per second, 1 ... 100000, default 500, while new readings go out at once.
         public var replayRate: Int

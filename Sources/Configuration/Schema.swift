@@ -64,6 +64,7 @@ struct SchemaReader {
             reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate, encoding: mqtt.encoding,
             readingsPerMessage: mqtt.readingsPerMessage)
         var settings = settingsWithoutFormats
+        settings.tlsOptions = mqtt.tlsOptions
         settings.sparkplugGroupID = mqtt.sparkplug.groupID
         settings.sparkplugEdgeNodeID = mqtt.sparkplug.edgeNodeID
         settings.maxPacketSize = mqtt.maxPacketSize
@@ -349,6 +350,7 @@ struct SchemaReader {
         var inflightWindow: Int
         var reconnect: Config.MQTTConfiguration.Reconnect
         var tls: Config.MQTTConfiguration.TLSSetting
+        var tlsOptions: Config.TLSOptions
         var replayRate: Int
         var encoding: String
         var readingsPerMessage: Int?
@@ -367,6 +369,7 @@ struct SchemaReader {
         var inflightWindow = 20
         var reconnect = Config.MQTTConfiguration.Reconnect()
         var tls: Config.MQTTConfiguration.TLSSetting?
+        var tlsOptions = Config.TLSOptions()
         var tlsWarnings: [String] = []
         var replayRate = 500
         var encoding = ReadingEncoders.defaultName
@@ -420,7 +423,7 @@ struct SchemaReader {
             case "max_packet_size":
                 maxPacketSize = try self.maxPacketSize(value, path: keyPath)
             default:
-                (tls, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
+                (tls, tlsOptions, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
             }
         }
         guard let host else { throw reader.missing("\(path).host", in: anchor) }
@@ -428,7 +431,7 @@ struct SchemaReader {
         return PartialMQTT(
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
             topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
-            reconnect: reconnect, tls: tls, replayRate: replayRate, encoding: encoding,
+            reconnect: reconnect, tls: tls, tlsOptions: tlsOptions, replayRate: replayRate, encoding: encoding,
             readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,
             warnings: tlsWarnings)
     }
@@ -474,13 +477,13 @@ struct SchemaReader {
 
     /// The `tls` setting and the warnings its files earn (a certificate that expires soon).
     private func tls(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError)
-        -> (setting: Config.MQTTConfiguration.TLSSetting, warnings: [String]) {
+        -> (setting: Config.MQTTConfiguration.TLSSetting, options: Config.TLSOptions, warnings: [String]) {
         if case .scalar(let scalar) = node, reader.tagName(node) == .bool {
             guard scalar.string.lowercased() == "false" else {
                 throw fail(path, at: node.mark,
                            "'\(NodeReader.excerpt(scalar.string))' is not a TLS setting: give a mapping with ca, certificate and key, or false for plaintext")
             }
-            return (.disabled, [])
+            return (.disabled, Config.TLSOptions(), [])
         }
         guard case .mapping = node else {
             throw fail(path, at: node.mark,
@@ -490,16 +493,18 @@ struct SchemaReader {
         var certificate: String?
         var key: String?
         var keyMark: Mark?
+        var options = Config.TLSOptions()
         var warnings: [String] = []
         // Each file is loaded through OpenSSL as soon as its entry is read, so errors stay in
         // file order; whether the key fits the certificate needs both, so it comes after.
         try reader.forEachEntry(
-            of: node, path: path, allowed: ["ca", "certificate", "key"]
+            of: node, path: path, allowed: ["ca", "certificate", "key"] + Config.TLSOptions.keys
         ) { (name, value, _, keyPath) throws(ConfigurationError) in
             switch name {
             case "ca":
-                let file = try readableFile(value, path: keyPath,
-                                            what: "the PEM certificate of the CA that signed the broker's certificate")
+                // `ca: system`: the distribution's bundle (ca-certificates), for a broker with a public certificate.
+                let file = try readableFile(value, path: keyPath, what: "the PEM certificate of the CA that signed the broker's certificate",
+                                            system: Config.TLSOptions.systemCAFile)
                 if let problem = TLSMaterial.caProblem(file) { throw fail(keyPath, at: value.mark, problem) }
                 ca = file
             case "certificate":
@@ -515,11 +520,13 @@ struct SchemaReader {
                     }
                 }
                 certificate = file
-            default:
+            case "key":
                 let file = try privateKeyFile(value, path: keyPath)
                 if let problem = TLSMaterial.keyProblem(file) { throw fail(keyPath, at: value.mark, problem) }
                 key = file
                 keyMark = value.mark
+            default:
+                try tlsOption(name, value, path: keyPath, into: &options, warnings: &warnings)
             }
         }
         guard let ca else { throw reader.missing("\(path).ca", in: anchor) }
@@ -528,13 +535,15 @@ struct SchemaReader {
         if let problem = TLSMaterial.mismatchProblem(key: key, certificate: certificate) {
             throw fail("\(path).key", at: keyMark, problem)
         }
-        return (.mutual(ca: ca, certificate: certificate, key: key), warnings)
+        return (.mutual(ca: ca, certificate: certificate, key: key), options, warnings)
     }
 
     /// A file path as written, resolved; one longer than Linux allows is refused here, so a
     /// runaway value is not echoed whole by "file not found".
-    private func filePath(_ node: Node, path: String) throws(ConfigurationError) -> String {
-        let text = try reader.nonEmptyString(node, path: path)
+    private func filePath(_ node: Node, path: String, system: String? = nil) throws(ConfigurationError) -> String {
+        let written = try reader.nonEmptyString(node, path: path)
+        if let system, written == "system" { return system }
+        let text = try credentialPath(written, node: node, path: path)
         guard text.utf8.count < Self.pathMax else {
             throw fail(path, at: node.mark,
                        "a path of \(text.utf8.count) bytes ('\(NodeReader.excerpt(text))'); Linux allows at most \(Self.pathMax - 1)")
@@ -548,8 +557,8 @@ struct SchemaReader {
     /// A file that exists and this process can read; returns its resolved path.
     /// - Parameter what: What the file should hold, said when it is missing, so a user who has
     ///   not made the certificates yet learns which ones to make.
-    private func readableFile(_ node: Node, path: String, what: String? = nil) throws(ConfigurationError) -> String {
-        let file = try filePath(node, path: path)
+    func readableFile(_ node: Node, path: String, what: String? = nil, system: String? = nil) throws(ConfigurationError) -> String {
+        let file = try filePath(node, path: path, system: system)
         switch FileChecks.status(file) {
         case .missing:
             throw fail(path, at: node.mark, "file not found: \(file)" + (what.map { " (\($0))" } ?? ""))
@@ -570,6 +579,10 @@ struct SchemaReader {
         if case .regularFile(let mode) = FileChecks.status(file), mode & 0o004 != 0 {
             throw fail(path, at: node.mark,
                        "\(file) is readable by other users (mode \(FileChecks.octal(mode))); run chmod 600 \(file)")
+        }
+        if case .regularFile(let mode) = FileChecks.status(file), mode & 0o040 != 0 {
+            throw fail(path, at: node.mark,
+                       "\(file) is readable by its group (mode \(FileChecks.octal(mode))); run chmod 600 \(file), or load it as a systemd credential")
         }
         return file
     }

@@ -77,6 +77,26 @@ enum TLSMaterial {
         #endif
     }
 
+    /// The CRL file: PEM, at least one CRL. Success carries a warning when a CRL is past its
+    /// nextUpdate: the revocations it lists still hold, and the uplink keeps using it rather
+    /// than refusing every broker until a fresh list arrives.
+    static func crl(_ file: String, clock: CertificateClock) -> Result<String?, Problem> {
+        #if os(Linux)
+        var count: Int32 = 0
+        var nextUpdate: Int64 = 0
+        switch Int(sgw_tls_check_crl_file(file, &count, &nextUpdate)) {
+        case Int(SGW_TLS_OK.rawValue):
+            guard nextUpdate != 0, nextUpdate < clock.now else { return .success(nil) }
+            return .success("\(file) was due to be replaced on \(CertificateClock.format(nextUpdate)) (its nextUpdate); "
+                + "the revocations it lists still apply, but fetch a current CRL from the CA")
+        case Int(SGW_TLS_INTERNAL.rawValue): return .failure(Problem(internalProblem))
+        default: return .failure(Problem("\(file) is not a PEM file of certificate revocation lists (OpenSSL cannot read it)"))
+        }
+        #else
+        return .success(nil)
+        #endif
+    }
+
     private static let internalProblem = "OpenSSL could not set up a TLS context to check it (out of memory?)"
 
     /// What is wrong with a file, in words.

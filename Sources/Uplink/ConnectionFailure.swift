@@ -23,6 +23,10 @@ public struct ConnectionFailure: Sendable, Hashable, CustomStringConvertible {
         case certificateExpired = "certificate_expired"
         /// The broker's certificate is not valid yet (or this board's clock is behind).
         case certificateNotYetValid = "certificate_not_yet_valid"
+        /// The broker's certificate is listed in the configured CRL (`mqtt.tls.crl`).
+        case certificateRevoked = "certificate_revoked"
+        /// The broker's public key is none of `mqtt.tls.pin_sha256`.
+        case serverKeyNotPinned = "server_key_not_pinned"
         /// The broker refused this gateway's client certificate.
         case clientCertificateRejected = "client_certificate_rejected"
         /// TLS is configured, but the port is a plaintext MQTT listener.

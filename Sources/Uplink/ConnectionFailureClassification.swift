@@ -73,7 +73,8 @@ extension ConnectionFailure {
 
     /// What a diagnostic handshake says about a TLS failure, or nil when it found nothing wrong.
     static func tls(_ report: TLSProbeReport, host: String, port: Int, caFile: String, certificateFile: String,
-                    keyFile: String, timeoutSeconds: Int) -> ConnectionFailure? {
+                    keyFile: String, timeoutSeconds: Int,
+                    options: MQTTSettings.TLSOptions = MQTTSettings.TLSOptions()) -> ConnectionFailure? {
         let broker = "\(host):\(port)"
         if let failure = tcp(report.tcp, host: host, port: port, timeoutSeconds: timeoutSeconds) { return failure }
         if let problem = report.fileProblem {
@@ -82,16 +83,22 @@ extension ConnectionFailure {
             case .certificateFile: "the client certificate \(certificateFile) (mqtt.tls.certificate) cannot be loaded"
             case .keyFile: "the key \(keyFile) (mqtt.tls.key) cannot be loaded"
             case .keyDoesNotMatchCertificate: "the key \(keyFile) is not the key of the certificate \(certificateFile) (mqtt.tls.key, mqtt.tls.certificate)"
+            case .crlFile: "the CRL file \(options.crlFile ?? "") (mqtt.tls.crl) cannot be loaded"
             }
             return ConnectionFailure(.localTLSFiles, what + (report.errorText.isEmpty ? "" : " (\(report.errorText))"))
         }
-        if report.reachedTLS, report.verifyResult != 0, let failure = serverCertificate(report, host: host, broker: broker, caFile: caFile) {
+        if report.reachedTLS, report.verifyResult != 0,
+           let failure = serverCertificate(report, host: host, broker: broker, caFile: caFile, options: options) {
             return failure
         }
         if let alert = report.alertReceived {
             if clientCertificateAlerts.contains(alert) {
                 return ConnectionFailure(.clientCertificateRejected,
                     "the broker at \(broker) rejected this gateway's client certificate \(certificateFile) (mqtt.tls.certificate): TLS alert \(alertName(alert)); the broker's cafile must hold the CA that signed it")
+            }
+            if alert == 70, options.requireTLS13 {  // protocol_version
+                return ConnectionFailure(.tlsHandshake,
+                    "the broker at \(broker) does not speak TLS 1.3 (alert \(alertName(alert))), which mqtt.tls.min_version requires; enable TLS 1.3 on the broker or set min_version: \"1.2\"")
             }
             return ConnectionFailure(.tlsHandshake, "the broker at \(broker) ended the TLS handshake: alert \(alertName(alert)); check that both sides allow TLS 1.2 or later")
         }
@@ -102,9 +109,21 @@ extension ConnectionFailure {
     }
 
     /// The server's certificate failed verification (verify result, X509_V_ERR_*).
-    private static func serverCertificate(_ report: TLSProbeReport, host: String, broker: String, caFile: String) -> ConnectionFailure? {
+    private static func serverCertificate(_ report: TLSProbeReport, host: String, broker: String, caFile: String,
+                                          options: MQTTSettings.TLSOptions) -> ConnectionFailure? {
         let subject = report.peerSubject.isEmpty ? "" : " (\(report.peerSubject))"
         switch report.verifyResult {
+        case 23:  // X509_V_ERR_CERT_REVOKED
+            return ConnectionFailure(.certificateRevoked,
+                "the broker's certificate\(subject) is revoked by the CRL \(options.crlFile ?? "") (mqtt.tls.crl); the broker needs a new certificate")
+        case 50 where !options.pinnedKeys.isEmpty:  // X509_V_ERR_APPLICATION_VERIFICATION: our pin check
+            let presented = report.peerPin.isEmpty ? "" : " (it presented sha256 \(report.peerPin))"
+            let count = options.pinnedKeys.count
+            return ConnectionFailure(.serverKeyNotPinned,
+                "the broker's certificate\(subject) carries a public key that is not among the \(count == 1 ? "pin" : "\(count) pins") in mqtt.tls.pin_sha256\(presented); if the broker's key was changed on purpose, add its pin")
+        case 3 where options.crlFile != nil:  // X509_V_ERR_UNABLE_TO_GET_CRL
+            return ConnectionFailure(.tlsHandshake,
+                "the CRL file \(options.crlFile ?? "") (mqtt.tls.crl) holds no list from the CA that issued the broker's certificate\(subject); get that CA's CRL")
         case 10:  // X509_V_ERR_CERT_HAS_EXPIRED
             let date = report.notAfter.map(utcText) ?? "an unknown date"
             return ConnectionFailure(.certificateExpired,

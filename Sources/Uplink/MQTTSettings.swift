@@ -40,9 +40,32 @@ public struct MQTTSettings: Sendable, Hashable {
     /// The will the broker publishes when this connection dies without a DISCONNECT (Sparkplug
     /// B's NDEATH); set per connection by the uplink from its encoding's `ConnectionHooks`.
     public var will: SessionMessage?
+    /// TLS hardening beside the files (used only with ``Security/mutualTLS(caFile:certificateFile:keyFile:)``).
+    public var tlsOptions = TLSOptions()
     /// The largest MQTT packet to send (`mqtt.max_packet_size`); nil: only the broker's
     /// CONNACK limit applies. A batch that would be larger is split.
     public var maximumPacketSize: Int?
+
+    /// What the uplink's TLS context enforces beyond the chain and host name (docs/SECURITY.md).
+    public struct TLSOptions: Sendable, Hashable {
+        /// Refuse TLS 1.2 and negotiate 1.3 only; otherwise 1.2 is the floor.
+        public var requireTLS13 = false
+        /// SHA-256 digests of the server's SubjectPublicKeyInfo, 32 bytes each, at most 8;
+        /// empty: no pinning.
+        public var pinnedKeys: [[UInt8]] = []
+        /// A PEM CRL file checked against the server's certificate.
+        public var crlFile: String?
+        /// ALPN protocol names offered, in order.
+        public var alpn: [String] = []
+
+        /// The defaults: TLS 1.2 or later, no pins, no CRL, no ALPN.
+        public init(requireTLS13: Bool = false, pinnedKeys: [[UInt8]] = [], crlFile: String? = nil, alpn: [String] = []) {
+            self.requireTLS13 = requireTLS13
+            self.pinnedKeys = pinnedKeys
+            self.crlFile = crlFile
+            self.alpn = alpn
+        }
+    }
 
     /// Creates settings.
     public init(host: String, port: Int, clientID: String, topic: String, statusTopic: String,

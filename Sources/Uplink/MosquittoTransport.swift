@@ -29,6 +29,9 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
     /// A pipe whose write end ``stop()`` writes: it interrupts the connect and the diagnosis.
     private let wakeRead: Int32
     private let wakeWrite: Int32
+    /// The TLS context's settings and pins; outlives the SSL_CTX libmosquitto holds until
+    /// `mosquitto_destroy` in deinit. nil for plaintext.
+    private let tlsSettings: TLSContextSettings?
 
     /// The factory the ``Uplink`` uses unless a test gives it another.
     public static let factory: MQTTTransportFactory = { settings, onEvent throws(UplinkError) in
@@ -43,6 +46,12 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
             throw UplinkError(message: "cannot make a pipe: \(String(cString: strerror(errno)))")
         }
         for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        let tlsSettings: TLSContextSettings? = switch settings.security {
+        case .plaintext: nil
+        case .mutualTLS(let ca, let certificate, let key):
+            TLSContextSettings(caFile: ca, certificateFile: certificate, keyFile: key, host: settings.host,
+                               options: settings.tlsOptions)
+        }
         let sink = Unmanaged.passRetained(EventSink(onEvent, clientID: settings.clientID))
         guard let handle = mosquitto_new(settings.clientID, true, sink.toOpaque()) else {
             sink.release()
@@ -52,17 +61,22 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         }
         // Configured before the properties are set: a failure then releases both here, and
         // deinit (which would release them again) cannot run for a half-made instance.
-        do {
+        do throws(UplinkError) {
             try Self.check(mosquitto_threaded_set(handle, true), "threaded_set")
             try Self.check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V5)), "protocol version")
             try Self.check(mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, Int32(settings.inflightWindow)), "send maximum")
             try Self.check(mosquitto_max_inflight_messages_set(handle, UInt32(settings.inflightWindow)), "max inflight")
-            if case .mutualTLS(let ca, let certificate, let key) = settings.security {
-                try Self.check(mosquitto_tls_set(handle, ca, nil, certificate, key, nil), "TLS files (ca \(ca), certificate \(certificate), key \(key))")
-                // SSL_VERIFY_PEER = 1; TLS 1.2 is the floor, 1.3 is negotiated when both sides have it.
-                try Self.check(mosquitto_tls_opts_set(handle, 1, "tlsv1.2", nil), "TLS options")
-                // Hostname verification stays on: never call mosquitto_tls_insecure_set(true).
-                try Self.check(mosquitto_tls_insecure_set(handle, false), "TLS hostname check")
+            if let tlsSettings {
+                // Our own context (sgw_tls_context.h): verification enforced, host name, minimum
+                // version, pins, CRL and ALPN; libmosquitto's defaults off so it changes nothing.
+                var raw = tlsSettings.raw
+                var problem: Int32 = 0
+                guard let context = sgw_tls_context_new(&raw, tlsSettings.pins, &problem) else {
+                    throw UplinkError(message: "TLS context: \(Self.fileProblemWords(problem, raw: raw))")
+                }
+                defer { SSL_CTX_free(context) }  // libmosquitto holds its own reference.
+                try Self.check(mosquitto_int_option(handle, MOSQ_OPT_SSL_CTX_WITH_DEFAULTS, 0), "TLS context defaults")
+                try Self.check(mosquitto_void_option(handle, MOSQ_OPT_SSL_CTX, UnsafeMutableRawPointer(context)), "TLS context")
             }
             if let will = settings.will {
                 let rc = will.payload.withUnsafeBytes { bytes in
@@ -82,6 +96,7 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         self.handle = handle
         self.sink = sink
         self.settings = settings
+        self.tlsSettings = tlsSettings
         mosquitto_connect_v5_callback_set(handle) { _, context, reasonCode, _, properties in
             guard let context else { return }
             let sink = Unmanaged<EventSink>.fromOpaque(context).takeUnretainedValue()
@@ -222,17 +237,20 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         var raw = sgw_tls_probe_result()
         switch settings.security {
         case .mutualTLS(let ca, let certificate, let key):
-            sgw_tls_probe(host, Int32(port), ca, certificate, key, Int32(timeout * 1000), wakeRead, &raw)
+            if let tlsSettings {
+                var contextSettings = tlsSettings.raw
+                sgw_tls_probe(host, Int32(port), &contextSettings, tlsSettings.pins, Int32(timeout * 1000), wakeRead, &raw)
+            }
             let report = TLSProbeReport(raw)
             if let failure = ConnectionFailure.tls(report, host: host, port: port, caFile: ca, certificateFile: certificate,
-                                                   keyFile: key, timeoutSeconds: timeout) {
+                                                   keyFile: key, timeoutSeconds: timeout, options: settings.tlsOptions) {
                 return failure
             }
             if !report.reachedTLS, sgw_mqtt_probe(host, Int32(port), Int32(timeout * 1000), wakeRead) == 1 {
                 return .plaintextBroker(host: host, port: port)
             }
         case .plaintext:
-            sgw_tls_probe(host, Int32(port), nil, nil, nil, Int32(timeout * 1000), wakeRead, &raw)
+            sgw_tls_probe(host, Int32(port), nil, nil, Int32(timeout * 1000), wakeRead, &raw)
             if TLSProbeReport(raw).reachedTLS { return .tlsBroker(host: host, port: port) }
         }
         return fallback
@@ -307,6 +325,20 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
     private static func check(_ rc: Int32, _ what: String) throws(UplinkError) {
         guard rc == MOSQ_ERR_SUCCESS.rawValue else {
             throw UplinkError(message: "\(what): \(describe(rc))")
+        }
+    }
+
+    /// Which file the context could not load (config check loads them first, so this is a
+    /// file changed since).
+    private static func fileProblemWords(_ problem: Int32, raw: sgw_tls_settings) -> String {
+        func name(_ pointer: UnsafePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
+        return switch problem {
+        case Int32(SGW_FILE_CA): "cannot load the CA file \(name(raw.ca)) (mqtt.tls.ca)"
+        case Int32(SGW_FILE_CERTIFICATE): "cannot load the certificate \(name(raw.certificate)) (mqtt.tls.certificate)"
+        case Int32(SGW_FILE_KEY): "cannot load the key \(name(raw.key)) (mqtt.tls.key)"
+        case Int32(SGW_FILE_KEY_MISMATCH): "the key \(name(raw.key)) is not the certificate's (mqtt.tls.key)"
+        case Int32(SGW_FILE_CRL): "cannot load the CRL file \(name(raw.crl)) (mqtt.tls.crl)"
+        default: "OpenSSL could not make a TLS context (out of memory?)"
         }
     }
 

@@ -9,6 +9,7 @@ struct TLSProbeReport: Sendable, Hashable {
         case certificateFile
         case keyFile
         case keyDoesNotMatchCertificate
+        case crlFile
     }
 
     /// How the TCP connect ended.
@@ -31,6 +32,8 @@ struct TLSProbeReport: Sendable, Hashable {
     /// Validity, seconds since 1970.
     var notBefore: Int64?
     var notAfter: Int64?
+    /// Base64 SHA-256 of the server's SubjectPublicKeyInfo, as `pin_sha256` is written.
+    var peerPin = ""
 
     init() {}
 
@@ -41,6 +44,7 @@ struct TLSProbeReport: Sendable, Hashable {
         case 2: .certificateFile
         case 3: .keyFile
         case 4: .keyDoesNotMatchCertificate
+        case 5: .crlFile
         default: nil
         }
         reachedTLS = raw.reached_tls != 0
@@ -54,6 +58,7 @@ struct TLSProbeReport: Sendable, Hashable {
         peerNames = Self.text(raw.peer_names).split(separator: ",").map(String.init)
         notBefore = raw.not_before != 0 ? Int64(raw.not_before) : nil
         notAfter = raw.not_after != 0 ? Int64(raw.not_after) : nil
+        peerPin = Self.text(raw.peer_pin)
     }
 
     /// A fixed-size C char array as a String.

@@ -22,6 +22,8 @@ enum sgw_tls_status {
     SGW_TLS_BAD_DATES = 6,
     /// OpenSSL could not set up (out of memory).
     SGW_TLS_INTERNAL = 7,
+    /// The file is not PEM text OpenSSL can read as one or more CRLs.
+    SGW_TLS_NOT_A_CRL = 8,
 };
 
 /// Loads `path` as CA certificates, as SSL_CTX_load_verify_locations does; `count` receives
@@ -36,4 +38,9 @@ int sgw_tls_check_certificate_file(const char *path, int64_t *not_before, int64_
 /// for a passphrase) and, when `certificate_path` is not NULL, checks it is the certificate's
 /// key with SSL_CTX_check_private_key.
 int sgw_tls_check_key_file(const char *key_path, const char *certificate_path);
+
+/// Loads `path` as PEM CRLs, as X509_load_crl_file does for the uplink's store; `count`
+/// receives how many it holds and `next_update` the earliest nextUpdate (seconds since 1970,
+/// 0 when no CRL has one).
+int sgw_tls_check_crl_file(const char *path, int *count, int64_t *next_update);
 #endif
