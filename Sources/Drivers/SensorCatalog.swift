@@ -25,5 +25,6 @@ extension SensorRegistry {
         LM75Kind(),
         INA219Kind(),
         INA226Kind(),
+        VEML7700Kind(),
     ])
 }
