@@ -97,7 +97,7 @@ struct VEML7700ScriptedTests {
                 try await VEML7700(bus: bus, address: address, clock: SimulatedClock()).measure()
             }
             #expect(error?.kind == .badData)
-            #expect((error?.detail ?? "").contains("lower gain or integration_time"))
+            #expect(error?.detail?.contains("lower gain or integration_time") == true)
         }
     }
 }
