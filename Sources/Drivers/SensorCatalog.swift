@@ -29,5 +29,6 @@ extension SensorRegistry {
         LM75Kind(),
         INA219Kind(),
         INA226Kind(),
+        VEML7700Kind(),
     ])
 }

@@ -113,7 +113,7 @@ struct INA219ScriptedTests {
                 try await INA219(bus: bus, address: address, calibration: table3, clock: SimulatedClock()).measure()
             }
             #expect(error?.kind == .badData)
-            #expect((error?.detail ?? "").contains("OVF"))
+            #expect(error?.detail?.contains("OVF") == true)
         }
     }
 
@@ -182,7 +182,7 @@ struct INA219SimulatedTests {
         let sensor = INA219(bus: bus, address: address, calibration: calibration, clock: SimulatedClock())
         try await sensor.start()
         let error = await #expect(throws: HALError.self) { try await sensor.measure() }
-        #expect((error?.detail ?? "").contains("OVF"))
+        #expect(error?.detail?.contains("OVF") == true)
     }
 
     @Test("fault sweep: any one failed transaction of start + measure is a typed error, never a reading")

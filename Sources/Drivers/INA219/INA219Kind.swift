@@ -10,7 +10,7 @@ import SimulatedBoard
 /// `bus_range`, `shunt_range` and `averaging`.
 public struct INA219Kind: SimulatedSensorKind {
     /// The kind's options.
-    public struct Options: SensorOptions, Equatable {
+    public struct Options: CurrentShuntOptions, Equatable {
         /// The shunt, Ω (0.1 on the common breakout boards).
         public var shuntOhms: Double
         /// The largest current expected, A; Current_LSB is this / 2^15.
@@ -34,9 +34,7 @@ public struct INA219Kind: SimulatedSensorKind {
         }
 
         /// The calibration these give; `nil` when the register cannot hold it.
-        public var calibration: CurrentShuntCalibration? {
-            CurrentShuntCalibration(shuntOhms: shuntOhms, maximumCurrent: maxCurrent, family: .ina219)
-        }
+        public var calibration: CurrentShuntCalibration? { CurrentShuntKindSupport.calibration(self, family: .ina219) }
     }
 
     /// Creates the kind.
@@ -62,16 +60,8 @@ public struct INA219Kind: SimulatedSensorKind {
     }
 
     public func decodeOptions(_ entries: [ConfigValue]) throws(ConfigurationError) -> any SensorOptions {
-        var options = Options()
-        var calibrationEntry: ConfigValue?
-        for entry in entries {
+        try CurrentShuntKindSupport.decode(entries, into: Options(), family: .ina219) { (entry, options) throws(ConfigurationError) in
             switch entry.key {
-            case "shunt_ohms":
-                options.shuntOhms = try entry.positiveNumber("expected a resistance above 0 Ω")
-                calibrationEntry = entry
-            case "max_current":
-                options.maxCurrent = try entry.positiveNumber("expected a current above 0 A")
-                calibrationEntry = entry
             case "bus_range":
                 let volts = try entry.integer(oneOf: INA219BusRange.allCases.map(\.rawValue), message: "expected 16 or 32 (V)")
                 options.busRange = INA219BusRange(rawValue: volts) ?? .thirtyTwoVolts
@@ -86,10 +76,6 @@ public struct INA219Kind: SimulatedSensorKind {
                 options.averaging = INA219Averaging(samples: samples) ?? .single
             }
         }
-        if options.calibration == nil, let entry = calibrationEntry {
-            throw entry.error(Self.calibrationMessage(options))
-        }
-        return options
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
@@ -99,7 +85,7 @@ public struct INA219Kind: SimulatedSensorKind {
                 throw HALError(.invalidArgument, operation: "open ina219 \(configuration.id)", detail: "an INA219 needs an i2c bus")
             }
             guard let calibration = options.calibration else {
-                throw HALError(.invalidArgument, operation: "open ina219 \(configuration.id)", detail: Self.calibrationMessage(options))
+                throw HALError(.invalidArgument, operation: "open ina219 \(configuration.id)", detail: CurrentShuntKindSupport.calibrationMessage(options, family: .ina219))
             }
             return INA219(bus: try await board.i2cBus(bus), address: address, calibration: calibration,
                           busRange: options.busRange, shuntRange: options.shuntRange, averaging: options.averaging,
@@ -108,19 +94,6 @@ public struct INA219Kind: SimulatedSensorKind {
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {
-        guard case .i2c(let bus, let address) = sensor.bus else { return }
-        let options = sensor.options as? Options ?? Options()
-        var model = SimulatedINA219()
-        model.shuntOhms = options.shuntOhms
-        // A load at a fifth of the expected maximum, following the simulated daylight.
-        let chip = SimulatedWordRegisterChip(model)
-        board.attach(chip, bus: bus, address: address)
-        board.followWeather { weather in
-            chip.update { $0.loadAmperes = options.maxCurrent * 0.2 * weather.illuminanceLux / 300 }
-        }
-    }
-
-    private static func calibrationMessage(_ options: Options) -> String {
-        "shunt_ohms \(options.shuntOhms) and max_current \(options.maxCurrent) give a calibration outside 1...65534 (0.04096 / (max_current / 32768 × shunt_ohms))"
+        CurrentShuntKindSupport.attach(SimulatedINA219(), options: sensor.options as? Options ?? Options(), for: sensor, to: &board)
     }
 }

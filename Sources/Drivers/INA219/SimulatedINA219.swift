@@ -8,7 +8,7 @@ import HALSimulation
 /// = V_bus / 4 mV in bits 15:3, Current = trunc(Shunt × Cal / 4096), Power = trunc(Current × Bus
 /// / 5000), OVF when Current does not fit 16 bits. Current and Power read 0 until Calibration is
 /// written, as after reset. A configuration write with RST set restores every register.
-public struct SimulatedINA219: WordRegisterModel {
+public struct SimulatedINA219: SimulatedCurrentShuntModel {
     /// The load current, A.
     public var loadAmperes = 0.5
     /// The bus voltage at IN-, V.

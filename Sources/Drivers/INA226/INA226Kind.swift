@@ -10,7 +10,7 @@ import SimulatedBoard
 /// `averaging` and `conversion_time`.
 public struct INA226Kind: SimulatedSensorKind {
     /// The kind's options.
-    public struct Options: SensorOptions, Equatable {
+    public struct Options: CurrentShuntOptions, Equatable {
         /// The shunt, Ω (0.1 on the common breakout boards).
         public var shuntOhms: Double
         /// The largest current expected, A; Current_LSB is this / 2^15.
@@ -31,9 +31,7 @@ public struct INA226Kind: SimulatedSensorKind {
         }
 
         /// The calibration these give; `nil` when the register cannot hold it.
-        public var calibration: CurrentShuntCalibration? {
-            CurrentShuntCalibration(shuntOhms: shuntOhms, maximumCurrent: maxCurrent, family: .ina226)
-        }
+        public var calibration: CurrentShuntCalibration? { CurrentShuntKindSupport.calibration(self, family: .ina226) }
     }
 
     /// Creates the kind.
@@ -58,16 +56,8 @@ public struct INA226Kind: SimulatedSensorKind {
     }
 
     public func decodeOptions(_ entries: [ConfigValue]) throws(ConfigurationError) -> any SensorOptions {
-        var options = Options()
-        var calibrationEntry: ConfigValue?
-        for entry in entries {
+        try CurrentShuntKindSupport.decode(entries, into: Options(), family: .ina226) { (entry, options) throws(ConfigurationError) in
             switch entry.key {
-            case "shunt_ohms":
-                options.shuntOhms = try entry.positiveNumber("expected a resistance above 0 Ω")
-                calibrationEntry = entry
-            case "max_current":
-                options.maxCurrent = try entry.positiveNumber("expected a current above 0 A")
-                calibrationEntry = entry
             case "averaging":
                 let samples = try entry.integer(oneOf: INA226Averaging.allCases.map(\.rawValue),
                                                 message: "expected 1, 4, 16, 64, 128, 256, 512 or 1024 samples")
@@ -77,10 +67,6 @@ public struct INA226Kind: SimulatedSensorKind {
                 options.conversionTime = INA226ConversionTime.allCases.first { $0.name == name } ?? .us1100
             }
         }
-        if options.calibration == nil, let entry = calibrationEntry {
-            throw entry.error(Self.calibrationMessage(options))
-        }
-        return options
     }
 
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
@@ -90,7 +76,7 @@ public struct INA226Kind: SimulatedSensorKind {
                 throw HALError(.invalidArgument, operation: "open ina226 \(configuration.id)", detail: "an INA226 needs an i2c bus")
             }
             guard let calibration = options.calibration else {
-                throw HALError(.invalidArgument, operation: "open ina226 \(configuration.id)", detail: Self.calibrationMessage(options))
+                throw HALError(.invalidArgument, operation: "open ina226 \(configuration.id)", detail: CurrentShuntKindSupport.calibrationMessage(options, family: .ina226))
             }
             return INA226(bus: try await board.i2cBus(bus), address: address, calibration: calibration,
                           averaging: options.averaging, conversionTime: options.conversionTime, clock: board.clock)
@@ -98,19 +84,6 @@ public struct INA226Kind: SimulatedSensorKind {
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {
-        guard case .i2c(let bus, let address) = sensor.bus else { return }
-        let options = sensor.options as? Options ?? Options()
-        var model = SimulatedINA226()
-        model.shuntOhms = options.shuntOhms
-        // A load at a fifth of the expected maximum, following the simulated daylight.
-        let chip = SimulatedWordRegisterChip(model)
-        board.attach(chip, bus: bus, address: address)
-        board.followWeather { weather in
-            chip.update { $0.loadAmperes = options.maxCurrent * 0.2 * weather.illuminanceLux / 300 }
-        }
-    }
-
-    private static func calibrationMessage(_ options: Options) -> String {
-        "shunt_ohms \(options.shuntOhms) and max_current \(options.maxCurrent) give a calibration outside 1...32767 (0.00512 / (max_current / 32768 × shunt_ohms))"
+        CurrentShuntKindSupport.attach(SimulatedINA226(), options: sensor.options as? Options ?? Options(), for: sensor, to: &board)
     }
 }

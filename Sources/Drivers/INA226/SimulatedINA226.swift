@@ -8,7 +8,7 @@ import HALSimulation
 /// 1.25 mV, Current = trunc(Shunt × Cal / 2048), Power = trunc(|Current| × Bus / 20000).
 /// Current and Power read 0 until Calibration is written, as after reset. The ids read 0x5449
 /// and 0x2260 unless changed to play another chip.
-public struct SimulatedINA226: WordRegisterModel {
+public struct SimulatedINA226: SimulatedCurrentShuntModel {
     /// The load current, A.
     public var loadAmperes = 0.5
     /// The bus voltage at VBUS, V.
