@@ -11,7 +11,8 @@ public struct GPIOInputLineOptions: Sendable, Hashable {
     /// `active_low`: a low level reads as `true` (a switch to ground with a pull-up).
     public var activeLow: Bool
     /// `debounce`: edges closer together than this are one (0 ... 1s, default 0), done by the
-    /// kernel where it can (libgpiod 2.x), else by the agent on the edge stream.
+    /// kernel where it can (libgpiod 2.x, which debounces the level too); with libgpiod 1.6 the
+    /// agent debounces the edge stream (`pulse_counter`), but a level read is not debounced.
     public var debounce: Duration
 
     /// Creates options.
