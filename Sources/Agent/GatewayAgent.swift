@@ -114,6 +114,10 @@ public enum GatewayAgent {
                                                                       logger: logger)))
             logger.info("metrics written for node_exporter's textfile collector", metadata: ["path": "\(metricsFile)"])
         }
+        if let statusFile = statusFileService(environment: environment, monitor: monitor, health: health,
+                                              sampling: sampling, outbox: outbox, logger: logger) {
+            optionalServices.append(.init(service: statusFile))
+        }
         if let reload {
             let reloader = Reloader(running: configuration, load: reload.load, makeBoard: reload.makeBoard,
                                     makeSampler: makeSampler, makeUplink: makeUplink, registry: registry,
@@ -179,6 +183,7 @@ extension GatewayAgent {
                                   hooks: TestHooks) throws -> [SensorSchedule] {
         let built = try schedules(for: sensors, registry: registry, board: board)
         monitor.replaceSensors(built.map { ($0.sensor.id, $0.interval, $0.timeout) })
+        monitor.describeSensors(sensors.map { ($0.id, $0.kind) })
         return zip(built, sensors).map { schedule, sensor in
             var observed = schedule
             observed.sensor = ObservedSensor(base: schedule.sensor, monitor: monitor, hooks: hooks,
