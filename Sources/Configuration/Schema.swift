@@ -33,8 +33,9 @@ struct SchemaReader {
         var storage: Config.StorageConfiguration?
         var mqtt: PartialMQTT?
         var logLevel = Config.LogLevel.info
+        var metrics = Config.MetricsSection()
         try reader.forEachEntry(
-            of: root, path: "", allowed: ["gateway", "board", "sensors", "storage", "mqtt", "log"]
+            of: root, path: "", allowed: ["gateway", "board", "sensors", "storage", "mqtt", "log", "metrics"]
         ) { (key, value, keyMark, path) throws(ConfigurationError) in
             switch key {
             case "gateway": gateway = try self.gateway(value, path: path, anchor: keyMark)
@@ -42,6 +43,7 @@ struct SchemaReader {
             case "sensors": sensors = try self.sensors(value, path: path)
             case "storage": storage = try self.storage(value, path: path, anchor: keyMark)
             case "mqtt": mqtt = try self.mqtt(value, path: path, anchor: keyMark)
+            case "metrics": metrics = try self.metrics(value, path: path)
             default: logLevel = try self.log(value, path: path)
             }
         }
@@ -62,8 +64,10 @@ struct SchemaReader {
         settings.maxPacketSize = mqtt.maxPacketSize
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
-        return Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
-                      logLevel: logLevel, warnings: warnings)
+        var configuration = Config(gateway: gateway, board: board, sensors: sensors, storage: storage, mqtt: settings,
+                                   logLevel: logLevel, warnings: warnings)
+        configuration.metrics = metrics
+        return configuration
     }
 
     // MARK: gateway, board, log
