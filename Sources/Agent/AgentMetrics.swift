@@ -1,4 +1,5 @@
 import CoreMetrics
+import Outbox
 import Prometheus
 
 /// The agent's metrics: the swift-metrics backend is swift-prometheus's
@@ -47,6 +48,20 @@ struct StateGauges: Sendable {
             registry.makeGauge(name: "sensorgw_uplink_last_ack_age_seconds",
                                help: "Seconds since the broker last acknowledged a publish.")
                 .set(to: seconds)
+        }
+    }
+}
+
+extension StateGauges {
+    /// Sets the gauges from the outbox and the monitor; called before each rendering (the
+    /// textfile's writes, the HTTP endpoint's refresh).
+    func refresher(outbox: OutboxStore, monitor: HealthMonitor<ContinuousClock>) -> @Sendable () async -> Void {
+        { [self] in
+            let readings = (try? await outbox.count()) ?? 0
+            let bytes = (try? await outbox.storedBytes()) ?? 0
+            let now = monitor.now
+            set(outboxReadings: readings, outboxBytes: bytes, uplink: monitor.snapshot.uplink.state,
+                lastAcknowledgedAge: monitor.lastAcknowledged.map { now - $0 })
         }
     }
 }

@@ -100,19 +100,20 @@ public enum GatewayAgent {
         var optionalServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let metricsFile = environment["SENSORGW_METRICS_FILE"]
             ?? environment["RUNTIME_DIRECTORY"].map { ($0.split(separator: ":").first.map(String.init) ?? $0) + "/metrics.prom" }
-        if let metrics, let metricsFile {
-            let gauges = StateGauges(registry: metrics.registry)
-            let refresh: @Sendable () async -> Void = {
-                let readings = (try? await outbox.count()) ?? 0
-                let bytes = (try? await outbox.storedBytes()) ?? 0
-                let now = monitor.now
-                gauges.set(outboxReadings: readings, outboxBytes: bytes, uplink: monitor.snapshot.uplink.state,
-                           lastAcknowledgedAge: monitor.lastAcknowledged.map { now - $0 })
-            }
+        let refreshGauges = metrics.map { StateGauges(registry: $0.registry).refresher(outbox: outbox, monitor: monitor) }
+        if let metrics, let metricsFile, let refresh = refreshGauges {
             optionalServices.append(.init(service: MetricsFileService(metrics: metrics, refresh: refresh,
                                                                       path: metricsFile, interval: .seconds(15),
                                                                       logger: logger)))
             logger.info("metrics written for node_exporter's textfile collector", metadata: ["path": "\(metricsFile)"])
+        }
+        if let metrics, let refresh = refreshGauges, let listen = configuration.metrics.listen {
+            optionalServices.append(.init(service: MetricsHTTPService(address: listen, metrics: metrics, refresh: refresh,
+                                                                      logger: logger)))
+        }
+        if let statusFile = statusFileService(environment: environment, monitor: monitor, health: health,
+                                              sampling: sampling, outbox: outbox, logger: logger) {
+            optionalServices.append(.init(service: statusFile))
         }
         if let reload {
             let reloader = Reloader(running: configuration, load: reload.load, makeBoard: reload.makeBoard,
@@ -179,6 +180,7 @@ extension GatewayAgent {
                                   hooks: TestHooks) throws -> [SensorSchedule] {
         let built = try schedules(for: sensors, registry: registry, board: board)
         monitor.replaceSensors(built.map { ($0.sensor.id, $0.interval, $0.timeout) })
+        monitor.describeSensors(sensors.map { ($0.id, $0.kind) })
         return zip(built, sensors).map { schedule, sensor in
             var observed = schedule
             observed.sensor = ObservedSensor(base: schedule.sensor, monitor: monitor, hooks: hooks,

@@ -14,6 +14,8 @@ public final class HealthMonitor<C: Clock>: Sendable where C: Sendable, C.Durati
         var snapshot: AgentHealth.Snapshot
         var connections = 0
         var lastAcknowledged: Duration?
+        var activity: [String: SensorActivity] = [:]
+        var lastUplinkFailure: (reason: String, at: Duration)?
     }
 
     /// Starts recording: every sensor waits for its first slot, the storage and the uplink are starting.
@@ -41,6 +43,29 @@ public final class HealthMonitor<C: Clock>: Sendable where C: Sendable, C.Durati
             state.snapshot.sensors = progress
         }
     }
+
+    /// The configured sensors' kinds, by id. A sensor that keeps its id and kind across a reload
+    /// keeps its tallies; the others start from zero.
+    public func describeSensors(_ kinds: [(id: String, kind: String)]) {
+        state.withLock { state in
+            var activity: [String: SensorActivity] = [:]
+            for (id, kind) in kinds {
+                if let kept = state.activity[id], kept.kind == kind {
+                    activity[id] = kept
+                } else {
+                    activity[id] = SensorActivity(kind: kind)
+                }
+            }
+            state.activity = activity
+        }
+    }
+
+    /// Each configured sensor's tallies, by id.
+    public var sensorActivity: [String: SensorActivity] { state.withLock { $0.activity } }
+
+    /// Why the last connection attempt failed or the last connection ended, and when (since the
+    /// monitor started); nil before the first failure.
+    public var lastUplinkFailure: (reason: String, at: Duration)? { state.withLock { $0.lastUplinkFailure } }
 
     /// Time since the monitor started.
     public var now: Duration { origin.duration(to: clock.now) }
@@ -74,6 +99,19 @@ public final class HealthMonitor<C: Clock>: Sendable where C: Sendable, C.Durati
         state.withLock { $0.snapshot.sensors[id]?.enter(.waiting(afterFailure: failed), at: now) }
     }
 
+    /// A sensor's measurement returned `readings` readings, taken at `wallSeconds`.
+    public func sensorDelivered(_ id: String, readings: Int, wallSeconds: Double) {
+        state.withLock { state in
+            state.activity[id]?.readings += readings
+            state.activity[id]?.lastReadingWallSeconds = wallSeconds
+        }
+    }
+
+    /// A sensor's `prepare` or `measure` failed.
+    public func sensorFailed(_ id: String) {
+        state.withLock { $0.activity[id]?.errors += 1 }
+    }
+
     // MARK: storage
 
     /// A flush (or a pass with nothing to flush) ended; `succeeded` is false when the outbox refused the write.
@@ -104,6 +142,13 @@ public final class HealthMonitor<C: Clock>: Sendable where C: Sendable, C.Durati
 
     /// The attempt failed or the connection ended; the uplink backs off before the next.
     public func uplinkDisconnected() { setUplink(.backingOff) }
+
+    /// The attempt failed or the connection ended, for the reason given (kept after reconnecting:
+    /// `sensorgw status` shows the last one).
+    public func uplinkFailed(reason: String) {
+        let now = self.now
+        state.withLock { $0.lastUplinkFailure = (reason, now) }
+    }
 
     /// CONNACK.
     public func uplinkConnected() {
@@ -137,4 +182,18 @@ extension AgentHealth.SensorProgress {
         self.phase = phase
         since = time
     }
+}
+
+/// What one sensor has delivered since it was configured, for `sensorgw status`.
+public struct SensorActivity: Sendable, Hashable {
+    /// The sensor's `type` in the configuration.
+    public var kind: String
+    /// Readings its measurements returned (before validation and filters).
+    public var readings = 0
+    /// Failed `prepare` or `measure` calls.
+    public var errors = 0
+    /// Wall-clock time (Unix seconds) of its last successful measurement.
+    public var lastReadingWallSeconds: Double?
+
+    public init(kind: String) { self.kind = kind }
 }

@@ -20,6 +20,7 @@ struct ObservedSensor: Sensor {
 
     private func failed() {
         monitor.measurementEnded(id, failed: true)
+        monitor.sensorFailed(id)
         Counter(label: "sensorgw_sensor_errors_total", dimensions: [("sensor", id), ("bus", bus)]).increment()
     }
 
@@ -39,6 +40,7 @@ struct ObservedSensor: Sensor {
         do {
             let readings = try await base.measure(at: timestamp)
             monitor.measurementEnded(id, failed: false)
+            monitor.sensorDelivered(id, readings: readings.count, wallSeconds: timestamp.wallSeconds)
             return readings
         } catch {
             failed()
@@ -62,7 +64,11 @@ func observedTransportFactory(_ base: @escaping MQTTTransportFactory, monitor: H
                 case .published:
                     if hooks.isFrozen(.uplink) { return }
                     monitor.uplinkActivity(acknowledged: true)
-                case .closed, .connectFailed:
+                case .closed(let reason):
+                    monitor.uplinkFailed(reason: "connection lost: \(reason)")
+                    monitor.uplinkDisconnected()
+                case .connectFailed(let failure):
+                    monitor.uplinkFailed(reason: "could not connect (\(failure.kind.rawValue)): \(failure.detail)")
                     monitor.uplinkDisconnected()
                 case .message:
                     break  // a command from the broker (Sparkplug's NCMD) is no progress of ours
@@ -71,6 +77,7 @@ func observedTransportFactory(_ base: @escaping MQTTTransportFactory, monitor: H
             }
             return ObservedTransport(base: transport, monitor: monitor, hooks: hooks)
         } catch {
+            monitor.uplinkFailed(reason: "could not start a connection: \(error)")
             monitor.uplinkDisconnected()
             throw error
         }

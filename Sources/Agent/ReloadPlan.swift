@@ -9,7 +9,7 @@ import Configuration
 /// outbox. Refused as a whole, the running configuration kept: a change to `storage` (the
 /// outbox is never closed or reopened by a reload), `board` or `gateway.id` (the identity the
 /// stored readings were taken under); those need `systemctl restart`. `log.level` is read at
-/// start only: a change is reported and takes effect at the next restart.
+/// start only: a change is reported and takes effect at the next restart; so is `metrics`.
 public struct ReloadPlan: Sendable, Equatable {
     /// Why the reload is refused; empty when it is applied.
     public var refusals: [String]
@@ -40,5 +40,6 @@ public struct ReloadPlan: Sendable, Equatable {
         reconnectUplink = running.mqtt != new.mqtt
         warnings = running.logLevel != new.logLevel
             ? ["log.level changed: it takes effect at the next restart"] : []
+        if running.metrics != new.metrics { warnings.append("metrics changed: it takes effect at the next restart") }
     }
 }

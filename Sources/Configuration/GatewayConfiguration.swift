@@ -23,6 +23,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var logLevel: LogLevel
     /// Things that are allowed but risky; the agent logs each one at start-up.
     public var warnings: [String]
+    /// The optional `metrics` section (HTTP on a loopback address).
+    public var metrics = MetricsSection()
 
     /// Creates a configuration.
     public init(gateway: GatewaySection, board: BoardKind, sensors: [SensorConfiguration],

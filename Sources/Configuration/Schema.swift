@@ -40,8 +40,9 @@ struct SchemaReader {
         var storage: Config.StorageConfiguration?
         var mqtt: PartialMQTT?
         var logLevel = Config.LogLevel.info
+        var metrics = Config.MetricsSection()
         try reader.forEachEntry(
-            of: root, path: "", allowed: ["gateway", "board", "sensors", "storage", "mqtt", "log"]
+            of: root, path: "", allowed: ["gateway", "board", "sensors", "storage", "mqtt", "log", "metrics"]
         ) { (key, value, keyMark, path) throws(ConfigurationError) in
             switch key {
             case "gateway": gateway = try self.gateway(value, path: path, anchor: keyMark)
@@ -49,6 +50,7 @@ struct SchemaReader {
             case "sensors": sensors = try self.sensors(value, path: path)
             case "storage": storage = try self.storage(value, path: path, anchor: keyMark)
             case "mqtt": mqtt = try self.mqtt(value, path: path, anchor: keyMark)
+            case "metrics": metrics = try self.metrics(value, path: path)
             default: logLevel = try self.log(value, path: path)
             }
         }
@@ -73,6 +75,7 @@ struct SchemaReader {
         var configuration = Config(gateway: gateway, board: board.kind, sensors: sensors, storage: storage, mqtt: settings,
                                    logLevel: logLevel, warnings: warnings)
         configuration.headerProfile = board.headerProfile
+        configuration.metrics = metrics
         return configuration
     }
 
