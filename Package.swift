@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "HAL", "HALLinux", "Pipeline", "Outbox", "Uplink", "Configuration", "Sampling", "SensorKit",
+                "HAL", "HALLinux", "Pipeline", "Outbox", "Uplink", "Configuration", "Sampling", "SensorKit", "YAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),

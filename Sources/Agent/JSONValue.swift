@@ -1,5 +1,7 @@
-/// A parsed JSON document (RFC 8259), for reading the agent's own small files back
-/// (`status.json`); the gateway writes its JSON by hand (`JSONText`).
+import YAML
+
+/// A parsed JSON document, for reading the agent's own small files back (`status.json`); the
+/// gateway writes its JSON with `JSONText`.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -43,201 +45,92 @@ public enum JSONValue: Sendable, Hashable {
     }
 }
 
-/// Why a text is not JSON, with the byte offset where the parser gave up.
+/// Why a text is not a JSON document, with where libyaml gave up when it was libyaml.
 public struct JSONParseError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var offset: Int
     public var message: String
-    public var description: String { "\(message) at byte \(offset)" }
+    public var description: String { message }
 }
 
 extension JSONValue {
     /// Nesting deeper than this is refused: a file the agent wrote is three levels deep.
-    public static let maximumDepth = 32
+    public static let maximumDepth = YAMLLimits.maximumDepth
 
-    /// Parses one JSON value filling all of `bytes` (whitespace around it allowed).
+    /// Parses one JSON document filling all of `bytes`.
+    ///
+    /// JSON is YAML's flow style, so the parsing is libyaml's (through the YAML target, which
+    /// bounds the size, the depth and alias expansion) and not a parser of our own. What YAML
+    /// allows and JSON does not is refused on the tree: every string must be double-quoted,
+    /// every other scalar must be `null`, `true`, `false` or a finite number, and keys must be
+    /// strings. A `\uD834\uDD1E` surrogate pair is refused by libyaml; the agent's writer emits
+    /// UTF-8 as is and escapes only control characters, so its own files never hold one.
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipWhitespace()
-        let value = try parser.value(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.failure("text after the end of the document") }
-        return value
-    }
-}
-
-private struct JSONParser {
-    let bytes: [UInt8]
-    var index = 0
-
-    init(bytes: [UInt8]) { self.bytes = bytes }
-
-    func failure(_ message: String) -> JSONParseError { JSONParseError(offset: index, message: message) }
-
-    var current: UInt8? { index < bytes.count ? bytes[index] : nil }
-
-    mutating func skipWhitespace() {
-        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 { index += 1 }
-    }
-
-    mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
-        guard depth < JSONValue.maximumDepth else { throw failure("nested deeper than \(JSONValue.maximumDepth)") }
-        guard let byte = current else { throw failure("unexpected end of the document") }
-        switch byte {
-        case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return try array(depth: depth)
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
-        default: throw failure("unexpected character '\(Character(Unicode.Scalar(byte)))'")
+        let root: YAMLNode?
+        do {
+            root = try YAMLParser.parse(String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw JSONParseError(message: "\(error)")
         }
+        guard let root else { throw JSONParseError(message: "the document is empty") }
+        return try value(of: root)
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONParseError) {
-        let expected = word.withUTF8Buffer { Array($0) }
-        guard index + expected.count <= bytes.count, Array(bytes[index..<index + expected.count]) == expected else {
-            throw failure("expected \(word)")
-        }
-        index += expected.count
-    }
-
-    mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
-        index += 1
-        var members: [(key: String, value: JSONValue)] = []
-        skipWhitespace()
-        if current == UInt8(ascii: "}") {
-            index += 1
+    private static func value(of node: YAMLNode) throws(JSONParseError) -> JSONValue {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .doubleQuoted { return .string(scalar.string) }
+            guard scalar.style == .plain else {
+                throw JSONParseError(message: "\(scalar.mark): a string must be in double quotes")
+            }
+            switch scalar.string {
+            case "null": return .null
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default:
+                guard isJSONNumber(scalar.string), let number = Double(scalar.string), number.isFinite else {
+                    throw JSONParseError(message: "\(scalar.mark): '\(scalar.string.prefix(40))' is not a JSON value")
+                }
+                return .number(number)
+            }
+        case .sequence(let sequence):
+            var items: [JSONValue] = []
+            for item in sequence { items.append(try value(of: item)) }
+            return .array(items)
+        case .mapping(let mapping):
+            var members: [(key: String, value: JSONValue)] = []
+            for pair in mapping {
+                guard case .scalar(let key) = pair.key, key.style == .doubleQuoted else {
+                    throw JSONParseError(message: "\(pair.key.mark): a member name must be a string in double quotes")
+                }
+                members.append((key.string, try value(of: pair.value)))
+            }
             return .object(members)
         }
-        while true {
-            skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
-            let key = try string()
-            skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
-            index += 1
-            skipWhitespace()
-            members.append((key, try value(depth: depth + 1)))
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
-            default: throw failure("expected ',' or '}' in an object")
-            }
-        }
     }
 
-    mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
-        index += 1
-        var elements: [JSONValue] = []
-        skipWhitespace()
-        if current == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
+    /// RFC 8259's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`
+    /// (Double() alone would also take `inf`, `0x1p3` or `+1`).
+    private static func isJSONNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        func digits() -> Int {
+            let count = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+            bytes = bytes.dropFirst(count)
+            return count
         }
-        while true {
-            skipWhitespace()
-            elements.append(try value(depth: depth + 1))
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "]"): index += 1; return .array(elements)
-            default: throw failure("expected ',' or ']' in an array")
-            }
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        if bytes.first == UInt8(ascii: "0") {
+            bytes = bytes.dropFirst()
+        } else if digits() == 0 {
+            return false
         }
-    }
-
-    mutating func number() throws(JSONParseError) -> Double {
-        let start = index
-        if current == UInt8(ascii: "-") { index += 1 }
-        func digits(_ parser: inout JSONParser) -> Int {
-            let from = parser.index
-            while let byte = parser.current, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { parser.index += 1 }
-            return parser.index - from
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            guard digits() > 0 else { return false }
         }
-        if current == UInt8(ascii: "0") {
-            index += 1
-        } else if digits(&self) == 0 {
-            throw failure("expected a digit")
+        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if bytes.first == UInt8(ascii: "+") || bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return false }
         }
-        if current == UInt8(ascii: ".") {
-            index += 1
-            guard digits(&self) > 0 else { throw failure("expected a digit after '.'") }
-        }
-        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
-            index += 1
-            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { index += 1 }
-            guard digits(&self) > 0 else { throw failure("expected a digit in the exponent") }
-        }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text), value.isFinite else {
-            index = start
-            throw failure("number out of range")
-        }
-        return value
-    }
-
-    mutating func string() throws(JSONParseError) -> String {
-        index += 1
-        var result: [UInt8] = []
-        while true {
-            guard let byte = current else { throw failure("unterminated string") }
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                // Invalid UTF-8 is refused rather than repaired: the agent writes valid UTF-8.
-                guard let text = String(validating: result, as: UTF8.self) else { throw failure("string is not UTF-8") }
-                return text
-            case UInt8(ascii: "\\"):
-                guard let escaped = current else { throw failure("unterminated string") }
-                index += 1
-                switch escaped {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): result.append(escaped)
-                case UInt8(ascii: "b"): result.append(0x08)
-                case UInt8(ascii: "f"): result.append(0x0C)
-                case UInt8(ascii: "n"): result.append(0x0A)
-                case UInt8(ascii: "r"): result.append(0x0D)
-                case UInt8(ascii: "t"): result.append(0x09)
-                case UInt8(ascii: "u"):
-                    var scalar = try hex4()
-                    if (0xD800...0xDBFF).contains(scalar) {
-                        // A high surrogate must be followed by an escaped low one (RFC 8259 section 7).
-                        guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
-                            throw failure("lone surrogate in a string")
-                        }
-                        index += 2
-                        let low = try hex4()
-                        guard (0xDC00...0xDFFF).contains(low) else { throw failure("lone surrogate in a string") }
-                        scalar = 0x10000 + (scalar - 0xD800) << 10 + (low - 0xDC00)
-                    }
-                    guard let unicode = Unicode.Scalar(scalar) else { throw failure("lone surrogate in a string") }
-                    result.append(contentsOf: Array(String(Character(unicode)).utf8))
-                default:
-                    throw failure("unknown escape in a string")
-                }
-            case 0..<0x20:
-                throw failure("control character in a string")
-            default:
-                result.append(byte)
-            }
-        }
-    }
-
-    mutating func hex4() throws(JSONParseError) -> UInt32 {
-        guard index + 4 <= bytes.count else { throw failure("expected four hex digits") }
-        var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw failure("expected four hex digits")
-            }
-            value = value << 4 | digit
-        }
-        index += 4
-        return value
+        return bytes.isEmpty
     }
 }
