@@ -99,7 +99,7 @@ public enum GatewayAgent {
         }
         var optionalServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let metricsFile = environment["SENSORGW_METRICS_FILE"]
-            ?? environment["RUNTIME_DIRECTORY"].map { ($0.split(separator: ":").first.map(String.init) ?? $0) + "/metrics.prom" }
+            ?? RuntimeFile.path("metrics.prom", environment: environment)
         let refreshGauges = metrics.map { StateGauges(registry: $0.registry).refresher(outbox: outbox, monitor: monitor) }
         if let metrics, let metricsFile, let refresh = refreshGauges {
             optionalServices.append(.init(service: MetricsFileService(metrics: metrics, refresh: refresh,

@@ -33,22 +33,8 @@ struct MetricsFileService: Service {
     }
 
     func write() {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else {
-            logger.warning("cannot write metrics", metadata: ["path": "\(temporary)", "errno": "\(errno)"])
-            return
-        }
-        // Counters are not secret, and node_exporter runs as another user: readable by all,
-        // whatever the service's UMask.
-        fchmod(fd, 0o644)
-        var bytes = Array(metrics.prometheusText().utf8)
-        let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        if written == bytes.count {
-            rename(temporary, path)
-        } else {
-            unlink(temporary)
+        if !RuntimeFile.replace(path, with: Array(metrics.prometheusText().utf8)) {
+            logger.warning("cannot write metrics", metadata: ["path": "\(path)", "errno": "\(errno)"])
         }
     }
 }

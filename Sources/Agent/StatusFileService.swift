@@ -33,32 +33,9 @@ struct StatusFileService: Service {
     }
 
     func write(_ status: AgentStatus) {
-        if !StatusFileService.replace(path, with: StatusJSON.encode(status)) {
+        if !RuntimeFile.replace(path, with: StatusJSON.encode(status)) {
             logger.warning("cannot write the status file", metadata: ["path": "\(path)", "errno": "\(errno)"])
         }
-    }
-
-    /// Writes `bytes` to `path + ".tmp"` and renames it over `path`; false (errno set) on failure.
-    static func replace(_ path: String, with bytes: [UInt8]) -> Bool {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return false }
-        fchmod(fd, 0o644)
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            let written = rest.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                let saved = errno
-                close(fd)
-                unlink(temporary)
-                errno = saved
-                return false
-            }
-            rest = rest.dropFirst(written)
-        }
-        close(fd)
-        return rename(temporary, path) == 0
     }
 }
 
@@ -66,10 +43,7 @@ extension GatewayAgent {
     /// Where the status file goes: `SENSORGW_STATUS_FILE`, else `status.json` in systemd's
     /// runtime directory; nil (no file) when neither is set.
     static func statusFilePath(_ environment: [String: String]) -> String? {
-        environment["SENSORGW_STATUS_FILE"] ?? environment["RUNTIME_DIRECTORY"].map { runtime in
-            // RUNTIME_DIRECTORY may list several directories, colon-separated.
-            (runtime.split(separator: ":").first.map(String.init) ?? runtime) + "/status.json"
-        }
+        environment["SENSORGW_STATUS_FILE"] ?? RuntimeFile.path("status.json", environment: environment)
     }
 
     /// The service that writes the status file, when there is a place for it.
