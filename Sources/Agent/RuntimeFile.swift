@@ -6,10 +6,10 @@ import Darwin
 
 /// The small files the agent keeps in systemd's runtime directory (`/run/sensorgw`, tmpfs: no
 /// SD-card writes) for other programs to read: the metrics textfile and `status.json`.
-enum RuntimeFile {
+public enum RuntimeFile {
     /// `name` in the first directory of `$RUNTIME_DIRECTORY` (systemd may list several,
     /// colon-separated); nil when systemd set none.
-    static func path(_ name: String, environment: [String: String]) -> String? {
+    public static func path(_ name: String, environment: [String: String]) -> String? {
         environment["RUNTIME_DIRECTORY"].map { runtime in
             (runtime.split(separator: ":").first.map(String.init) ?? runtime) + "/" + name
         }

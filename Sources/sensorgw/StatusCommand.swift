@@ -69,8 +69,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// `$RUNTIME_DIRECTORY/status.json` (its first directory), else the unit's `/run/sensorgw`.
     static func defaultPath(_ environment: [String: String]) -> String {
-        let runtime = environment["RUNTIME_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
-        return (runtime ?? "/run/sensorgw") + "/status.json"
+        RuntimeFile.path("status.json", environment: environment) ?? "/run/sensorgw/status.json"
     }
 
     struct ReadFailure: Error {
