@@ -136,7 +136,9 @@ let package = Package(
                            "HALLinux", "Sampling"]),
         .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
-        .testTarget(name: "SamplingTests", dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox"]),
+        .testTarget(
+            name: "SamplingTests",
+            dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "BoardsTests", dependencies: ["Boards", "HAL"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),

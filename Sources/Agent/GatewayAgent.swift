@@ -199,7 +199,19 @@ extension GatewayAgent {
             }
             return SensorSchedule(sensor: kind.makeSensor(sensor, board: board), interval: sensor.interval,
                                   priority: sensor.priority == .critical ? .critical : .normal,
-                                  pipeline: kind.pipeline(for: sensor))
+                                  pipeline: kind.pipeline(for: sensor), bus: sensor.bus.logName)
+        }
+    }
+}
+
+extension GatewayConfiguration.SensorConfiguration.SensorBus {
+    /// The bus as logs and journald's `BUS=` field name it: `i2c-1` (as `/dev/i2c-1` and
+    /// i2cdetect say), the spidev path, or nil for a sensor on no bus.
+    var logName: String? {
+        switch self {
+        case .i2c(let bus, _): "i2c-\(bus)"
+        case .spi(let device, _): device
+        case .none: nil
         }
     }
 }

@@ -60,6 +60,7 @@ public final class Sampler<C: Clock>: Sendable where C.Duration == Duration, C: 
         var pipeline = schedule.pipeline
         var logger = self.logger
         logger[metadataKey: "sensor"] = "\(sensor.id)"
+        if let bus = schedule.bus { logger[metadataKey: "bus"] = "\(bus)" }
         let stored = Counter(label: "sensorgw_readings_stored_total", dimensions: [("sensor", sensor.id)])
         let failures = Counter(label: "sensorgw_sensor_failures_total", dimensions: [("sensor", sensor.id)])
         let storageFailures = Counter(label: "sensorgw_storage_failures_total", dimensions: [("sensor", sensor.id)])
@@ -117,11 +118,13 @@ public final class Sampler<C: Clock>: Sendable where C.Duration == Duration, C: 
                 // (another calibration): check it again before trusting its numbers. It costs a
                 // few short transfers per retry, and retries back off.
                 prepared = false
+                var metadata: Logger.Metadata = ["error": "\(error)", "failures": "\(failuresInARow)"]
+                if let errno = (error as? HALError)?.errno { metadata["errno"] = "\(errno)" }
                 if failuresInARow == unhealthyAfter {
                     setHealth(.unhealthy, for: sensor.id)
-                    logger.error("sensor unhealthy", metadata: ["error": "\(error)", "failures": "\(failuresInARow)"])
+                    logger.error("sensor unhealthy", metadata: metadata)
                 } else {
-                    logger.warning("measurement failed", metadata: ["error": "\(error)", "failures": "\(failuresInARow)"])
+                    logger.warning("measurement failed", metadata: metadata)
                 }
                 let delay = Self.retryDelay(interval: schedule.interval, failuresInARow: failuresInARow,
                                             maximum: maximumBackoff)

@@ -26,15 +26,19 @@ public struct SensorSchedule: Sendable {
     public var timeout: Duration
     /// The stages its readings pass before they are stored (validation first).
     public var pipeline: ReadingPipeline
+    /// The bus as the logs name it (`i2c-1`, `/dev/spidev0.0`), for journald's `BUS=` field;
+    /// nil for a sensor on no bus.
+    public var bus: String?
 
     /// Creates a schedule.
     public init(sensor: any Sensor, interval: Duration, priority: ReadingPriority = .normal,
-                timeout: Duration = .seconds(2), pipeline: ReadingPipeline = ReadingPipeline()) {
+                timeout: Duration = .seconds(2), pipeline: ReadingPipeline = ReadingPipeline(), bus: String? = nil) {
         self.sensor = sensor
         self.interval = interval
         self.priority = priority
         self.timeout = timeout
         self.pipeline = pipeline
+        self.bus = bus
     }
 }
 

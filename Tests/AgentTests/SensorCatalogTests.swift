@@ -35,6 +35,8 @@ import Testing
         #expect(schedules.map(\.sensor.id) == ["air", "load"])
         #expect(schedules.map(\.interval) == [.seconds(2), .seconds(10)])
         #expect(schedules.map(\.priority) == [.critical, .normal])
+        // The bus for journald's BUS= field: as /dev/i2c-1 names it; none for a kind on no bus.
+        #expect(schedules.map(\.bus) == ["i2c-1", nil])
         let load = try await schedules[1].sensor.measure(at: SystemClock.now())
         #expect(load.map(\.number) == [1, 2, 3])
         var pipeline = schedules[0].pipeline

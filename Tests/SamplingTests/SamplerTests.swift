@@ -1,5 +1,6 @@
 import HAL
 import HALSimulation
+import Logging
 import Outbox
 import Pipeline
 import Synchronization
@@ -54,6 +55,35 @@ private func start(_ schedules: [SensorSchedule], clock: ManualClock, stored: St
     // Every sensor measured at time zero and waits for its next slot (or for its measurement).
     await clock.waitForSleepers(schedules.count)
     return (sampler, task)
+}
+
+/// Keeps every log record's level, message and metadata (the logger's and the call's).
+private final class LogRecorder: Sendable {
+    struct Record: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: Logger.Metadata
+    }
+    private let records = Mutex<[Record]>([])
+    var all: [Record] { records.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "test") { _ in Handler(recorder: self) }
+    }
+
+    struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { _, call in call }
+            recorder.records.withLock { $0.append(Record(level: event.level, message: "\(event.message)", metadata: merged)) }
+        }
+    }
 }
 
 @Suite(.serialized) struct SamplerTests {
@@ -116,6 +146,27 @@ private func start(_ schedules: [SensorSchedule], clock: ManualClock, stored: St
         #expect(afterRecovery == (31...46).map { Duration.seconds($0) })
         task.cancel()
         #expect(stored.all.count == afterRecovery.count)
+    }
+
+    @Test func failureLogsNameTheSensorItsBusAndTheErrno() async throws {
+        // journald's SENSOR=, BUS= and ERRNO= come from these metadata keys (AgentLogHandler).
+        let clock = ManualClock()
+        let recorder = LogRecorder()
+        let flaky = ScriptedSensor(id: "flaky", clock: clock, behaviour: .fail)
+        let sampler = Sampler(schedules: [SensorSchedule(sensor: flaky, interval: .seconds(1), bus: "i2c-1")],
+                              clock: clock, timestamp: { stamp }, logger: recorder.logger) { _ in }
+        let task = Task(executorPreference: clock.executor) { await sampler.run() }
+        await clock.waitForSleepers(1)
+        await clock.advance(by: .seconds(4))  // failures at 0, 1 and 3 s: the third is unhealthy
+        task.cancel()
+        let failures = recorder.all.filter { $0.message == "measurement failed" || $0.message == "sensor unhealthy" }
+        #expect(failures.map(\.message) == ["measurement failed", "measurement failed", "sensor unhealthy"])
+        for record in failures {
+            #expect(record.metadata["sensor"] == "flaky")
+            #expect(record.metadata["bus"] == "i2c-1")
+            #expect(record.metadata["errno"] == "6", "ScriptedSensor fails with HALError errno 6 (ENXIO)")
+        }
+        #expect(failures.last?.level == .error)
     }
 
     @Test func readingsPassThePipelineAndDropsNeverReachStorage() async throws {
