@@ -258,6 +258,8 @@ extension MQTTSettings {
                   replayRate: mqtt.replayRate,
                   reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
         maximumPacketSize = mqtt.maxPacketSize
+        bytesPerMessage = mqtt.bytesPerMessage
+        batchWait = mqtt.batchWait
         tlsOptions = TLSOptions(requireTLS13: mqtt.tlsOptions.minVersion == .tls13, pinnedKeys: mqtt.tlsOptions.pinnedKeys,
                                 crlFile: mqtt.tlsOptions.crl, alpn: mqtt.tlsOptions.alpn)
     }

@@ -199,6 +199,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// `max_packet_size`: the largest MQTT packet to send, 512 B ... 256 MB; a batch that
         /// would be larger is split. nil: only the broker's CONNACK limit applies.
         public var maxPacketSize: Int?
+        /// `bytes_per_message`: the payload size a batch aims for, 64 B ... 16 MiB; a batch that
+        /// would be larger is cut (one reading larger than it still goes alone). nil: no budget.
+        public var bytesPerMessage: Int?
+        /// `batch_wait`: how long a new reading may wait for its batch to fill before a partial
+        /// batch is sent, 0 ... 10 min (default 0: at once).
+        public var batchWait: Duration = .zero
 
         /// Creates the section.
         public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",

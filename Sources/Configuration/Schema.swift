@@ -27,6 +27,8 @@ struct SchemaReader {
     static let keepalive = Duration.seconds(5)...Duration.seconds(3600)
     static let reconnectDelay = Duration.milliseconds(100)...Duration.seconds(3600)
     static let spiSpeed = 1...50_000_000
+    static let bytesPerMessage = 64...16_777_216
+    static let batchWait = Duration.zero...Duration.seconds(600)
 
     func configuration(_ root: Node) throws(ConfigurationError) -> Config {
         if reader.headerPins == nil {
@@ -70,6 +72,8 @@ struct SchemaReader {
         settings.sparkplugGroupID = mqtt.sparkplug.groupID
         settings.sparkplugEdgeNodeID = mqtt.sparkplug.edgeNodeID
         settings.maxPacketSize = mqtt.maxPacketSize
+        settings.bytesPerMessage = mqtt.bytesPerMessage
+        settings.batchWait = mqtt.batchWait
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         var configuration = Config(gateway: gateway, board: board.kind, sensors: sensors, storage: storage, mqtt: settings,
@@ -359,6 +363,8 @@ struct SchemaReader {
         var readingsPerMessage: Int?
         var sparkplug: SparkplugSection
         var maxPacketSize: Int?
+        var bytesPerMessage: Int?
+        var batchWait: Duration
         /// What the TLS files earned (a certificate near its end).
         var warnings: [String]
     }
@@ -379,10 +385,13 @@ struct SchemaReader {
         var readingsPerMessage: Int?
         var sparkplug = SparkplugSection()
         var maxPacketSize: Int?
+        var bytesPerMessage: Int?
+        var batchWait = Duration.zero
         try reader.forEachEntry(
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
-                      "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size"]
+                      "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size",
+                      "bytes_per_message", "batch_wait"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -425,6 +434,10 @@ struct SchemaReader {
                 sparkplug = try self.sparkplug(value, path: keyPath)
             case "max_packet_size":
                 maxPacketSize = try self.maxPacketSize(value, path: keyPath)
+            case "bytes_per_message":
+                bytesPerMessage = try reader.integer(value, path: keyPath, in: Self.bytesPerMessage)
+            case "batch_wait":
+                batchWait = try reader.duration(value, path: keyPath, in: Self.batchWait)
             default:
                 (tls, tlsOptions, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
             }
@@ -436,7 +449,7 @@ struct SchemaReader {
             topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
             reconnect: reconnect, tls: tls, tlsOptions: tlsOptions, replayRate: replayRate, encoding: encoding,
             readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,
-            warnings: tlsWarnings)
+            bytesPerMessage: bytesPerMessage, batchWait: batchWait, warnings: tlsWarnings)
     }
 
     private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {

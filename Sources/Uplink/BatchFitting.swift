@@ -1,8 +1,9 @@
 import Pipeline
 
-/// Splits a batch so that its PUBLISH packet fits the broker's maximum packet size: a batch
-/// too large is halved until it fits (the rest goes in the next message), never refused whole;
-/// a single reading that cannot fit alone is reported for dropping.
+/// Cuts a batch so that its PUBLISH packet fits the broker's maximum packet size and its payload
+/// the batch byte budget (`mqtt.bytes_per_message`): a batch too large is cut (the rest goes in
+/// the next message), never refused whole; a single reading that cannot fit the packet limit
+/// alone is reported for dropping, while one larger than the budget alone still goes.
 enum BatchFitting {
     enum Outcome: Equatable {
         /// The encoded message (its payload is in the buffer); it may carry a leading part only.
@@ -12,32 +13,44 @@ enum BatchFitting {
     }
 
     /// Encodes `readings` with `encode` on a copy of `state`, taking fewer readings until the
-    /// packet fits `limit` bytes (nil: no limit). `state` advances only by the encoding that is
-    /// kept, so a stateful format (Sparkplug's `seq`) spends no number on a discarded attempt.
+    /// packet fits `limit` bytes and the payload `payloadBudget` bytes (nil: no limit). Each
+    /// retry takes the share of readings that the overshoot suggests (so a budget of 3/4 of the
+    /// encoded size keeps about 3/4 of the readings, not half), and always fewer than before.
+    /// `state` advances only by the encoding that is kept, so a stateful format (Sparkplug's
+    /// `seq`) spends no number on a discarded attempt.
     static func fit<State>(
-        _ readings: ArraySlice<Reading>, limit: Int?, contentType: String?, state: inout State, into buffer: inout [UInt8],
+        _ readings: ArraySlice<Reading>, limit: Int?, payloadBudget: Int? = nil, contentType: String?,
+        state: inout State, into buffer: inout [UInt8],
         encode: (inout State, ArraySlice<Reading>, inout [UInt8]) -> EncodedMessage
     ) -> Outcome {
         var count = readings.count
         while true {
             var trial = state
             let message = encode(&trial, readings.prefix(count), &buffer)
-            guard let limit, !message.carried.isEmpty else {
+            guard !message.carried.isEmpty, limit != nil || payloadBudget != nil else {
                 state = trial
                 return .fits(message)
             }
             let size = publishPacketSize(topic: message.topic, payloadCount: buffer.count, contentType: contentType)
-            if size <= limit {
+            // What the payload may be under each limit: the packet's overhead comes off the limit.
+            let allowed = [limit.map { $0 - (size - buffer.count) }, payloadBudget].compactMap { $0 }.min() ?? buffer.count
+            if buffer.count <= allowed {
                 state = trial
                 return .fits(message)
             }
-            let taken = message.carried.count + message.skipped.count
             if message.carried.count == 1 {
-                // Alone and still too large: only this one is dropped; readings the encoder
-                // skipped before it are skipped as usual by the next attempt.
-                return .tooLarge(dropped: message.carried, limit: limit)
+                if let limit, size > limit {
+                    // Alone and still too large: only this one is dropped; readings the encoder
+                    // skipped before it are skipped as usual by the next attempt.
+                    return .tooLarge(dropped: message.carried, limit: limit)
+                }
+                // Over the budget only: a budget shapes batches, it refuses nothing.
+                state = trial
+                return .fits(message)
             }
-            count = max(1, min(count, taken) / 2)
+            let taken = min(count, message.carried.count + message.skipped.count)
+            let share = Int(Double(taken) * Double(max(allowed, 0)) / Double(buffer.count))
+            count = max(1, min(taken - 1, share))
         }
     }
 

@@ -45,6 +45,13 @@ public struct MQTTSettings: Sendable, Hashable {
     /// The largest MQTT packet to send (`mqtt.max_packet_size`); nil: only the broker's
     /// CONNACK limit applies. A batch that would be larger is split.
     public var maximumPacketSize: Int?
+    /// Most payload bytes a batch aims for (`mqtt.bytes_per_message`): a batch that would be
+    /// larger is cut before the reading that crosses it. A single reading larger than this still
+    /// goes alone (only ``maximumPacketSize`` and the broker's limit refuse). nil: no budget.
+    public var bytesPerMessage: Int?
+    /// How long a new reading may wait for its batch to fill (`mqtt.batch_wait`) before a
+    /// partial batch is sent; zero sends what is there at once. Backlog never waits.
+    public var batchWait: Duration = .zero
 
     /// What the uplink's TLS context enforces beyond the chain and host name (docs/SECURITY.md).
     public struct TLSOptions: Sendable, Hashable {

@@ -153,13 +153,15 @@ struct UplinkActionPerformer {
         let contentType = encoder.contentType
         let fitted: BatchFitting.Outcome
         if var hooks {
-            fitted = BatchFitting.fit(readings[...], limit: limit, contentType: contentType, state: &hooks, into: &buffer) {
+            fitted = BatchFitting.fit(readings[...], limit: limit, payloadBudget: settings.bytesPerMessage,
+                                      contentType: contentType, state: &hooks, into: &buffer) {
                 $0.encode($1, into: &$2)
             }
             self.hooks = hooks
         } else {
             var encoder = self.encoder
-            fitted = BatchFitting.fit(readings[...], limit: limit, contentType: contentType, state: &encoder, into: &buffer) {
+            fitted = BatchFitting.fit(readings[...], limit: limit, payloadBudget: settings.bytesPerMessage,
+                                      contentType: contentType, state: &encoder, into: &buffer) {
                 $0.encode($1, into: &$2)
             }
         }

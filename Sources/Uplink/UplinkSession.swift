@@ -11,7 +11,8 @@ import Pipeline
 /// the window full from two lanes, each in sequence order: live readings (above the boundary) at
 /// once, backlog (up to the boundary) at most `replayRate` readings per second. A message carries
 /// up to `readingsPerMessage` readings and takes one window slot; its PUBACK acknowledges all of
-/// them. When the link fails the window is forgotten (the readings are still stored) and the
+/// them. A message of new readings that is not full may wait up to `batchWait` for more (count,
+/// then bytes in the shell, then age close a batch); backlog never waits. When the link fails the window is forgotten (the readings are still stored) and the
 /// next connection starts the backlog again from the oldest stored reading, so every
 /// unacknowledged reading is re-sent in order with its original sequence number.
 struct UplinkSession {
@@ -24,6 +25,8 @@ struct UplinkSession {
         var reconnectMax: Duration
         var connectTimeout: Duration
         var drainTimeout: Duration
+        /// How long new readings may wait for a full message (zero: send at once).
+        var batchWait: Duration
         /// For log lines only.
         var host: String
         var port: Int
@@ -36,6 +39,7 @@ struct UplinkSession {
             reconnectMax = settings.reconnectMax
             connectTimeout = .seconds(max(10, settings.keepaliveSeconds))
             self.drainTimeout = drainTimeout
+            batchWait = max(.zero, settings.batchWait)
             host = settings.host
             port = settings.port
         }
@@ -87,6 +91,9 @@ struct UplinkSession {
     /// instead of once per freed window slot.
     private var unsent: [Reading] = []
     private var unsentStart = 0
+    /// When the oldest unsent reading was read: a partial message waits until `batchWait` after
+    /// it. Backlog counts as already waited.
+    private var unsentSince: Duration?
     private var publishing = false
     /// The readings of the message being encoded and published: what it does not carry or skip
     /// (a format that carries one sensor per message, a batch split to fit the broker's
@@ -261,6 +268,8 @@ struct UplinkSession {
         readInFlight = nil
         unsent.removeAll()
         unsentStart = 0
+        unsentSince = nil
+        cancelTimer(.batchWait)
         publishing = false
         publishingReadings.removeAll()
         status = .idle
@@ -294,6 +303,8 @@ struct UplinkSession {
             fill(now: now)
         case .drainDeadline:
             if stopping { finish() }
+        case .batchWait:
+            if !sendNext(now: now) { fill(now: now) }
         }
     }
 
@@ -302,7 +313,7 @@ struct UplinkSession {
     /// Asks for the next readings: live ones first, then paced backlog; at most one read and
     /// one message on their way at a time, so results apply in order.
     private mutating func fill(now: Duration) {
-        guard phase == .connected, boundaryKnown, readInFlight == nil, !publishing, !hasUnsent else { return }
+        guard phase == .connected, boundaryKnown, readInFlight == nil, !publishing, !hasUnsent || isWaitingForBatch else { return }
         let freeSlots = window.freeSlots
         guard freeSlots > 0 else { return }
         let room = max(freeSlots * configuration.readingsPerMessage, Self.readAhead)
@@ -310,7 +321,7 @@ struct UplinkSession {
             read(.live, after: liveCursor, through: UInt64(Int64.max), limit: room)
             return
         }
-        guard backlogCursor < liveBoundary else { return }
+        guard backlogCursor < liveBoundary, !hasUnsent else { return }
         // Whole messages: a batching encoder waits for a message's worth of pace rather than
         // sending the backlog one reading per message as the tokens trickle in.
         let perMessage = configuration.readingsPerMessage
@@ -350,16 +361,37 @@ struct UplinkSession {
         } else {
             unsent = readings
             unsentStart = 0
+            if !readings.isEmpty { unsentSince = now }
         }
-        if !sendNext() { fill(now: now) }
+        // Backlog has waited long enough already.
+        if request.lane == .backlog, !readings.isEmpty { unsentSince = now - configuration.batchWait }
+        if !sendNext(now: now) { fill(now: now) }
     }
 
     private var hasUnsent: Bool { unsentStart < unsent.count }
 
+    /// A partial message of new readings is waiting for more (and may read more to fill it).
+    private var isWaitingForBatch: Bool {
+        timerTokens[.batchWait] != nil && unsent.count - unsentStart < configuration.readingsPerMessage
+    }
+
+    /// Whether the unsent readings should go now: a full message's worth, waited long enough,
+    /// or stopping.
+    private mutating func batchIsDue(now: Duration) -> Bool {
+        guard configuration.batchWait > .zero, !stopping,
+              unsent.count - unsentStart < configuration.readingsPerMessage,
+              let unsentSince else { return true }
+        let due = unsentSince + configuration.batchWait
+        guard now < due else { return true }
+        if timerTokens[.batchWait] == nil { startTimer(.batchWait, after: due - now) }
+        return false
+    }
+
     /// Hands the next message (up to `readingsPerMessage` unsent readings) to the shell; false
     /// when there is none or no room.
-    private mutating func sendNext() -> Bool {
-        guard !publishing, hasUnsent, window.freeSlots > 0 else { return false }
+    private mutating func sendNext(now: Duration) -> Bool {
+        guard !publishing, hasUnsent, window.freeSlots > 0, batchIsDue(now: now) else { return false }
+        cancelTimer(.batchWait)
         publishing = true
         let end = min(unsentStart + configuration.readingsPerMessage, unsent.count)
         publishingReadings = Array(unsent[unsentStart..<end])
@@ -368,6 +400,7 @@ struct UplinkSession {
         if unsentStart == unsent.count {
             unsent.removeAll(keepingCapacity: true)
             unsentStart = 0
+            unsentSince = nil
         }
         return true
     }
@@ -397,7 +430,7 @@ struct UplinkSession {
             connectionLost("publish failed: \(reason)")
             return
         }
-        if !sendNext() { fill(now: now) }
+        if !sendNext(now: now) { fill(now: now) }
     }
 
     /// What a message did not take goes out next, in order, before anything read later.
@@ -413,6 +446,8 @@ struct UplinkSession {
             unsent = rest
             unsentStart = 0
         }
+        // Cut from a message that was due: the rest is due too.
+        unsentSince = nil
     }
 
     private mutating func skippedUnencodable(_ skipped: [UInt64]) {
@@ -445,7 +480,7 @@ struct UplinkSession {
             actions.append(.acknowledge(sequences))
             counters.acknowledged += sequences.count
         }
-        if !sendNext() { fill(now: now) }
+        if !sendNext(now: now) { fill(now: now) }
     }
 
     // MARK: Status reports

@@ -53,6 +53,8 @@ extension UplinkSession {
         case tick
         /// The end of the drain on stop.
         case drainDeadline
+        /// A partial batch of new readings has waited `batch_wait`: send it.
+        case batchWait
     }
 
     /// One outbox read: `limit` readings with sequence numbers in `after+1 ... through`.

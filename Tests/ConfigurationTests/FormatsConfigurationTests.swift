@@ -1,7 +1,8 @@
 import Configuration
 import Testing
 
-/// `mqtt.encoding`'s new names, `mqtt.sparkplug` and `mqtt.max_packet_size`: read, and refused
+/// `mqtt.encoding`'s new names, `mqtt.sparkplug`, `mqtt.max_packet_size` and the batch limits
+/// `bytes_per_message` and `batch_wait`: read, and refused
 /// with file, line and key.
 @Suite struct FormatsConfigurationTests {
     func parse(_ mqttExtra: String) throws(ConfigurationError) -> GatewayConfiguration {
@@ -25,5 +26,23 @@ import Testing
             .hasPrefix("\(configName):13:16: mqtt.sparkplug.group: unknown key") == true)
         #expect(errorDescription(minimalYAML + "  max_packet_size: 100\n", base: "/tmp")?
             .hasPrefix("\(configName):13:20: mqtt.max_packet_size: 100 is out of range") == true)
+    }
+
+    @Test func theBatchLimitsAreReadAndDefaultToNoBudgetAndNoWait() throws {
+        let config = try parse("  encoding: senml-cbor\n  readings_per_message: 100\n  bytes_per_message: 1400\n  batch_wait: 30s\n")
+        #expect(config.mqtt.readingsPerMessage == 100)
+        #expect(config.mqtt.bytesPerMessage == 1400)
+        #expect(config.mqtt.batchWait == .seconds(30))
+        let defaults = try parse("  encoding: senml-cbor\n")
+        #expect(defaults.mqtt.bytesPerMessage == nil && defaults.mqtt.batchWait == .zero)
+    }
+
+    @Test func badBatchLimitsNameFileLineAndKey() {
+        #expect(errorDescription(minimalYAML + "  bytes_per_message: 32\n", base: "/tmp")?
+            .hasPrefix("\(configName):13:22: mqtt.bytes_per_message: 32 is out of range") == true)
+        let wait = errorDescription(minimalYAML + "  batch_wait: 20min\n", base: "/tmp")
+        #expect(wait?.hasPrefix("\(configName):13:15: mqtt.batch_wait:") == true, "\(wait ?? "no error")")
+        let typo = errorDescription(minimalYAML + "  batch_age: 5s\n", base: "/tmp")
+        #expect(typo?.contains("batch_wait") == true, "the unknown-key error lists the keys: \(typo ?? "no error")")
     }
 }

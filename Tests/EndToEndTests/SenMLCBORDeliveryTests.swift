@@ -79,4 +79,67 @@ struct SenMLCBORDeliveryTests {
         try await subscriber.stop()
         try await broker.stop()
     }
+
+    /// Payloads that arrived, with the subscriber's arrival time (mosquitto_sub's `%U`).
+    static func arrivals(_ subscriber: Subscriber) -> [(seconds: Double, hex: String)] {
+        Subscriber.lines(at: subscriber.outputPath).compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count == 3, fields[0] == "sensorgw/e2e-gateway/readings", let seconds = Double(fields[2]) else { return nil }
+            return (seconds, String(fields[1]))
+        }
+    }
+
+    @Test func aByteBudgetKeepsEveryPackUnderItAndNearIt() async throws {
+        let workspace = try Workspace("cbor-bytes")
+        let broker = try await Broker(workspace: workspace)
+        let subscriber = try await Subscriber(broker: broker, topic: "sensorgw/e2e-gateway/readings", format: "%t %x %U")
+        // 30 readings a second into 1000-reading messages that may wait 1 s: the 300-byte budget
+        // is what closes each pack.
+        let agent = try AgentProcess(workspace: workspace, broker: broker, interval: "100ms",
+                                     mqttExtra: "encoding: senml-cbor\n  readings_per_message: 1000\n  bytes_per_message: 300\n  batch_wait: 1s")
+        try agent.start()
+        try await waitUntil(timeout: .seconds(60), "several packs") { Self.arrivals(subscriber).count >= 6 }
+        #expect(try await agent.stop() == 0)
+        try await Task.sleep(for: .milliseconds(300))
+
+        let payloads = Self.arrivals(subscriber).map(\.hex)
+        let sizes = payloads.map { $0.count / 2 }
+        #expect(sizes.allSatisfy { $0 <= 300 }, "payload bytes \(sizes)")
+        let packs = try decode(payloads, in: workspace)
+        let records = packs.flatMap { $0 }
+        #expect(records.map(\.sequence) == Array(1...UInt64(records.count)), "every reading once, in order")
+        // Cut at the budget, not halved below it: the middle packs (not the first, backlog, or
+        // the last, flushed at stop) fill more than half of it.
+        let middle = sizes.dropFirst().dropLast()
+        #expect(!middle.isEmpty && middle.allSatisfy { $0 > 150 }, "payload bytes \(sizes)")
+        #expect(try await agent.outboxContents().pending.isEmpty)
+        try await subscriber.stop()
+        try await broker.stop()
+    }
+
+    @Test func aBatchWaitGathersNewReadingsIntoOneMessageEveryFewSeconds() async throws {
+        let workspace = try Workspace("cbor-wait")
+        let broker = try await Broker(workspace: workspace)
+        let subscriber = try await Subscriber(broker: broker, topic: "sensorgw/e2e-gateway/readings", format: "%t %x %U")
+        let agent = try AgentProcess(workspace: workspace, broker: broker, interval: "100ms",
+                                     mqttExtra: "encoding: senml-cbor\n  readings_per_message: 1000\n  batch_wait: 2s")
+        try agent.start()
+        try await waitUntil(timeout: .seconds(60), "four packs") { Self.arrivals(subscriber).count >= 4 }
+        #expect(try await agent.stop() == 0)
+        try await Task.sleep(for: .milliseconds(300))
+
+        let arrivals = Self.arrivals(subscriber)
+        let packs = try decode(arrivals.map(\.hex), in: workspace)
+        let records = packs.flatMap { $0 }
+        #expect(records.map(\.sequence) == Array(1...UInt64(records.count)), "every reading once, in order")
+        // Between the first pack (backlog from before the connection, sent at once) and the
+        // last (flushed at stop), packs are about 2 s apart and carry about 2 s of readings
+        // (30 a second); the bounds leave room for a loaded machine.
+        let gaps = zip(arrivals.dropFirst(), arrivals).map { $0.seconds - $1.seconds }.dropLast()
+        #expect(!gaps.isEmpty && gaps.allSatisfy { $0 > 1.5 }, "seconds between packs \(gaps)")
+        let middle = packs.dropFirst().dropLast().map(\.count)
+        #expect(!middle.isEmpty && middle.allSatisfy { $0 >= 20 }, "readings per pack \(packs.map(\.count))")
+        try await subscriber.stop()
+        try await broker.stop()
+    }
 }

@@ -69,10 +69,11 @@ struct SessionHarness {
 
     init(window: Int = 5, readingsPerMessage: Int = 1, replayRate: Int = 1000, drainTimeout: Duration = .seconds(10),
          reconnectInitial: Duration = .seconds(1), reconnectMax: Duration = .seconds(8), recoveryReported: Bool = true,
-         random: UInt64 = 0) {
-        let settings = MQTTSettings(host: "broker.test", port: 8883, clientID: "c", topic: "t", statusTopic: "s",
+         random: UInt64 = 0, batchWait: Duration = .zero) {
+        var settings = MQTTSettings(host: "broker.test", port: 8883, clientID: "c", topic: "t", statusTopic: "s",
                                     keepaliveSeconds: 30, inflightWindow: window, replayRate: replayRate,
                                     reconnectInitial: reconnectInitial, reconnectMax: reconnectMax, security: .plaintext)
+        settings.batchWait = batchWait
         let configuration = UplinkSession.Configuration(settings: settings, readingsPerMessage: readingsPerMessage,
                                                         drainTimeout: drainTimeout)
         session = UplinkSession(configuration: configuration, recoveryReported: recoveryReported,
