@@ -126,6 +126,31 @@ struct INA226ScriptedTests {
     }
 }
 
+extension INA226ScriptedTests {
+    @Test("a current above max_current overflows the Current register (OVF): .badData naming max_current")
+    func currentOverflow() async throws {
+        // Table 1's calibration: Cal 2560, 1 mA per count, so the register holds at most 32.767 A.
+        // Shunt 0x6D60 = 28000 × 2.5 µV = 70 mV across 2 mΩ is 35 A: 28000 × 2560 / 2048 = 35000
+        // counts, past 32767; the chip's Current register wraps (0x88B8 read as -30536).
+        let script = [word(busRegister, [0x25, 0x70]), word(shuntRegister, [0x6D, 0x60]),
+                      word(currentRegister, [0x88, 0xB8]), word(powerRegister, [0xFF, 0xFF])]
+        try await ScriptedI2CBus.withScript(script) { bus in
+            let error = await #expect(throws: HALError.self) {
+                try await INA226(bus: bus, address: address, calibration: table1, clock: SimulatedClock()).measure()
+            }
+            #expect(error?.kind == .badData)
+            #expect(error?.detail?.contains("35.0 A") == true && error?.detail?.contains("max_current") == true, "\(String(describing: error))")
+        }
+        // Just inside: 26200 counts (65.5 mV, 32.75 A) is 32750 counts and reads as a current.
+        let inside = [word(busRegister, [0x25, 0x70]), word(shuntRegister, [0x66, 0x58]),
+                      word(currentRegister, [0x7F, 0xEE]), word(powerRegister, [0x3D, 0x4C])]
+        try await ScriptedI2CBus.withScript(inside) { bus in
+            let sample = try await INA226(bus: bus, address: address, calibration: table1, clock: SimulatedClock()).measure()
+            #expect(close(sample.amperes, 32.75))
+        }
+    }
+}
+
 @Suite("INA226 driver over the simulated chip")
 struct INA226SimulatedTests {
     static func chip(amperes: Double = 0.5) -> SimulatedWordRegisterChip<SimulatedINA226> {

@@ -46,10 +46,23 @@ public struct CurrentShuntSample: Sendable, Hashable {
     /// chip was power-cycled or reset. The error makes the sampler prepare the chip again rather
     /// than report 0 A for ever.
     public func checkCalibrationHeld(operation: String) throws {
+        try checkCurrentFits(operation: operation)
         let expected = calibration.currentRegister(forShunt: shunt)
         guard abs(expected) >= 2, current == 0, power == 0 else { return }
         throw HALError(.badData, operation: operation,
                        detail: "current and power read 0 with a shunt voltage worth \(expected) counts: the calibration was lost (chip reset?)")
+    }
+
+    /// Throws when the shunt voltage means more current than the Current register holds (the
+    /// chips' math overflow, OVF): the current is above the `max_current` the calibration was
+    /// computed for, and the Current and Power registers are wrapped or clipped. Told from the
+    /// shunt voltage already read, so it costs no fifth transaction for the OVF flag.
+    func checkCurrentFits(operation: String) throws {
+        let expected = calibration.currentRegister(forShunt: shunt)
+        guard expected > Int(Int16.max) || expected < Int(Int16.min) else { return }
+        let amperes = Double(expected) * calibration.currentLSB
+        throw HALError(.badData, operation: operation,
+                       detail: "the shunt voltage means \(amperes) A, beyond the \(32_768 * calibration.currentLSB) A the Current register holds (math overflow): raise max_current")
     }
 }
 
