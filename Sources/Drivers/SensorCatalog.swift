@@ -31,5 +31,6 @@ extension SensorRegistry {
         INA226Kind(),
         VEML7700Kind(),
         MPU6050Kind(),
+        LIS3DHKind(),
     ])
 }
