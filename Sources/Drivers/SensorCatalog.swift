@@ -32,5 +32,6 @@ extension SensorRegistry {
         VEML7700Kind(),
         MPU6050Kind(),
         LIS3DHKind(),
+        TSL2591Kind(),
     ])
 }
