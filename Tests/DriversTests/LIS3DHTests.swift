@@ -267,6 +267,22 @@ struct LIS3DHKindTests {
         #expect(units == ["m/s2", "m/s2", "m/s2"])
     }
 
+    @Test("validation keeps the extreme counts of every mode and range")
+    func validation() {
+        for mode in LIS3DHMode.allCases {
+            for range in LIS3DHRange.allCases {
+                let settings = LIS3DHSettings(mode: mode, range: range, dataRate: .hz10)
+                var pipeline = LIS3DHKind().pipeline(for: .init(id: "acc", kind: "lis3dh", bus: .none,
+                                                                options: LIS3DHKind.Options(settings: settings)))
+                for (low, high) in [(UInt8(0x00), UInt8(0x80)), (0xFF, 0x7F)] {
+                    let value = settings.acceleration(low: low, high: high)
+                    let readings = LIS3DHSample(acceleration: [value, value, value]).readings(sensorID: "acc", at: stamp)
+                    #expect(pipeline.process(readings).passed == readings, "\(mode) \(range) \(value)")
+                }
+            }
+        }
+    }
+
     @Test("options decode; bad values and a rate the mode lacks name file, line and key")
     func options() throws {
         let parsed = try Self.parse("    range: 16", "    mode: low_power", "    data_rate: 5376")

@@ -225,6 +225,24 @@ struct MPU6050KindTests {
         for unit in Set(units) { #expect(SenMLUnitRegistry.isRegistered(SenMLUnit(rawValue: unit))) }
     }
 
+    @Test("validation keeps every full-scale count at every range and drops what the chip cannot report")
+    func validation() {
+        for accel in MPU6050AccelRange.allCases {
+            for gyro in MPU6050GyroRange.allCases {
+                let options = MPU6050Kind.Options(accelRange: accel, gyroRange: gyro)
+                var pipeline = MPU6050Kind().pipeline(for: .init(id: "imu", kind: "mpu6050", bus: .none, options: options))
+                for count in [Int16.min, Int16.max] {
+                    let raw = MPU6050RawSample(accel: (count, count, count), temperature: 0, gyro: (count, count, count))
+                    let readings = MPU6050Sample(raw, accelRange: accel, gyroRange: gyro).readings(sensorID: "imu", at: stamp)
+                    #expect(pipeline.process(readings).passed == readings, "\(accel) \(gyro) \(count)")
+                }
+                // 90 °C is beyond the specified -40...85 °C.
+                let hot = Reading(sensorID: "imu", quantity: "temperature", value: 90, unit: .celsius, timestamp: stamp)
+                #expect(pipeline.process([hot]).dropped.map(\.reason) == ["out_of_range"])
+            }
+        }
+    }
+
     @Test("options decode; bad values name file, line and key")
     func options() throws {
         let parsed = try Self.parse("    accel_range: 16", "    gyro_range: 2000", "    dlpf: 5")

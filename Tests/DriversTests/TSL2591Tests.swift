@@ -217,6 +217,20 @@ struct TSL2591KindTests {
         #expect(sample.readings(sensorID: "l", at: stamp).map(\.unit.rawValue) == ["lx", "count", "count"])
     }
 
+    @Test("validation keeps the largest unsaturated counts at every setting")
+    func validation() {
+        for gain in TSL2591Gain.allCases {
+            for time in TSL2591IntegrationTime.allCases {
+                let settings = TSL2591Settings(gain: gain, integrationTime: time)
+                var pipeline = TSL2591Kind().pipeline(for: .init(id: "l", kind: "tsl2591", bus: .none,
+                                                                 options: TSL2591Kind.Options(settings: settings, counts: true)))
+                let readings = TSL2591Sample(fullSpectrum: time.maximumCount - 1, infrared: 0, settings: settings)
+                    .readings(sensorID: "l", at: stamp)
+                #expect(pipeline.process(readings).passed == readings, "\(gain) \(time)")
+            }
+        }
+    }
+
     @Test("options decode; bad values name file, line and key")
     func options() throws {
         let parsed = try Self.parse("    gain: max", "    integration_time: 600ms", "    counts: true")
