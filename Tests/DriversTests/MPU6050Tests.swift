@@ -172,6 +172,23 @@ struct MPU6050SimulatedTests {
         }
     }
 
+    @Test("a chip reset to sleep (all data 0) is .badData; start() again wakes it")
+    func resetToSleep() async throws {
+        let bus = SimulatedI2CBus()
+        let chip = SimulatedMPU6050()
+        bus.attach(chip, at: address)
+        let sensor = MPU6050(bus: bus, address: address, clock: SimulatedClock())
+        try await sensor.start()
+        _ = try await sensor.measure()
+        // SLEEP set, PWR_MGMT_1's value after power-up (RM 4.28).
+        try await bus.write(address: address, [powerManagement1, 0x40])
+        let error = await #expect(throws: HALError.self) { try await sensor.measure() }
+        #expect(error?.kind == .badData)
+        #expect(error?.detail == "all 14 data bytes are 0: the chip is asleep or was reset")
+        try await sensor.start()
+        #expect(close(try await sensor.measure().acceleration[2], g0, g0 / 16_384))
+    }
+
     @Test("a short burst is .badData")
     func shortRead() async throws {
         let bus = SimulatedI2CBus()

@@ -58,9 +58,17 @@ public struct MPU6050: Sendable {
     }
 
     /// Reads the 14 data registers in one burst and converts them.
-    /// - Throws: ``HALError`` `.badData` for a short read, or whatever the bus throws.
+    /// - Throws: ``HALError`` `.badData` for a short read or an all-zero block, or whatever the
+    ///   bus throws.
     public func measure() async throws -> MPU6050Sample {
         let block = try await read(MPU6050Register.accelXOutHigh, count: MPU6050Register.dataLength, what: "data")
+        // After a power cycle or reset the chip is asleep with its data registers at 0 (RM
+        // 4.28); awake, gravity and noise never give seven exact zeros. Refusing the block makes
+        // the sampler back off and run start() again, which wakes the chip.
+        guard block.contains(where: { $0 != 0 }) else {
+            throw HALError(.badData, operation: operation("read data"),
+                           detail: "all 14 data bytes are 0: the chip is asleep or was reset")
+        }
         return MPU6050Sample(try MPU6050RawSample(dataBlock: block), accelRange: accelRange, gyroRange: gyroRange)
     }
 
