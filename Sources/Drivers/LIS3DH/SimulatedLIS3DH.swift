@@ -5,7 +5,7 @@ import Synchronization
 /// A behavioural model of a LIS3DH, reachable over I2C (``SimulatedI2CDevice``) and 4-wire SPI
 /// (``SPIDevice``, its own framing: RW and MS bits, 6-bit address).
 ///
-/// WHO_AM_I 0x33; everything else resets to 0, so the chip is in power-down. Once CTRL_REG1
+/// WHO_AM_I 0x33, CTRL_REG1 0x07 (ODR 0: power-down); everything else resets to 0. Once CTRL_REG1
 /// gets an ODR, the output registers hold the environment's acceleration from one output period
 /// later on the model's clock (at once without one), encoded with table 4's sensitivity for the
 /// mode and full scale, worked out here rather than shared with the driver, left-justified, in
@@ -32,6 +32,7 @@ public final class SimulatedLIS3DH: SimulatedI2CDevice, SPIDevice {
     public init(whoAmI: UInt8 = 0x33, clock: SimulatedClock? = nil, configuration: SPIConfiguration = SPIConfiguration()) {
         var initial = State()
         initial.registers[0x0F] = whoAmI
+        initial.registers[0x20] = 0x07  // CTRL_REG1 reset: power-down, all axes enabled
         state = Mutex(initial)
         self.clock = clock
         self.configuration = configuration
