@@ -30,5 +30,8 @@ extension SensorRegistry {
         INA219Kind(),
         INA226Kind(),
         VEML7700Kind(),
+        MPU6050Kind(),
+        LIS3DHKind(),
+        TSL2591Kind(),
     ])
 }
