@@ -3,6 +3,7 @@ import HAL
 import HALSimulation
 import Pipeline
 import SensorKit
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,6 +24,9 @@ public final class SimulatedBoard: Board {
     public let simulatedFiles: SimulatedSystemFiles
     /// The in-memory GPIO lines: a test drives inputs and reads outputs through it.
     public let gpio: SimulatedGPIO
+    private let signals: [(line: GPIOLineAddress, interval: Duration)]
+    /// The signal generators, started with the first GPIO use (nil until then).
+    private let signalTasks = Mutex<[Task<Void, Never>]?>(nil)
 
     /// Builds the buses and chips for `sensors`; a sensor whose kind has no model gets none (it
     /// then fails like a chip that does not answer).
@@ -49,6 +53,11 @@ public final class SimulatedBoard: Board {
         weatherFollowers = layout.weatherFollowers
         simulatedFiles = layout.files
         gpio = layout.gpio
+        signals = layout.signals
+    }
+
+    deinit {
+        signalTasks.withLock { tasks in tasks?.forEach { $0.cancel() } }
     }
 
     public var files: any SystemFiles { WeatherSystemFiles(files: simulatedFiles, board: self) }
@@ -74,7 +83,13 @@ public final class SimulatedBoard: Board {
         self.init(sensors: [sensor], registry: registry)
     }
 
-    public func gpioController() async throws -> any GPIOController { gpio }
+    public func gpioController() async throws -> any GPIOController {
+        signalTasks.withLock { tasks in
+            guard tasks == nil else { return }
+            tasks = signals.map { gpio.simulateSignal(on: $0.line, interval: $0.interval) }
+        }
+        return gpio
+    }
 
     public func i2cBus(_ number: Int) async throws -> any I2CBus {
         // An empty simulated bus still exists, like an I2C adapter with nothing attached.

@@ -16,6 +16,7 @@ public struct SimulatedBoardLayout {
     var i2cBuses: [Int: SimulatedI2CBus] = [:]
     var spiDevices: [String: any SPIDevice] = [:]
     var weatherFollowers: [@Sendable (SimulatedWeather) -> Void] = []
+    var signals: [(line: GPIOLineAddress, interval: Duration)] = []
     /// The board's fake sysfs/procfs tree, where kernel-driven kinds put their device's files.
     public let files = SimulatedSystemFiles()
     /// The board's GPIO lines, any chip label accepted, where GPIO kinds set their line's level.
@@ -49,6 +50,13 @@ public struct SimulatedBoardLayout {
     /// ``SimulatedSPIDevice``, e.g. an ADC's command frames) behind the SPI device node `path`.
     public mutating func attach(_ device: any SPIDevice, spiDevice path: String) {
         spiDevices[path] = device
+    }
+
+    /// Toggles input `line` every `interval` once the board's GPIO is first used (a pulse train of
+    /// one pulse per two intervals, with real monotonic edge timestamps), for as long as the board
+    /// lives: a rain gauge or flow meter on `board: simulated` then counts something.
+    public mutating func simulateSignal(on line: GPIOLineAddress, interval: Duration) {
+        signals.append((line, interval))
     }
 
     /// Calls `update` with the simulated weather before every transaction, so the model's next

@@ -138,6 +138,29 @@ struct PulseCounterTests {
         #expect(result.passed.map(\.unit.rawValue) == ["l", "l/s"])
     }
 
+    @Test("On the simulated board the line carries a 2 Hz pulse train: the count grows and the rate is about 2/s × scale")
+    func simulatedBoardSignal() async throws {
+        let kind = PulseCounterKind()
+        let options = PulseCounterKind.Options(line: GPIOInputLineOptions(pin: GPIOPinSetting(gauge)),
+                                               scale: 0.5, unit: SenMLUnit(rawValue: "l"))
+        let sensor = GatewayConfiguration.SensorConfiguration(id: "flow", kind: kind.name, bus: .none, options: options)
+        let board = SimulatedBoard(sensors: [sensor], registry: .builtIn)
+        let sampler = kind.makeSensor(sensor, board: board)
+        try await sampler.prepare()
+        // Falling edges every 500 ms: wait for three (up to 5 s on a loaded machine).
+        var readings: [Reading] = []
+        for _ in 0..<500 {
+            try await Task.sleep(for: .milliseconds(10))
+            readings = try await sampler.measure(at: SystemClock.now())
+            if let count = readings.first(where: { $0.quantity == "count" })?.value.number, count >= 1.5 { break }
+        }
+        let count = readings.first { $0.quantity == "count" }?.value.number ?? 0
+        #expect(count >= 1.5, "three pulses of 0.5 l: \(readings)")
+        // The rate comes from the edges' own timestamps, 500 ms apart give or take scheduling.
+        let rate = readings.first { $0.quantity == "rate" }?.value.number ?? 0
+        #expect(rate > 0.5 && rate < 2, "2 pulses/s × 0.5 l ≈ 1 l/s, found \(rate)")
+    }
+
     @Test("A line on a chip the board lacks is a typed noSuchDevice error")
     func faults() async throws {
         let gpio = SimulatedGPIO(chips: ["pinctrl-rp1"])

@@ -100,6 +100,15 @@ public struct PulseCounterKind: SimulatedSensorKind {
         }
     }
 
-    /// No model: a test or demo drives the simulated line through ``SimulatedBoard/gpio``.
-    public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {}
+    /// The simulated line gets a pulse train of 2 Hz (toggled every 250 ms), so `board:
+    /// simulated` shows a count that grows and a rate of about 2 pulses/s × `scale`; a test can
+    /// still drive the line itself through ``SimulatedBoard/gpio``.
+    public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {
+        let options = sensor.options as? Options ?? Options(line: GPIOInputLineOptions(pin: GPIOInputLineOptions.probeLine))
+        guard let line = options.line.pin.candidates.first else { return }
+        board.simulateSignal(on: line, interval: Self.simulatedToggleInterval)
+    }
+
+    /// Half the simulated pulse period.
+    static let simulatedToggleInterval = Duration.milliseconds(250)
 }
