@@ -115,6 +115,12 @@ cmp -s "$KBUILD/gpio-sim/Kbuild.new" "$KBUILD/gpio-sim/Kbuild" 2>/dev/null \
   && rm "$KBUILD/gpio-sim/Kbuild.new" || mv "$KBUILD/gpio-sim/Kbuild.new" "$KBUILD/gpio-sim/Kbuild"
 make -C "$KDIR" M="$KBUILD/gpio-sim" modules >"$KBUILD/gpio-sim.log" 2>&1 \
   || { tail -30 "$KBUILD/gpio-sim.log" >&2; die "gpio-sim failed to build"; }
+# sgw-clock (Tests/HIL/helpers): sets the guest's clock and clears STA_UNSYNC, which busybox's
+# adjtimex applet cannot; static, as the guest has no compiler and no libc headers.
+if [ ! -f "$KBUILD/sgw-clock" ] || [ Tests/HIL/helpers/sgw-clock.c -nt "$KBUILD/sgw-clock" ]; then
+  gcc -static -O2 -Wall -Werror -o "$KBUILD/sgw-clock" Tests/HIL/helpers/sgw-clock.c \
+    || die "sgw-clock failed to build"
+fi
 step modules
 
 # ---- 4. an uncompressed kernel -----------------------------------------------------------------
@@ -152,7 +158,9 @@ cp "$HIL/sensorgw-gpiod2.stripped" "$RFS/usr/bin/sensorgw-gpiod2"
 # under /tmp, a tmpfs in the guest: put it in the guest's system library directory instead, where
 # the loader looks by default. Its soname differs from 1.6's libgpiod.so.2, so both fit there.
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
-for lib in $( (ldd "$AGENT"; ldd "$AGENT2") | grep -o '/[^ ]*' | sort -u); do
+# sqlite3 reads the outbox in the clock-trust checks.
+cp /usr/bin/sqlite3 "$KBUILD/sgw-clock" "$RFS/usr/bin/"
+for lib in $( (ldd "$AGENT"; ldd "$AGENT2"; ldd /usr/bin/sqlite3) | grep -o '/[^ ]*' | sort -u); do
   case "$lib" in
     "$GPIOD2"/*) target=/usr/lib/$triplet/$(basename "$lib") ;;
     *) target=$lib ;;
@@ -223,6 +231,8 @@ answer() {
     # New raw temperature for the SPI chip while the agent runs: adc_T 535000 (0x829D8),
     # written as temp_msb 0x82, temp_lsb 0x9D, temp_xlsb 0x80 -> 29.81 °C (see tests.sh).
     spi-temperature) reply="spi fa 82 9d 80" ;;
+    # The host's time, for the guest's clock-trust checks (the guest starts them in 2020).
+    clock) reply="clock $(date -u +%s.%N)" ;;
     *) reply="unknown-question $1" ;;
   esac
   printf '%s\n' "$reply" >"$HOSTLINE.in"
