@@ -89,6 +89,19 @@ make -C "$KDIR" M="$KBUILD/testbus" modules >"$KBUILD/testbus.log" 2>&1 \
   || { tail -30 "$KBUILD/testbus.log" >&2; die "sgw_testbus.ko failed to build"; }
 if grep -q 'warning:' "$KBUILD/testbus.log"; then grep 'warning:' "$KBUILD/testbus.log" >&2; fi
 
+# sgw_iio (an IIO device through industrialio) and sgw_w1 (a w1 bus master with a DS18B20), each
+# in its own directory, so Tests/HIL/module/Kbuild (shared with the arm64 stage) stays as it is.
+for extra in iio w1; do
+  mkdir -p "$KBUILD/$extra"
+  install -C -m 644 "Tests/HIL/module/sgw_$extra.c" "$KBUILD/$extra/"
+  printf 'obj-m := sgw_%s.o\n' "$extra" >"$KBUILD/$extra/Kbuild.new"
+  cmp -s "$KBUILD/$extra/Kbuild.new" "$KBUILD/$extra/Kbuild" 2>/dev/null \
+    && rm "$KBUILD/$extra/Kbuild.new" || mv "$KBUILD/$extra/Kbuild.new" "$KBUILD/$extra/Kbuild"
+  make -C "$KDIR" M="$KBUILD/$extra" modules >"$KBUILD/$extra.log" 2>&1 \
+    || { tail -30 "$KBUILD/$extra.log" >&2; die "sgw_$extra.ko failed to build"; }
+  if grep -q 'warning:' "$KBUILD/$extra.log"; then grep 'warning:' "$KBUILD/$extra.log" >&2; fi
+done
+
 # gpio-sim is not enabled in Debian's kernel: build it out of tree from the linux-source package
 # (three files, extracted once; never committed). irq_to_desc() is not exported to modules, so
 # irq_sim.c calls generic_handle_irq(), which runs the same handle_simple_irq flow handler.
@@ -168,13 +181,14 @@ for lib in $( (ldd "$AGENT"; ldd "$AGENT2"; ldd /usr/bin/sqlite3) | grep -o '/[^
   mkdir -p "$RFS$(dirname "$target")"
   cp -L "$lib" "$RFS$target"
 done
-for module in i2c-dev i2c-i801 i2c-stub configfs; do
+for module in i2c-dev i2c-i801 i2c-stub configfs industrialio wire w1_therm; do
   for ko in $(modprobe -S "$KVER" --show-depends "$module" | awk '$1 == "insmod" { print $2 }'); do
     mkdir -p "$RFS$(dirname "$ko")"
     cp "$ko" "$RFS$ko"
   done
 done
-cp "$KBUILD/testbus/sgw_testbus.ko" "$KBUILD/gpio-sim/sgw-gpio-sim.ko" "$RFS/lib/modules/$KVER/extra/"
+cp "$KBUILD/testbus/sgw_testbus.ko" "$KBUILD/gpio-sim/sgw-gpio-sim.ko" "$KBUILD/iio/sgw_iio.ko" \
+  "$KBUILD/w1/sgw_w1.ko" "$RFS/lib/modules/$KVER/extra/"
 for f in modules.builtin modules.builtin.modinfo modules.order; do
   [ ! -f "$MODDIR/$f" ] || cp "$MODDIR/$f" "$RFS/lib/modules/$KVER/"
 done

@@ -341,6 +341,89 @@ else
 fi
 echo Y >"$MCP/present"
 
+# ---- an IIO device through the kernel's IIO core ---------------------------------------------------
+# sgw_iio.ko registers "sgw_iio" with industrialio (iio_dummy needs IIO_SW_DEVICE, which Debian
+# lacks). The ABI (sysfs-bus-iio): temperature in m°C = (raw + offset) * scale, voltage in mV =
+# raw * scale; the iio kind gives °C and V. Start: (300 + 100) * 62.5 = 25000 m°C -> 25 °C,
+# 2048 * 0.5 = 1024 mV -> 1.024 V.
+IIO=/sys/kernel/debug/sgw_iio
+if ! modprobe sgw_iio 2>"$W/iio.err"; then
+  skip "iio" "no sgw_iio module in this guest ($(first "$W/iio.err"))"
+else
+  IIODEV=$(grep -l '^sgw_iio$' /sys/bus/iio/devices/iio:device*/name 2>/dev/null | head -1)
+  IIODEV=${IIODEV%/name}
+  expect "iio: the IIO core lists in_temp_raw/offset/scale, in_voltage0_raw, in_voltage_scale" \
+    "300 100 62.500000 2048 0.500000" \
+    "$(cat "$IIODEV/in_temp_raw" "$IIODEV/in_temp_offset" "$IIODEV/in_temp_scale" "$IIODEV/in_voltage0_raw" "$IIODEV/in_voltage_scale" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+  if sensor "$W/iio.json" iio; then
+    expect "iio: (300 + 100) * 62.5 m°C reads 25 Cel, 2048 * 0.5 mV reads 1.024 V" "25 Cel 1.024 V" \
+      "$(senml "$W/iio.json" temperature) $(tr '{' '\n' <"$W/iio.json" | grep '"n":"temperature"' | sed -n 's/.*"u":"\([^"]*\)".*/\1/p') $(senml "$W/iio.json" voltage0) $(tr '{' '\n' <"$W/iio.json" | grep '"n":"voltage0"' | sed -n 's/.*"u":"\([^"]*\)".*/\1/p')"
+  else
+    fail "iio: (300 + 100) * 62.5 m°C reads 25 Cel, 2048 * 0.5 mV reads 1.024 V" "exit $?: $(first "$W/iio.json.err")"
+  fi
+  # New values: (4 + 0) * 0.25 = 1 m°C -> 0.001 °C; 1000 * 1.25 = 1250 mV -> 1.25 V.
+  echo 4 >"$IIO/temp_raw"; echo 0 >"$IIO/temp_offset"; echo 250000 >"$IIO/temp_scale_micro"
+  echo 1000 >"$IIO/voltage0_raw"; echo 1250000 >"$IIO/voltage_scale_micro"
+  if sensor "$W/iio.json" iio; then
+    expect "iio: changed values (4 + 0) * 0.25 m°C and 1000 * 1.25 mV read 0.001 Cel and 1.25 V" "0.001 1.25" \
+      "$(senml "$W/iio.json" temperature) $(senml "$W/iio.json" voltage0)"
+  else
+    fail "iio: changed values read 0.001 Cel and 1.25 V" "exit $?: $(first "$W/iio.json.err")"
+  fi
+  if rmmod sgw_iio; then pass "iio: sgw_iio unloads cleanly"; else fail "iio: sgw_iio unloads cleanly" "rmmod failed"; fi
+fi
+
+# ---- DS18B20 through the kernel's w1 core and w1_therm ---------------------------------------------
+# sgw_w1.ko is a w1 bus master (reset, byte read/write, search) with one emulated DS18B20, ROM
+# 28-00000053474b; w1_therm itself runs Convert T and Read Scratchpad and writes w1_slave. The
+# scratchpad word 0x0191 is 25.0625 °C (datasheet table 1: 1/16 °C per LSB); w1_therm prints
+# t=25062 (millidegrees, truncated).
+W1DEV=/sys/bus/w1/devices/28-00000053474b
+if ! { modprobe w1_therm && modprobe sgw_w1; } 2>"$W/w1.err"; then
+  skip "ds18b20 via w1" "no wire, w1_therm or sgw_w1 module in this guest ($(first "$W/w1.err"))"
+else
+  i=0
+  while [ ! -e "$W1DEV/w1_slave" ] && [ "$i" -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+  if [ -e "$W1DEV/w1_slave" ]; then
+    pass "ds18b20 via w1: the w1 core found ROM 28-00000053474b (CRC checked by the core) and bound w1_therm"
+  else
+    fail "ds18b20 via w1: the w1 core found ROM 28-00000053474b and bound w1_therm" "$(ls /sys/bus/w1/devices/ 2>&1 | tr '\n' ' ')"
+  fi
+  slave=$(cat "$W1DEV/w1_slave" 2>&1 | tr '\n' '|')
+  case "$slave" in
+    "91 01 4b 46 7f ff 0c 10 "*" : crc="*" YES|91 01 4b 46 7f ff 0c 10 "*" t=25062|")
+      pass "ds18b20 via w1: w1_therm reads the scratchpad, CRC YES, t=25062 ($slave)" ;;
+    *) fail "ds18b20 via w1: w1_therm reads the scratchpad, CRC YES, t=25062" "$slave" ;;
+  esac
+  if sensor "$W/w1.json" ds18b20; then
+    expect "ds18b20 via w1: the ds18b20 kind reads 0x0191 as 25.0625 °C" "25.0625" "$(senml "$W/w1.json" temperature)"
+  else
+    fail "ds18b20 via w1: the ds18b20 kind reads 0x0191 as 25.0625 °C" "exit $?: $(first "$W/w1.json.err")"
+  fi
+  # Table 1: 0xFF5E is -10.125 °C.
+  echo 0xff5e >/sys/kernel/debug/sgw_w1/temperature
+  if sensor "$W/w1.json" ds18b20; then
+    expect "ds18b20 via w1: 0xFF5E reads -10.125 °C (table 1)" "-10.125" "$(senml "$W/w1.json" temperature)"
+  else
+    fail "ds18b20 via w1: 0xFF5E reads -10.125 °C (table 1)" "exit $?: $(first "$W/w1.json.err")"
+  fi
+  # A bad scratchpad CRC: w1_therm 6.1's read_scratchpad returns -EIO on a mismatch, convert_t
+  # retries and gives up, and w1_slave_show then returns 0 bytes, so "crc=.. NO" is never printed
+  # on this path: an empty read is what a board with a noisy bus shows.
+  echo Y >/sys/kernel/debug/sgw_w1/badcrc
+  expect "ds18b20 via w1: a bad scratchpad CRC makes w1_therm return an empty w1_slave (6.1)" "0" \
+    "$(wc -c <"$W1DEV/w1_slave" 2>&1)"
+  sensor "$W/w1.json" ds18b20
+  code=$?
+  if [ "$code" = 74 ] && grep -q badData "$W/w1.json.err"; then
+    pass "ds18b20 via w1: the kernel's empty read after a bad CRC gives badData (exit 74; $(first "$W/w1.json.err"))"
+  else
+    fail "ds18b20 via w1: the kernel's empty read after a bad CRC gives badData (exit 74)" "exit $code: $(first "$W/w1.json.err")"
+  fi
+  echo N >/sys/kernel/debug/sgw_w1/badcrc
+  if rmmod sgw_w1; then pass "ds18b20 via w1: sgw_w1 unloads cleanly"; else fail "ds18b20 via w1: sgw_w1 unloads cleanly" "rmmod failed"; fi
+fi
+
 # ---- the agent: two sensors, one made absent mid-run, a value changed by the host --------------
 cat >"$W/agent.yaml" <<EOF
 gateway:
