@@ -340,6 +340,41 @@ else
   fail "mcp3008 over SPI: floating MISO (null bit 1) gives badData (exit 74)" "exit $code: $(first "$W/mcp.json.err")"
 fi
 echo Y >"$MCP/present"
+# VREF from the config (docs/SENSORS.md: `vref: 0.25...5.5`): the agent with vref 4 stores
+# code * 4 / 1024 V, an exact binary fraction, for each channel (read back from the outbox).
+if [ -x /usr/bin/sqlite3 ]; then
+  cat >"$W/mcp.yaml" <<MCPCONF
+gateway:
+  id: hil-mcp
+board: linux
+sensors:
+  - id: adc
+    type: mcp3008
+    spi: { device: $SPIDEV1, speed_hz: 1000000, mode: 0 }
+    vref: 4
+    interval: 1s
+storage:
+  path: $W/mcp.sqlite
+mqtt:
+  host: 127.0.0.1
+  port: 1
+  tls: false
+MCPCONF
+  "$SGW" run --config "$W/mcp.yaml" 2>"$W/mcp.log" &
+  mcpagent=$!
+  i=0
+  while [ "$i" -lt 150 ] && [ "$(sqlite3 -cmd '.timeout 5000' "$W/mcp.sqlite" 'SELECT count(*) FROM readings' 2>/dev/null || echo 0)" -lt 8 ] \
+    && kill -0 "$mcpagent" 2>/dev/null; do usleep 200000; i=$((i + 1)); done
+  kill -TERM "$mcpagent" 2>/dev/null; wait "$mcpagent"
+  got=$(sqlite3 -cmd '.timeout 5000' "$W/mcp.sqlite" "SELECT value FROM readings ORDER BY seq LIMIT 8" 2>&1 | tr '\n' ' ')
+  ok=$(echo "$CODES|$got" | awk -F'|' '{ n = split($1, c, " "); m = split($2, v, " "); bad = (n != m)
+    for (i = 1; i <= n; i++) if (v[i] + 0 != c[i] * 4 / 1024) bad = 1
+    print bad ? "no" : "yes" }')
+  expect "mcp3008 over SPI: the agent with vref 4 stores code * 4 / 1024 V per channel" "yes" "$ok"
+  [ "$ok" = yes ] || echo "# mcp3008 agent values: $got / $(tail -2 "$W/mcp.log" | tr '\n' ' ')"
+else
+  skip "mcp3008 over SPI: the agent with vref 4" "no sqlite3 in this guest"
+fi
 
 # ---- an IIO device through the kernel's IIO core ---------------------------------------------------
 # sgw_iio.ko registers "sgw_iio" with industrialio (iio_dummy needs IIO_SW_DEVICE, which Debian
