@@ -36,7 +36,7 @@ die() {
 # host, which is never used (the guest gets our own initramfs).
 export INITRD=No
 bash Scripts/install-packages.sh qemu-system-x86 linux-image-amd64 linux-headers-amd64 \
-  busybox-static cpio kmod xz-utils linux-source-6.1 >/dev/null
+  busybox-static cpio kmod xz-utils linux-source-6.1 sqlite3 gcc libc6-dev >/dev/null
 # The guest kernel is the one the metapackage points at, not the host's `uname -r`.
 KVER=$(dpkg-query -W -f='${Depends}' linux-image-amd64 | grep -o 'linux-image-[0-9][^ ,]*' | head -1)
 KVER=${KVER#linux-image-}
