@@ -36,7 +36,7 @@ die() {
 # host, which is never used (the guest gets our own initramfs).
 export INITRD=No
 bash Scripts/install-packages.sh qemu-system-x86 linux-image-amd64 linux-headers-amd64 \
-  busybox-static cpio kmod xz-utils linux-source-6.1 >/dev/null
+  busybox-static cpio kmod xz-utils linux-source-6.1 sqlite3 gcc libc6-dev >/dev/null
 # The guest kernel is the one the metapackage points at, not the host's `uname -r`.
 KVER=$(dpkg-query -W -f='${Depends}' linux-image-amd64 | grep -o 'linux-image-[0-9][^ ,]*' | head -1)
 KVER=${KVER#linux-image-}
@@ -89,6 +89,19 @@ make -C "$KDIR" M="$KBUILD/testbus" modules >"$KBUILD/testbus.log" 2>&1 \
   || { tail -30 "$KBUILD/testbus.log" >&2; die "sgw_testbus.ko failed to build"; }
 if grep -q 'warning:' "$KBUILD/testbus.log"; then grep 'warning:' "$KBUILD/testbus.log" >&2; fi
 
+# sgw_iio (an IIO device through industrialio) and sgw_w1 (a w1 bus master with a DS18B20), each
+# in its own directory, so Tests/HIL/module/Kbuild (shared with the arm64 stage) stays as it is.
+for extra in iio w1; do
+  mkdir -p "$KBUILD/$extra"
+  install -C -m 644 "Tests/HIL/module/sgw_$extra.c" "$KBUILD/$extra/"
+  printf 'obj-m := sgw_%s.o\n' "$extra" >"$KBUILD/$extra/Kbuild.new"
+  cmp -s "$KBUILD/$extra/Kbuild.new" "$KBUILD/$extra/Kbuild" 2>/dev/null \
+    && rm "$KBUILD/$extra/Kbuild.new" || mv "$KBUILD/$extra/Kbuild.new" "$KBUILD/$extra/Kbuild"
+  make -C "$KDIR" M="$KBUILD/$extra" modules >"$KBUILD/$extra.log" 2>&1 \
+    || { tail -30 "$KBUILD/$extra.log" >&2; die "sgw_$extra.ko failed to build"; }
+  if grep -q 'warning:' "$KBUILD/$extra.log"; then grep 'warning:' "$KBUILD/$extra.log" >&2; fi
+done
+
 # gpio-sim is not enabled in Debian's kernel: build it out of tree from the linux-source package
 # (three files, extracted once; never committed). irq_to_desc() is not exported to modules, so
 # irq_sim.c calls generic_handle_irq(), which runs the same handle_simple_irq flow handler.
@@ -115,6 +128,12 @@ cmp -s "$KBUILD/gpio-sim/Kbuild.new" "$KBUILD/gpio-sim/Kbuild" 2>/dev/null \
   && rm "$KBUILD/gpio-sim/Kbuild.new" || mv "$KBUILD/gpio-sim/Kbuild.new" "$KBUILD/gpio-sim/Kbuild"
 make -C "$KDIR" M="$KBUILD/gpio-sim" modules >"$KBUILD/gpio-sim.log" 2>&1 \
   || { tail -30 "$KBUILD/gpio-sim.log" >&2; die "gpio-sim failed to build"; }
+# sgw-clock (Tests/HIL/helpers): sets the guest's clock and clears STA_UNSYNC, which busybox's
+# adjtimex applet cannot; static, as the guest has no compiler and no libc headers.
+if [ ! -f "$KBUILD/sgw-clock" ] || [ Tests/HIL/helpers/sgw-clock.c -nt "$KBUILD/sgw-clock" ]; then
+  gcc -static -O2 -Wall -Werror -o "$KBUILD/sgw-clock" Tests/HIL/helpers/sgw-clock.c \
+    || die "sgw-clock failed to build"
+fi
 step modules
 
 # ---- 4. an uncompressed kernel -----------------------------------------------------------------
@@ -152,7 +171,9 @@ cp "$HIL/sensorgw-gpiod2.stripped" "$RFS/usr/bin/sensorgw-gpiod2"
 # under /tmp, a tmpfs in the guest: put it in the guest's system library directory instead, where
 # the loader looks by default. Its soname differs from 1.6's libgpiod.so.2, so both fit there.
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
-for lib in $( (ldd "$AGENT"; ldd "$AGENT2") | grep -o '/[^ ]*' | sort -u); do
+# sqlite3 reads the outbox in the clock-trust checks.
+cp /usr/bin/sqlite3 "$KBUILD/sgw-clock" "$RFS/usr/bin/"
+for lib in $( (ldd "$AGENT"; ldd "$AGENT2"; ldd /usr/bin/sqlite3) | grep -o '/[^ ]*' | sort -u); do
   case "$lib" in
     "$GPIOD2"/*) target=/usr/lib/$triplet/$(basename "$lib") ;;
     *) target=$lib ;;
@@ -160,13 +181,14 @@ for lib in $( (ldd "$AGENT"; ldd "$AGENT2") | grep -o '/[^ ]*' | sort -u); do
   mkdir -p "$RFS$(dirname "$target")"
   cp -L "$lib" "$RFS$target"
 done
-for module in i2c-dev i2c-i801 i2c-stub configfs; do
+for module in i2c-dev i2c-i801 i2c-stub configfs industrialio wire w1_therm; do
   for ko in $(modprobe -S "$KVER" --show-depends "$module" | awk '$1 == "insmod" { print $2 }'); do
     mkdir -p "$RFS$(dirname "$ko")"
     cp "$ko" "$RFS$ko"
   done
 done
-cp "$KBUILD/testbus/sgw_testbus.ko" "$KBUILD/gpio-sim/sgw-gpio-sim.ko" "$RFS/lib/modules/$KVER/extra/"
+cp "$KBUILD/testbus/sgw_testbus.ko" "$KBUILD/gpio-sim/sgw-gpio-sim.ko" "$KBUILD/iio/sgw_iio.ko" \
+  "$KBUILD/w1/sgw_w1.ko" "$RFS/lib/modules/$KVER/extra/"
 for f in modules.builtin modules.builtin.modinfo modules.order; do
   [ ! -f "$MODDIR/$f" ] || cp "$MODDIR/$f" "$RFS/lib/modules/$KVER/"
 done
@@ -223,6 +245,8 @@ answer() {
     # New raw temperature for the SPI chip while the agent runs: adc_T 535000 (0x829D8),
     # written as temp_msb 0x82, temp_lsb 0x9D, temp_xlsb 0x80 -> 29.81 °C (see tests.sh).
     spi-temperature) reply="spi fa 82 9d 80" ;;
+    # The host's time, for the guest's clock-trust checks (the guest starts them in 2020).
+    clock) reply="clock $(date -u +%s.%N)" ;;
     *) reply="unknown-question $1" ;;
   esac
   printf '%s\n' "$reply" >"$HOSTLINE.in"

@@ -116,7 +116,7 @@ for module in $HIL_MODULES; do modprobe "$module"; done
 modprobe i2c-dev
 [ "$HIL_I801" != 1 ] || modprobe i2c-i801
 modprobe i2c-stub chip_addr=0x76
-modprobe sgw_testbus chip_addr=0x76,0x77
+modprobe sgw_testbus chip_addr=0x76,0x77 sht_addr=0x44 word_addr=0x48
 modprobe configfs && mount -t configfs configfs /sys/kernel/config
 modprobe sgw-gpio-sim
 # The host's line: open it once (bytes arriving while it is closed would be dropped).
@@ -162,7 +162,7 @@ else
   skip "i2c scan: i801 SMBus finds its 8 EEPROMs" "no ICH9 SMBus on this machine"
 fi
 scan "i2c scan: i2c-stub finds its chip" "$STUB_BUS" '"0x76"'
-scan "i2c scan: testbus finds its chips" "$TB_BUS" '"0x76","0x77"'
+scan "i2c scan: testbus finds its chips" "$TB_BUS" '"0x44","0x48","0x76","0x77"'
 
 # ---- BME280 over three paths -----------------------------------------------------------------
 probe() {  # probe OUTFILE ARGS...: sensorgw probe bme280 ARGS --json
@@ -245,6 +245,219 @@ else
   fail "fault: permission denied names the i2c group" "exit $code: $(first "$W/perm.err")"
 fi
 chmod 600 "/dev/i2c-$TB_BUS"
+
+# ---- command and word-register chips, and an MCP3008, on the test bus -----------------------------
+# sensor PROBE-OUT KIND ARGS...: sensorgw probe KIND ARGS --json
+sensor() {
+  out=$1; shift
+  "$SGW" probe "$@" --json >"$out" 2>"$out.err"
+}
+# SHT3x at 0x44, Sensirion protocol (datasheet 4.3-4.12): the module sends the words with their
+# CRC-8. T = -45 + 175 * S_T / 65535, RH = 100 * S_RH / 65535 (4.13). Words picked so the
+# conversion is an exact decimal: S = 13107 * k (0x3333 = 65535 / 5) gives T = -45 + 35k and
+# RH = 20k: 0x6666 -> 25 °C, 0x9999 -> 60 %RH; 0x3333 -> -10 °C and 20 %RH.
+SHT=$TB/sht3x-0x44
+echo "6666 9999" >"$SHT/words" && echo >"$SHT/commands"
+if sensor "$W/sht.json" sht3x --bus "$TB_BUS" --address 0x44; then
+  expect "sht3x over I2C: words 0x6666 0x9999 read as 25 °C and 60 %RH" "25 60" \
+    "$(senml "$W/sht.json" temperature) $(senml "$W/sht.json" humidity)"
+  # The driver's commands reached the chip: soft reset 0x30A2, read status 0xF32D, then a
+  # single shot at high repeatability without clock stretching 0x2400 (table 9).
+  expect "sht3x over I2C: commands soft reset, status, single shot high" "30a2 f32d 2400" "$(cat "$SHT/commands")"
+else
+  fail "sht3x over I2C: words 0x6666 0x9999 read as 25 °C and 60 %RH" "exit $?: $(first "$W/sht.json.err")"
+fi
+echo "3333 3333" >"$SHT/words"
+if sensor "$W/sht.json" sht3x --bus "$TB_BUS" --address 0x44; then
+  expect "sht3x over I2C: words 0x3333 0x3333 read as -10 °C and 20 %RH" "-10 20" \
+    "$(senml "$W/sht.json" temperature) $(senml "$W/sht.json" humidity)"
+else
+  fail "sht3x over I2C: words 0x3333 0x3333 read as -10 °C and 20 %RH" "exit $?: $(first "$W/sht.json.err")"
+fi
+echo Y >"$SHT/badcrc"
+sensor "$W/sht.json" sht3x --bus "$TB_BUS" --address 0x44
+code=$?
+if [ "$code" = 74 ] && grep -q badData "$W/sht.json.err" && grep -qi crc "$W/sht.json.err"; then
+  pass "sht3x over I2C: a bad CRC gives badData (exit 74)"
+else
+  fail "sht3x over I2C: a bad CRC gives badData (exit 74)" "exit $code: $(first "$W/sht.json.err")"
+fi
+echo N >"$SHT/badcrc"
+
+# TMP102 at 0x48, word registers (datasheet 7.5.3): pointer byte, then MSB-first 16-bit words.
+# Table 7-2 (12-bit format, the upper 12 bits in 1/16 °C): 0x1900 -> 25 °C, 0xE700 -> -25 °C.
+WORD=$TB/word-0x48
+echo "0 1900" >"$WORD/words"
+# Shut down (SD, bit 8) at 0.25 Hz (CR 00): the driver's write of 0x60A0 must wake it at 4 Hz.
+echo "1 6120" >"$WORD/words"
+if sensor "$W/tmp.json" tmp102 --bus "$TB_BUS" --address 0x48; then
+  expect "tmp102 over I2C: temperature 0x1900 reads 25 °C (table 7-2)" "25" "$(senml "$W/tmp.json" temperature)"
+  # The driver wrote the power-up configuration 0x60A0 (continuous, 4 Hz) over the shut-down one.
+  expect "tmp102 over I2C: configuration 0x6120 (shut down) rewritten to 0x60a0" "60a0" "$(cut -d' ' -f2 "$WORD/words")"
+else
+  fail "tmp102 over I2C: temperature 0x1900 reads 25 °C (table 7-2)" "exit $?: $(first "$W/tmp.json.err")"
+fi
+echo "0 e700" >"$WORD/words"
+if sensor "$W/tmp.json" tmp102 --bus "$TB_BUS" --address 0x48; then
+  expect "tmp102 over I2C: temperature 0xE700 reads -25 °C (table 7-2)" "-25" "$(senml "$W/tmp.json" temperature)"
+else
+  fail "tmp102 over I2C: temperature 0xE700 reads -25 °C (table 7-2)" "exit $?: $(first "$W/tmp.json.err")"
+fi
+# Configuration R1:R0 read 11 on a TMP102; a chip that reads them 00 is not one: badData.
+echo "1 00a0" >"$WORD/words"
+sensor "$W/tmp.json" tmp102 --bus "$TB_BUS" --address 0x48
+code=$?
+if [ "$code" = 74 ] && grep -q badData "$W/tmp.json.err"; then
+  pass "tmp102 over I2C: a configuration read back wrong gives badData (exit 74)"
+else
+  fail "tmp102 over I2C: a configuration read back wrong gives badData (exit 74)" "exit $code: $(first "$W/tmp.json.err")"
+fi
+echo "1 60a0" >"$WORD/words"
+
+# MCP3008 on chip select 1 (datasheet figure 6-1, equation 4-1): VIN = code * VREF / 1024, with
+# the probe's default VREF 3.3 V. The module answers bit by bit from the start bit on.
+MCP=$TB/mcp3008
+SPIDEV1=/dev/spidev$SPI_BUS.1
+CODES="0 1 256 512 700 1000 1022 1023"
+echo "$CODES" >"$MCP/codes"
+if sensor "$W/mcp.json" mcp3008 --spi "$SPIDEV1"; then
+  got=$(tr '{' '\n' <"$W/mcp.json" | sed -n 's/.*"v":\([^,}]*\).*/\1/p' | tr '\n' ' ')
+  # awk's doubles: each value within 1e-12 V of code * 3.3 / 1024, channel by channel
+  ok=$(echo "$CODES|$got" | awk -F'|' '{ n = split($1, c, " "); m = split($2, v, " "); bad = (n != m)
+    for (i = 1; i <= n; i++) { d = v[i] - c[i] * 3.3 / 1024; if (d < 0) d = -d; if (d > 1e-12) bad = 1 }
+    print bad ? "no" : "yes" }')
+  expect "mcp3008 over SPI: ch0-ch7 read code * 3.3 / 1024 for codes $CODES" "yes" "$ok"
+  [ "$ok" = yes ] || echo "# mcp3008 values: $got"
+else
+  fail "mcp3008 over SPI: ch0-ch7 read code * 3.3 / 1024 for codes $CODES" "exit $?: $(first "$W/mcp.json.err")"
+fi
+echo N >"$MCP/present"
+sensor "$W/mcp.json" mcp3008 --spi "$SPIDEV1"
+code=$?
+if [ "$code" = 74 ] && grep -q badData "$W/mcp.json.err" && grep -q 'null bit' "$W/mcp.json.err"; then
+  pass "mcp3008 over SPI: floating MISO (null bit 1) gives badData (exit 74)"
+else
+  fail "mcp3008 over SPI: floating MISO (null bit 1) gives badData (exit 74)" "exit $code: $(first "$W/mcp.json.err")"
+fi
+echo Y >"$MCP/present"
+# VREF from the config (docs/SENSORS.md: `vref: 0.25...5.5`): the agent with vref 4 stores
+# code * 4 / 1024 V, an exact binary fraction, for each channel (read back from the outbox).
+if [ -x /usr/bin/sqlite3 ]; then
+  cat >"$W/mcp.yaml" <<MCPCONF
+gateway:
+  id: hil-mcp
+board: linux
+sensors:
+  - id: adc
+    type: mcp3008
+    spi: { device: $SPIDEV1, speed_hz: 1000000, mode: 0 }
+    vref: 4
+    interval: 1s
+storage:
+  path: $W/mcp.sqlite
+mqtt:
+  host: 127.0.0.1
+  port: 1
+  tls: false
+MCPCONF
+  "$SGW" run --config "$W/mcp.yaml" 2>"$W/mcp.log" &
+  mcpagent=$!
+  i=0
+  while [ "$i" -lt 150 ] && [ "$(sqlite3 -cmd '.timeout 5000' "$W/mcp.sqlite" 'SELECT count(*) FROM readings' 2>/dev/null || echo 0)" -lt 8 ] \
+    && kill -0 "$mcpagent" 2>/dev/null; do usleep 200000; i=$((i + 1)); done
+  kill -TERM "$mcpagent" 2>/dev/null; wait "$mcpagent"
+  got=$(sqlite3 -cmd '.timeout 5000' "$W/mcp.sqlite" "SELECT value FROM readings ORDER BY seq LIMIT 8" 2>&1 | tr '\n' ' ')
+  ok=$(echo "$CODES|$got" | awk -F'|' '{ n = split($1, c, " "); m = split($2, v, " "); bad = (n != m)
+    for (i = 1; i <= n; i++) if (v[i] + 0 != c[i] * 4 / 1024) bad = 1
+    print bad ? "no" : "yes" }')
+  expect "mcp3008 over SPI: the agent with vref 4 stores code * 4 / 1024 V per channel" "yes" "$ok"
+  [ "$ok" = yes ] || echo "# mcp3008 agent values: $got / $(tail -2 "$W/mcp.log" | tr '\n' ' ')"
+else
+  skip "mcp3008 over SPI: the agent with vref 4" "no sqlite3 in this guest"
+fi
+
+# ---- an IIO device through the kernel's IIO core ---------------------------------------------------
+# sgw_iio.ko registers "sgw_iio" with industrialio (iio_dummy needs IIO_SW_DEVICE, which Debian
+# lacks). The ABI (sysfs-bus-iio): temperature in m°C = (raw + offset) * scale, voltage in mV =
+# raw * scale; the iio kind gives °C and V. Start: (300 + 100) * 62.5 = 25000 m°C -> 25 °C,
+# 2048 * 0.5 = 1024 mV -> 1.024 V.
+IIO=/sys/kernel/debug/sgw_iio
+if ! modprobe sgw_iio 2>"$W/iio.err"; then
+  skip "iio" "no sgw_iio module in this guest ($(first "$W/iio.err"))"
+else
+  IIODEV=$(grep -l '^sgw_iio$' /sys/bus/iio/devices/iio:device*/name 2>/dev/null | head -1)
+  IIODEV=${IIODEV%/name}
+  expect "iio: the IIO core lists in_temp_raw/offset/scale, in_voltage0_raw, in_voltage_scale" \
+    "300 100 62.500000 2048 0.500000" \
+    "$(cat "$IIODEV/in_temp_raw" "$IIODEV/in_temp_offset" "$IIODEV/in_temp_scale" "$IIODEV/in_voltage0_raw" "$IIODEV/in_voltage_scale" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+  if sensor "$W/iio.json" iio; then
+    expect "iio: (300 + 100) * 62.5 m°C reads 25 Cel, 2048 * 0.5 mV reads 1.024 V" "25 Cel 1.024 V" \
+      "$(senml "$W/iio.json" temperature) $(tr '{' '\n' <"$W/iio.json" | grep '"n":"temperature"' | sed -n 's/.*"u":"\([^"]*\)".*/\1/p') $(senml "$W/iio.json" voltage0) $(tr '{' '\n' <"$W/iio.json" | grep '"n":"voltage0"' | sed -n 's/.*"u":"\([^"]*\)".*/\1/p')"
+  else
+    fail "iio: (300 + 100) * 62.5 m°C reads 25 Cel, 2048 * 0.5 mV reads 1.024 V" "exit $?: $(first "$W/iio.json.err")"
+  fi
+  # New values: (4 + 0) * 0.25 = 1 m°C -> 0.001 °C; 1000 * 1.25 = 1250 mV -> 1.25 V.
+  echo 4 >"$IIO/temp_raw"; echo 0 >"$IIO/temp_offset"; echo 250000 >"$IIO/temp_scale_micro"
+  echo 1000 >"$IIO/voltage0_raw"; echo 1250000 >"$IIO/voltage_scale_micro"
+  if sensor "$W/iio.json" iio; then
+    expect "iio: changed values (4 + 0) * 0.25 m°C and 1000 * 1.25 mV read 0.001 Cel and 1.25 V" "0.001 1.25" \
+      "$(senml "$W/iio.json" temperature) $(senml "$W/iio.json" voltage0)"
+  else
+    fail "iio: changed values read 0.001 Cel and 1.25 V" "exit $?: $(first "$W/iio.json.err")"
+  fi
+  if rmmod sgw_iio; then pass "iio: sgw_iio unloads cleanly"; else fail "iio: sgw_iio unloads cleanly" "rmmod failed"; fi
+fi
+
+# ---- DS18B20 through the kernel's w1 core and w1_therm ---------------------------------------------
+# sgw_w1.ko is a w1 bus master (reset, byte read/write, search) with one emulated DS18B20, ROM
+# 28-00000053474b; w1_therm itself runs Convert T and Read Scratchpad and writes w1_slave. The
+# scratchpad word 0x0191 is 25.0625 °C (datasheet table 1: 1/16 °C per LSB); w1_therm prints
+# t=25062 (millidegrees, truncated).
+W1DEV=/sys/bus/w1/devices/28-00000053474b
+if ! { modprobe w1_therm && modprobe sgw_w1; } 2>"$W/w1.err"; then
+  skip "ds18b20 via w1" "no wire, w1_therm or sgw_w1 module in this guest ($(first "$W/w1.err"))"
+else
+  i=0
+  while [ ! -e "$W1DEV/w1_slave" ] && [ "$i" -lt 100 ]; do usleep 100000; i=$((i + 1)); done
+  if [ -e "$W1DEV/w1_slave" ]; then
+    pass "ds18b20 via w1: the w1 core found ROM 28-00000053474b (CRC checked by the core) and bound w1_therm"
+  else
+    fail "ds18b20 via w1: the w1 core found ROM 28-00000053474b and bound w1_therm" "$(ls /sys/bus/w1/devices/ 2>&1 | tr '\n' ' ')"
+  fi
+  slave=$(cat "$W1DEV/w1_slave" 2>&1 | tr '\n' '|')
+  case "$slave" in
+    "91 01 4b 46 7f ff 0c 10 "*" : crc="*" YES|91 01 4b 46 7f ff 0c 10 "*" t=25062|")
+      pass "ds18b20 via w1: w1_therm reads the scratchpad, CRC YES, t=25062 ($slave)" ;;
+    *) fail "ds18b20 via w1: w1_therm reads the scratchpad, CRC YES, t=25062" "$slave" ;;
+  esac
+  if sensor "$W/w1.json" ds18b20; then
+    expect "ds18b20 via w1: the ds18b20 kind reads 0x0191 as 25.0625 °C" "25.0625" "$(senml "$W/w1.json" temperature)"
+  else
+    fail "ds18b20 via w1: the ds18b20 kind reads 0x0191 as 25.0625 °C" "exit $?: $(first "$W/w1.json.err")"
+  fi
+  # Table 1: 0xFF5E is -10.125 °C.
+  echo 0xff5e >/sys/kernel/debug/sgw_w1/temperature
+  if sensor "$W/w1.json" ds18b20; then
+    expect "ds18b20 via w1: 0xFF5E reads -10.125 °C (table 1)" "-10.125" "$(senml "$W/w1.json" temperature)"
+  else
+    fail "ds18b20 via w1: 0xFF5E reads -10.125 °C (table 1)" "exit $?: $(first "$W/w1.json.err")"
+  fi
+  # A bad scratchpad CRC: w1_therm 6.1's read_scratchpad returns -EIO on a mismatch, convert_t
+  # retries and gives up, and w1_slave_show then returns 0 bytes, so "crc=.. NO" is never printed
+  # on this path: an empty read is what a board with a noisy bus shows.
+  echo Y >/sys/kernel/debug/sgw_w1/badcrc
+  expect "ds18b20 via w1: a bad scratchpad CRC makes w1_therm return an empty w1_slave (6.1)" "0" \
+    "$(wc -c <"$W1DEV/w1_slave" 2>&1)"
+  sensor "$W/w1.json" ds18b20
+  code=$?
+  if [ "$code" = 74 ] && grep -q badData "$W/w1.json.err"; then
+    pass "ds18b20 via w1: the kernel's empty read after a bad CRC gives badData (exit 74; $(first "$W/w1.json.err"))"
+  else
+    fail "ds18b20 via w1: the kernel's empty read after a bad CRC gives badData (exit 74)" "exit $code: $(first "$W/w1.json.err")"
+  fi
+  echo N >/sys/kernel/debug/sgw_w1/badcrc
+  if rmmod sgw_w1; then pass "ds18b20 via w1: sgw_w1 unloads cleanly"; else fail "ds18b20 via w1: sgw_w1 unloads cleanly" "rmmod failed"; fi
+fi
 
 # ---- the agent: two sensors, one made absent mid-run, a value changed by the host --------------
 cat >"$W/agent.yaml" <<EOF
@@ -349,6 +562,136 @@ else
   wait "$agent"
   code=$?
   expect "agent: stops on SIGTERM with status 0" 0 "$code"
+fi
+
+# ---- clock trust: readings stored before the clock synced are re-based once it syncs ------------
+# A Pi without a battery clock boots in the past (fake-hwclock) and unsynced. The guest's clock is
+# set to 2020 (settimeofday sets STA_UNSYNC: the kernel's ntp_clear), the agent stores readings,
+# then the host's time arrives over the host line and sgw-clock sets it and clears STA_UNSYNC
+# through adjtimex (what an NTP daemon does once it trusts a source). The outbox must re-base the
+# pre-sync readings from their monotonic times onto the synced wall clock (docs/RELIABILITY.md).
+q() { sqlite3 -cmd '.timeout 5000' "$W/clock.sqlite" "$1" 2>&1; }
+if [ ! -x /usr/bin/sqlite3 ] || [ ! -x /usr/bin/sgw-clock ]; then
+  skip "clock trust" "no sqlite3 or sgw-clock in this guest"
+else
+  date -s '2020-01-01 00:00:00' >/dev/null
+  clock=$(sgw-clock status)
+  case "$clock" in
+    *unsync=1*) pass "clock: the guest's clock set to 2020 reads unsynced (STA_UNSYNC; $clock)" ;;
+    *) fail "clock: the guest's clock set to 2020 reads unsynced" "$clock" ;;
+  esac
+  cat >"$W/clock.yaml" <<CLOCK
+gateway:
+  id: hil-clock
+board: linux
+sensors:
+  - id: air
+    type: bme280
+    i2c: { bus: $TB_BUS, address: 0x76 }
+    interval: 1s
+storage:
+  path: $W/clock.sqlite
+mqtt:
+  host: 127.0.0.1
+  port: 1
+  tls: false
+log:
+  level: debug
+CLOCK
+  LOG=$W/clock.log
+  "$SGW" run --config "$W/clock.yaml" 2>"$LOG" &
+  agent=$!
+  # wait_rows SECONDS SQL-CONDITION: until the outbox has a reading matching it
+  wait_rows() {
+    i=0
+    while [ "$i" -lt $(($1 * 5)) ]; do
+      [ "$(q "SELECT count(*) FROM readings WHERE $2")" -gt 0 ] 2>/dev/null && return 0
+      kill -0 "$agent" 2>/dev/null || return 1
+      usleep 200000
+      i=$((i + 1))
+    done
+    return 1
+  }
+  # stop_agent NAME: SIGTERM, then the exit status must be 0
+  stop_agent() {
+    kill -TERM "$agent" 2>/dev/null
+    i=0
+    while kill -0 "$agent" 2>/dev/null && [ "$i" -lt 100 ]; do usleep 200000; i=$((i + 1)); done
+    if kill -0 "$agent" 2>/dev/null; then
+      kill -KILL "$agent"; wait "$agent"
+      fail "$1" "still running after 20 s"
+    else
+      wait "$agent"
+      expect "$1" 0 "$?"
+    fi
+  }
+  # Three reads (nine rows) before the sync, so the re-based times span a few seconds.
+  if wait_rows 40 "synced = 0 AND seq >= 9"; then
+    pass "clock: the agent stores readings unsynced ($(q 'SELECT count(*) FROM readings') rows)"
+  else
+    fail "clock: the agent stores readings unsynced" "$(q 'SELECT count(*) FROM readings') rows; $(tail -3 "$LOG" | tr '\n' ' ')"
+  fi
+  answer=$(ask clock)
+  set -- $answer
+  if [ "${1:-}" = clock ] && [ -n "${2:-}" ]; then
+    now=$2
+  else
+    now=1796083200   # 2026-12-01T00:00:00Z: any time well after 2020 will do
+    fail "clock: host line received the time" "got '$answer'"
+  fi
+  synced=$(sgw-clock sync "$now" 2>&1)
+  echo "# clock synced to $now: $synced"
+  # mono and wall right after the clock was set: a reading taken at monotonic time m was taken at
+  # wall time SYNC_WALL + (m - SYNC_MONO) on the right clock.
+  SYNC_MONO=$(echo "$synced" | sed -n 's/.*mono=\([0-9.]*\).*/\1/p')
+  SYNC_WALL=$(echo "$synced" | sed -n 's/.*wall=\([0-9.]*\).*/\1/p')
+  clock=$(sgw-clock status)
+  case "$clock" in
+    *unsync=0*state=0*) pass "clock: sgw-clock cleared STA_UNSYNC (adjtimex TIME_OK; $clock)" ;;
+    *) fail "clock: sgw-clock cleared STA_UNSYNC" "$synced / $clock" ;;
+  esac
+  if wait_rows 20 "synced = 1"; then
+    pass "clock: the agent sees the sync and stores synced readings"
+  else
+    fail "clock: the agent sees the sync and stores synced readings" \
+      "$(q 'SELECT synced, count(*) FROM readings GROUP BY synced' | tr '\n' ' '); $(tail -3 "$LOG" | tr '\n' ' ')"
+  fi
+  stop_agent "clock: agent stops on SIGTERM with status 0"
+  PRE="synced = 0"
+  POST="synced = 1"
+  predicted="($SYNC_WALL + mono / 1e9 - $SYNC_MONO)"
+  # Pre-sync readings keep their original (2020) wall time and get a re-based one.
+  expect "clock: pre-sync readings keep their 2020 wall time and are flagged re-based" "0" \
+    "$(q "SELECT count(*) FROM readings WHERE $PRE AND (wall > 1577840400 OR rebased IS NULL)")"
+  # Re-based = the synced wall clock at the reading's monotonic time: within a second of the
+  # prediction (the sync offset is taken from the first synced reading, microseconds later).
+  expect "clock: re-based times are the synced clock at each reading's monotonic time (within 1 s)" "0" \
+    "$(q "SELECT count(*) FROM readings WHERE $PRE AND abs(rebased - $predicted) > 1.0")"
+  # One offset for the whole boot: the spacing of the re-based times is the monotonic spacing.
+  expect "clock: re-based times keep the monotonic spacing (one offset, under 1 ms spread)" "1" \
+    "$(q "SELECT max(rebased - mono / 1e9) - min(rebased - mono / 1e9) < 0.001 FROM readings WHERE $PRE")"
+  expect "clock: synced readings carry the synced wall time and no re-based time" "0" \
+    "$(q "SELECT count(*) FROM readings WHERE $POST AND (rebased IS NOT NULL OR abs(wall - $predicted) > 1.0)")"
+  echo "# clock rows: $(q "SELECT synced, count(*), min(wall), max(wall), min(rebased), max(rebased) FROM readings GROUP BY synced" | tr '\n' ' ')"
+  # A second run (same boot, clock synced) adds readings and rewrites none of the stored ones.
+  snapshot="SELECT seq, printf('%.9f', wall), mono, synced, printf('%.9f', rebased), boot FROM readings WHERE seq <= $(q 'SELECT max(seq) FROM readings') ORDER BY seq"
+  q "$snapshot" >"$W/clock.before"
+  last=$(q 'SELECT max(seq) FROM readings')
+  LOG=$W/clock2.log
+  "$SGW" run --config "$W/clock.yaml" 2>"$LOG" &
+  agent=$!
+  if wait_rows 30 "seq > $last"; then
+    pass "clock: a second agent run stores more readings"
+  else
+    fail "clock: a second agent run stores more readings" "$(tail -3 "$LOG" | tr '\n' ' ')"
+  fi
+  stop_agent "clock: second agent run stops on SIGTERM with status 0"
+  q "$snapshot" >"$W/clock.after"
+  if [ -s "$W/clock.before" ] && cmp -s "$W/clock.before" "$W/clock.after"; then
+    pass "clock: the second run rewrote no stored timestamp ($(wc -l <"$W/clock.before") rows compared)"
+  else
+    fail "clock: the second run rewrote no stored timestamp" "$(diff "$W/clock.before" "$W/clock.after" | head -4 | tr '\n' ' ')"
+  fi
 fi
 
 # ---- GPIO through gpio-sim -----------------------------------------------------------------------
