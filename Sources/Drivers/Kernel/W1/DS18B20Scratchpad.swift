@@ -24,6 +24,11 @@ public struct DS18B20Scratchpad: Sendable, Hashable {
     public init(w1Slave text: String, path: String) throws {
         let lines = text.split(separator: "\n").map(String.init)
         func bad(_ detail: String) -> HALError { HALError(.badData, operation: "read \(path)", detail: detail) }
+        // Linux 6.1's w1_therm retries a read whose CRC fails and, when every retry fails,
+        // leaves w1_slave empty rather than printing "NO" (seen in the QEMU stage's w1 check).
+        guard !lines.isEmpty else {
+            throw bad("the kernel returned no scratchpad: every read failed its CRC or the sensor did not answer (a noisy or long 1-Wire line, a missing pull-up)")
+        }
         guard lines.count >= 2 else { throw bad("expected two lines, got \(lines.count)") }
         let first = lines[0].split(separator: ":", maxSplits: 1)
         guard first.count == 2 else { throw bad("first line has no ': crc=' part") }
