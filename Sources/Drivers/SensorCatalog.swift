@@ -30,5 +30,6 @@ extension SensorRegistry {
         INA219Kind(),
         INA226Kind(),
         VEML7700Kind(),
+        SCD4xKind(),
     ])
 }
