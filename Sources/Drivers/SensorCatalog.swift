@@ -31,5 +31,6 @@ extension SensorRegistry {
         INA226Kind(),
         VEML7700Kind(),
         SCD4xKind(),
+        BME680Kind(),
     ])
 }
