@@ -162,9 +162,9 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
         let json = try await sensorgw(["probe", "--list", "--json"], in: workspace)
         #expect(json.output.hasPrefix(#"[{"kind":"bme280","buses":["i2c","spi"]"#))
 
-        let unknown = try await sensorgw(["probe", "bme680", "--bus", "1"], in: workspace)
+        let unknown = try await sensorgw(["probe", "sht99", "--bus", "1"], in: workspace)
         #expect(unknown.status == 64)
-        #expect(unknown.output.contains("unknown sensor kind 'bme680'"))
+        #expect(unknown.output.contains("unknown sensor kind 'sht99'"))
     }
 
     @Test func aMissingBusIsAClearErrorNotACrash() async throws {
