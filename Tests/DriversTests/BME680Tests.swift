@@ -228,6 +228,11 @@ struct BME680SimulatedTests {
         bus.resetCounters()
         let sample = try await sensor.measure()
         #expect(bus.transactionCount == 2)   // trigger pairs, one burst
+        // The wire: res_heat_0 (0x5A) and ctrl_meas (0x74 = osrs_t x1, osrs_p x1, forced) as
+        // register/value pairs of one write, then the pointer 0x1D and 15 bytes to 0x2B.
+        let log = bus.log
+        let heaterCode = try #require(chip.heaterCodes.first)
+        #expect(log.map(\.operations) == [[.write([0x5A, heaterCode, 0x74, 0x25])], [.write([0x1D]), .read(count: 15)]])
         #expect(chip.register(0x74) == 0b001_001_01)              // x1, x1, forced
         #expect(abs(sample.temperatureCelsius - 23.4) <= 0.011)
         #expect(abs((sample.pressurePascal ?? 0) - 98_765) <= 2)
