@@ -33,5 +33,7 @@ extension SensorRegistry {
         MPU6050Kind(),
         LIS3DHKind(),
         TSL2591Kind(),
+        SCD4xKind(),
+        BME680Kind(),
     ])
 }

@@ -174,8 +174,8 @@ struct InvalidConfigurationTests {
     }
 
     @Test func unknownSensorType() {
-        expectError(minimal(replacingLine: 6, with: "    type: bme680"),
-                    "sensorgw.yaml:6:11: sensors[0].type: unknown sensor type 'bme680'; supported: \(testKinds.names.joined(separator: ", "))")
+        expectError(minimal(replacingLine: 6, with: "    type: sht99"),
+                    "sensorgw.yaml:6:11: sensors[0].type: unknown sensor type 'sht99'; supported: \(testKinds.names.joined(separator: ", "))")
     }
 
     @Test func badOversampling() {

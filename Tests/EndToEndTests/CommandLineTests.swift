@@ -133,7 +133,7 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
         let workspace = try Workspace("cli-probe")
         let scan = try await sensorgw(["probe", "i2c", "scan", "--bus", "1", "--simulated", "--json"], in: workspace)
         #expect(scan.status == 0)
-        #expect(scan.output.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"bus":1,"addresses":["0x10","0x18","0x23","0x29","0x38","0x40","0x44","0x48","0x68","0x76"]}"#)
+        #expect(scan.output.trimmingCharacters(in: .whitespacesAndNewlines) == #"{"bus":1,"addresses":["0x10","0x18","0x23","0x29","0x38","0x40","0x44","0x48","0x62","0x68","0x76"]}"#)
 
         let grid = try await sensorgw(["probe", "i2c", "scan", "--bus", "1", "--simulated"], in: workspace)
         #expect(grid.output.contains("70: -- -- -- -- -- -- 76 --"))
@@ -162,9 +162,9 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
         let json = try await sensorgw(["probe", "--list", "--json"], in: workspace)
         #expect(json.output.hasPrefix(#"[{"kind":"bme280","buses":["i2c","spi"]"#))
 
-        let unknown = try await sensorgw(["probe", "bme680", "--bus", "1"], in: workspace)
+        let unknown = try await sensorgw(["probe", "sht99", "--bus", "1"], in: workspace)
         #expect(unknown.status == 64)
-        #expect(unknown.output.contains("unknown sensor kind 'bme680'"))
+        #expect(unknown.output.contains("unknown sensor kind 'sht99'"))
     }
 
     @Test func aMissingBusIsAClearErrorNotACrash() async throws {
