@@ -62,6 +62,13 @@ public struct ConfigValue {
         try reader.number(node, path: path)
     }
 
+    /// The scalar's text exactly as written (`off` stays `off`, not a YAML 1.1 boolean); nil for
+    /// a mapping or sequence. For a kind whose value may be a keyword such as `off`.
+    public var scalarText: String? {
+        guard case .scalar(let scalar) = node else { return nil }
+        return scalar.string
+    }
+
     /// `true` or `false` (YAML 1.1 spellings such as `yes` are refused as ambiguous).
     public func boolean() throws(ConfigurationError) -> Bool {
         guard case .scalar(let scalar) = node else { throw error("expected true or false, found \(reader.kind(of: node))") }

@@ -76,18 +76,11 @@ public struct BME680Kind: SimulatedSensorKind {
     /// `heater: off` or `heater: {temperature: 200...400, duration: 1ms...4032ms}`; a key left
     /// out keeps its default (320 °C, 150 ms).
     static func heater(_ entry: ConfigValue) throws(ConfigurationError) -> BME680Heater {
-        if (try? entry.entries()) == nil {
-            // YAML 1.1 resolves a bare `off` to a boolean, which ConfigValue.string() refuses;
-            // its message quotes the spelling, the only way this module can see it.
-            let text: String
-            do {
-                text = try entry.string()
-            } catch {
-                let spelledOff = ["'off'", "'Off'", "'OFF'", "'false'"].contains { error.message.contains("boolean " + $0) }
-                if spelledOff { return .off }
-                throw entry.error("expected off or {temperature, duration}")
+        if let text = entry.scalarText {
+            // Read as written: YAML 1.1 would make a bare `off` the boolean false.
+            guard text.lowercased() == "off" else {
+                throw entry.error("expected off or {temperature, duration}, found '\(text)'")
             }
-            guard text == "off" else { throw entry.error("expected off or {temperature, duration}, found '\(text)'") }
             return .off
         }
         var temperature = 320, milliseconds = 150
