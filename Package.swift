@@ -73,7 +73,7 @@ let package = Package(
             name: "SparkplugProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["sparkplug_b.proto"]),
-        .target(name: "Pipeline", dependencies: ["CSystemClock", "SparkplugProto"]),
+        .target(name: "Pipeline", dependencies: ["CSystemClock", "SparkplugProto", .product(name: "Crypto", package: "swift-crypto")]),
         // libyaml into a bounded Swift value tree with positions; no Foundation, so no ICU.
         .target(name: "YAML", dependencies: ["CYAML"]),
         // Board profiles (Boards/*.yaml, embedded): header pins to GPIO lines by chip label and name.

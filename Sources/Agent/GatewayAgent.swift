@@ -54,12 +54,15 @@ public enum GatewayAgent {
         let makeUplink: @Sendable (GatewayConfiguration) -> Uplink = { configuration in
             // The schema accepted only registered names; the default covers a configuration built by hand.
             let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
-            let encoder = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.id,
+            let privacy = configuration.wirePrivacy
+            let format = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.wireID,
                                                               readingsTopic: configuration.readingsTopic,
-                                                              devices: encoderDevices(configuration, registry: registry),
+                                                              devices: privacy.announced(encoderDevices(configuration, registry: registry)),
                                                               sparkplugGroupID: configuration.mqtt.sparkplugGroupID,
                                                               sparkplugEdgeNodeID: configuration.mqtt.sparkplugEdgeNodeID),
                                                readingsPerMessage: configuration.mqtt.readingsPerMessage)
+            // docs/PRIVACY.md: redacted readings never sent, wire times coarsened.
+            let encoder: any ReadingEncoder = privacy.isEmpty ? format : PrivateEncoder(format, privacy: privacy)
             // Beside the outbox: the encoding's session state (Sparkplug B's bdSeq) outlives restarts with it.
             return Uplink(settings: MQTTSettings(configuration), outbox: outbox, encoder: encoder,
                           logger: logger.with(label: "uplink"),

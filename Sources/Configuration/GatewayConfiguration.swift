@@ -39,24 +39,34 @@ public struct GatewayConfiguration: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    /// The topic readings are published to: `<topic_prefix>/<gateway id>/readings`.
+    /// The topic readings are published to: `<topic_prefix>/<gateway id>/readings` (the id on
+    /// the wire: the pseudonym when one is configured).
     public var readingsTopic: String {
-        "\(mqtt.topicPrefix)/\(gateway.id)/readings"
+        "\(mqtt.topicPrefix)/\(gateway.wireID)/readings"
     }
 
     /// The topic status reports (drops, a recovered outbox) go to: `<topic_prefix>/<gateway id>/status`.
     public var statusTopic: String {
-        "\(mqtt.topicPrefix)/\(gateway.id)/status"
+        "\(mqtt.topicPrefix)/\(gateway.wireID)/status"
     }
 
     /// The `gateway` section.
     public struct GatewaySection: Sendable, Equatable {
         /// The gateway's name in topics and SenML base names: 1-64 of `[A-Za-z0-9_-]`.
         public var id: String
+        /// The id the broker sees (topics, client id, SenML base names, Sparkplug node id, Home
+        /// Assistant device): ``id``, or the pseudonym `gateway.pseudonym` derives
+        /// (docs/PRIVACY.md).
+        public var wireID: String
+        /// `privacy: { time_resolution }`: every sensor's wire times floored to it, unless the
+        /// sensor sets its own.
+        public var timeResolution: Duration?
 
         /// Creates the section.
-        public init(id: String) {
+        public init(id: String, wireID: String? = nil, timeResolution: Duration? = nil) {
             self.id = id
+            self.wireID = wireID ?? id
+            self.timeResolution = timeResolution
         }
     }
 
@@ -88,6 +98,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// `simulated: { fixture: PATH }`: on a simulated board, replay this capture
         /// (`sensorgw probe dump`, docs/FIXTURES.md) instead of the kind's model. Resolved path.
         public var simulatedFixture: String?
+        /// The `privacy:` section: the whole sensor redacted, its time resolution.
+        public var privacy = SensorPrivacy()
 
         /// Creates a sensor entry.
         public init(id: String, kind: String, bus: SensorBus, interval: Duration = .seconds(10),
@@ -107,6 +119,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
             lhs.id == rhs.id && lhs.kind == rhs.kind && lhs.bus == rhs.bus && lhs.interval == rhs.interval
                 && lhs.priority == rhs.priority && lhs.options.isEqual(to: rhs.options)
                 && lhs.quantities == rhs.quantities && lhs.simulatedFixture == rhs.simulatedFixture
+                && lhs.privacy == rhs.privacy
         }
 
         /// How a sensor's readings fare when the outbox is full.

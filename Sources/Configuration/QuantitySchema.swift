@@ -25,11 +25,13 @@ extension SchemaReader {
 
     private func quantity(_ node: Node, path: String, rule: QuantityRule) throws(ConfigurationError) -> QuantitySettings {
         var settings = QuantitySettings(quantity: rule.quantity)
-        try reader.forEachEntry(of: node, path: path, allowed: ["unit", "calibration", "filters"]) {
+        try reader.forEachEntry(of: node, path: path, allowed: ["unit", "calibration", "filters", "coarsen", "redact"]) {
             (key, value, _, keyPath) throws(ConfigurationError) in
             switch key {
             case "unit": settings.unit = try unit(value, path: keyPath, rule: rule)
             case "calibration": settings.calibration = try calibration(value, path: keyPath)
+            case "coarsen": settings.coarsening = try coarsening(value, path: keyPath)
+            case "redact": settings.redacted = try boolean(value, path: keyPath)
             default: settings.filters = try filters(value, path: keyPath)
             }
         }

@@ -63,7 +63,7 @@ struct SchemaReader {
         guard let mqtt else { throw reader.missing("mqtt", in: root.mark) }
 
         let settingsWithoutFormats = Config.MQTTConfiguration(
-            host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.id,
+            host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID ?? gateway.wireID,
             topicPrefix: mqtt.topicPrefix, keepalive: mqtt.keepalive, inflightWindow: mqtt.inflightWindow,
             reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate, encoding: mqtt.encoding,
             readingsPerMessage: mqtt.readingsPerMessage)
@@ -87,11 +87,18 @@ struct SchemaReader {
 
     private func gateway(_ node: Node, path: String, anchor: Mark?) throws(ConfigurationError) -> Config.GatewaySection {
         var id: String?
-        try reader.forEachEntry(of: node, path: path, allowed: ["id"]) { (_, value, _, path) throws(ConfigurationError) in
-            id = try identifier(value, path: path)
+        var pseudonym: String?
+        var timeResolution: Duration?
+        try reader.forEachEntry(of: node, path: path, allowed: ["id", "pseudonym", "privacy"]) {
+            (key, value, keyMark, path) throws(ConfigurationError) in
+            switch key {
+            case "id": id = try identifier(value, path: path)
+            case "pseudonym": pseudonym = try self.pseudonym(value, path: path, anchor: keyMark)
+            default: timeResolution = try gatewayPrivacy(value, path: path)
+            }
         }
         guard let id else { throw reader.missing("\(path).id", in: anchor) }
-        return Config.GatewaySection(id: id)
+        return Config.GatewaySection(id: id, wireID: pseudonym, timeResolution: timeResolution)
     }
 
     /// 1-64 of `[A-Za-z0-9_-]`: safe in an MQTT topic level, a SenML name and a file name.
@@ -138,7 +145,7 @@ struct SchemaReader {
     }
 
     /// The keys every sensor entry has, whatever its kind.
-    static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority", "quantities", "simulated"]
+    static let commonSensorKeys = ["id", "type", "i2c", "spi", "interval", "priority", "quantities", "simulated", "privacy"]
 
     private func sensor(_ node: Node, path: String, indexByID: [String: Int])
         throws(ConfigurationError) -> Config.SensorConfiguration {
@@ -155,6 +162,7 @@ struct SchemaReader {
         // Read after the options: a kind's quantities may depend on them (an ADC's channels, a
         // register sensor's fields).
         var quantitiesEntry: (node: Node, path: String)?
+        var privacyEntry: (node: Node, path: String)?
         try reader.forEachEntry(of: node, path: path, allowed: allowed, unknownKeyNote: kind.map { "for type \($0.name)" }) {
             (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
@@ -188,6 +196,9 @@ struct SchemaReader {
                 // type is reported after the entries.
                 guard kind != nil else { break }
                 quantitiesEntry = (value, keyPath)
+            case "privacy":
+                guard kind != nil else { break }  // as quantities: read after the options
+                privacyEntry = (value, keyPath)
             case "simulated":
                 // Only `board: simulated` reads it; a capture replayed instead of the kind's model.
                 try reader.forEachEntry(of: value, path: keyPath, allowed: ["fixture"]) {
@@ -211,6 +222,12 @@ struct SchemaReader {
         if let quantitiesEntry {
             quantities = try self.quantities(quantitiesEntry.node, path: quantitiesEntry.path, kind: kind, options: options)
         }
+        var privacy = Config.SensorPrivacy()
+        if let privacyEntry {
+            let (sensorPrivacy, redacted) = try self.sensorPrivacy(privacyEntry.node, path: privacyEntry.path, kind: kind, options: options)
+            privacy = sensorPrivacy
+            QuantitySettings.redact(redacted, in: &quantities)
+        }
         let resolvedBus: Config.SensorConfiguration.SensorBus
         if let bus {
             resolvedBus = bus
@@ -221,9 +238,11 @@ struct SchemaReader {
             throw fail(path, at: node.mark, "missing bus: add \(names)")
         }
         try checkDeclaredUnits(of: kind, options: options, at: node.mark, path: path)
-        return Config.SensorConfiguration(id: id, kind: kind.name, bus: resolvedBus, interval: interval,
-                                          priority: priority, options: options, quantities: quantities,
-                                          simulatedFixture: fixture)
+        var sensor = Config.SensorConfiguration(id: id, kind: kind.name, bus: resolvedBus, interval: interval,
+                                                priority: priority, options: options, quantities: quantities,
+                                                simulatedFixture: fixture)
+        sensor.privacy = privacy
+        return sensor
     }
 
     /// The kind named by the entry's `type`, or nil when it has none (reported after the entries).

@@ -1,5 +1,6 @@
 /// What the configuration asks for one quantity of one sensor: a calibration, a unit to convert
-/// to, and filters. Applied in that order, after validation (see `docs/PIPELINE.md`).
+/// to, filters and a coarsening step. Applied in that order, after validation (see
+/// `docs/PIPELINE.md`); a redacted quantity gets none of them, only its drop (`docs/PRIVACY.md`).
 public struct QuantitySettings: Sendable, Hashable {
     /// The quantity's name as the sensor's kind declares it, e.g. `temperature`.
     public var quantity: String
@@ -9,13 +10,20 @@ public struct QuantitySettings: Sendable, Hashable {
     public var calibration: Calibration?
     /// The filters, in order.
     public var filters: [FilterSetting]
+    /// `coarsen: STEP`, after the filters, in the unit the reading is sent in.
+    public var coarsening: ValueCoarsening?
+    /// `redact: true`: no reading of the quantity is stored or sent.
+    public var redacted = false
 
     /// Creates the settings.
-    public init(quantity: String, unit: SenMLUnit? = nil, calibration: Calibration? = nil, filters: [FilterSetting] = []) {
+    public init(quantity: String, unit: SenMLUnit? = nil, calibration: Calibration? = nil, filters: [FilterSetting] = [],
+                coarsening: ValueCoarsening? = nil, redacted: Bool = false) {
         self.quantity = quantity
         self.unit = unit
         self.calibration = calibration
         self.filters = filters
+        self.coarsening = coarsening
+        self.redacted = redacted
     }
 
     /// The stages for a quantity the kind declares in `declaredUnit`: calibration, unit
@@ -25,6 +33,8 @@ public struct QuantitySettings: Sendable, Hashable {
     /// only settings built by hand get here) becomes a stage that drops the quantity's readings
     /// as `unit_not_convertible`: sending them under the wrong unit would be worse.
     public func stages(declaredUnit: SenMLUnit) -> [any ReadingStage] {
+        // Nothing else runs on a redacted quantity: a `timeout` marker would tell its gaps.
+        if redacted { return [RedactionStage(.quantities([quantity]))] }
         var stages: [any ReadingStage] = []
         if let calibration {
             stages.append(CalibrationStage(quantity: quantity, calibration: calibration))
@@ -44,6 +54,9 @@ public struct QuantitySettings: Sendable, Hashable {
                 if let filter = setting.makeFilter(for: quantity) { built.append(filter) }
             }
             stages.append(FilterChain(quantity: quantity, filters: built, heartbeat: heartbeat))
+        }
+        if let coarsening {
+            stages.append(CoarseningStage(quantity: quantity, coarsening: coarsening))
         }
         return stages
     }

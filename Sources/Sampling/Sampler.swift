@@ -84,7 +84,8 @@ public final class Sampler<C: Clock>: Sendable where C.Duration == Duration, C: 
                 for drop in dropped {
                     Counter(label: "sensorgw_readings_rejected_total",
                             dimensions: [("sensor", sensor.id), ("reason", drop.reason)]).increment()
-                    logger.warning("reading dropped", metadata: [
+                    // A redaction is what the user asked for: counted, not a warning every sample.
+                    logger.log(level: drop.reason == RedactionStage.reason ? .debug : .warning, "reading dropped", metadata: [
                         "quantity": "\(drop.reading.quantity)", "value": "\(drop.reading.value)",
                         "stage": "\(drop.stage)", "why": "\(drop.reason)",
                     ])

@@ -36,6 +36,8 @@ extension SensorKind {
     ///
     /// A fresh value each call: filter state starts empty at every start of the agent.
     public func pipeline(for configuration: GatewayConfiguration.SensorConfiguration) -> ReadingPipeline {
+        // `privacy: { redact: true }`: nothing of the sensor is stored, so nothing can be sent.
+        if configuration.privacy.redactAll { return ReadingPipeline([RedactionStage(.allQuantities)]) }
         let rules = quantities(for: configuration.options)
         var stages: [any ReadingStage] = [ValidationStage(rules: rules)]
         for settings in configuration.quantities {

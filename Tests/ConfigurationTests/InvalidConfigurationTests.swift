@@ -20,7 +20,7 @@ struct InvalidConfigurationTests {
 
     @Test func unknownKey() {
         expectError(minimal(inserting: "  name: gw", before: 3),
-                    "sensorgw.yaml:3:3: gateway.name: unknown key; expected one of: id")
+                    "sensorgw.yaml:3:3: gateway.name: unknown key; expected one of: id, pseudonym, privacy")
     }
 
     @Test func unknownTopLevelKey() {
