@@ -67,7 +67,7 @@ struct ProbeSensorCommand: AsyncParsableCommand {
     @Argument(help: "The sensor kind, e.g. bme280 (see --list).")
     var kind: String?
 
-    @Flag(help: "List the sensor kinds: buses and quantities.")
+    @Flag(help: "List the sensor kinds: the table of docs/SENSORS.md (chip, buses, options, quantities, transactions, conversion time, tests).")
     var list = false
 
     @Option(help: "I2C bus number N of /dev/i2c-N.")
@@ -85,7 +85,11 @@ struct ProbeSensorCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "With --list: the table exactly as docs/SENSORS.md has it (markdown).")
+    var markdown = false
+
     func validate() throws {
+        if markdown, !list { throw ValidationError("--markdown goes with --list") }
         if list { return }
         guard let name = kind else { throw ValidationError("name a sensor kind, or give --list") }
         guard let kind = SensorRegistry.builtIn.kind(named: name) else {
@@ -106,7 +110,8 @@ struct ProbeSensorCommand: AsyncParsableCommand {
     func run() async throws {
         let registry = SensorRegistry.builtIn
         if list {
-            print(json ? SensorListing.json(registry) : SensorListing.table(registry), terminator: "")
+            let text = json ? SensorListing.json(registry) : markdown ? SensorListing.markdown() : SensorListing.table(registry)
+            print(text, terminator: "")
             return
         }
         guard let name = kind, let kind = registry.kind(named: name) else { return }  // validate() checked

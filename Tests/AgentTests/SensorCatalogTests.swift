@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Configuration
 import Drivers
 import HAL
@@ -10,17 +15,37 @@ import Testing
 @testable import Agent
 
 @Suite struct SensorCatalogTests {
-    @Test func everyKindIsListedOnceWithItsBusesAndQuantities() {
+    @Test func everyKindIsListedOnceWithItsDocumentedRowAndQuantities() {
         let names = SensorRegistry.builtIn.kinds.map(\.name)
         #expect(Set(names).count == names.count)
         let table = SensorListing.table(.builtIn)
-        let lines = table.split(separator: "\n")
-        #expect(lines.count == names.count + 1)
-        #expect(lines[0].hasPrefix("kind"))
-        let bme280 = lines.first { $0.hasPrefix("bme280 ") }
-        #expect(bme280?.contains("i2c,spi") == true)
-        #expect(bme280?.contains("temperature [Cel -40..85]") == true)
+        // A block per kind, each starting with its name at the left margin.
+        let heads = table.split(separator: "\n").filter { !$0.hasPrefix(" ") }.map { String($0.split(separator: " ")[0]) }
+        #expect(heads == names)
+        let block = table.split(separator: "\n\n").first { $0.hasPrefix("bme280 ") } ?? ""
+        #expect(block.hasPrefix("bme280  [i2c,spi]\n  chip        Bosch BME280\n"))
+        #expect(block.contains("  per sample  3: one register/value-pair write"))
+        #expect(block.contains("  checked as  temperature [Cel -40..85]"))
+        #expect(table.split(separator: "\n").allSatisfy { $0.count <= 100 || !$0.contains(" ") }, "wrapped at 100 columns")
         #expect(SensorListing.json(.builtIn).contains(#"{"kind":"bme280","buses":["i2c","spi"],"quantities":[{"name":"temperature","unit":"Cel","min":-40.0,"max":85.0}"#))
+    }
+
+    @Test func everyKindHasExactlyOneRowInDocsSensorsMd() {
+        let names = SensorRegistry.builtIn.kinds.map(\.name)
+        let documented = SensorCatalogTable.rows.map { $0[0] }
+        #expect(Set(documented).count == documented.count, "one row each")
+        #expect(Set(documented) == Set(names.map { "`\($0)`" }), "a row for every kind and a kind for every row")
+        #expect(SensorCatalogTable.rows.allSatisfy { $0.count == SensorCatalogTable.header.count })
+    }
+
+    @Test func theBuiltInTableIsTheOneInDocsSensorsMd() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: root.appendingPathComponent("docs/SENSORS.md"), encoding: .utf8)
+        let lines = doc.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("| kind |") })
+        let table = lines[start...].prefix { $0.hasPrefix("|") }
+        #expect(SensorListing.markdown() == table.joined(separator: "\n") + "\n",
+                "docs/SENSORS.md's table changed: run Scripts/gen-sensor-table.py")
     }
 
     @Test func schedulesAreBuiltByEachSensorsKindWithItsPipeline() async throws {

@@ -156,9 +156,13 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
         let workspace = try Workspace("cli-list")
         let list = try await sensorgw(["probe", "--list"], in: workspace)
         #expect(list.status == 0)
-        let bme280 = list.output.split(separator: "\n").first { $0.hasPrefix("bme280 ") }
-        #expect(bme280?.contains("i2c,spi") == true)
+        let bme280 = list.output.components(separatedBy: "\n\n").first { $0.hasPrefix("bme280 ") }
+        #expect(bme280?.contains("[i2c,spi]") == true)
         #expect(bme280?.contains("humidity [%RH 0..100]") == true)
+        #expect(bme280?.contains("conversion  datasheet 9.1 max formula") == true)
+        let markdown = try await sensorgw(["probe", "--list", "--markdown"], in: workspace)
+        #expect(markdown.output.hasPrefix("| kind | chip | buses (default address) |"))
+        #expect(markdown.output.contains("| `bme680` | Bosch BME680 |"))
         let json = try await sensorgw(["probe", "--list", "--json"], in: workspace)
         #expect(json.output.hasPrefix(#"[{"kind":"bme280","buses":["i2c","spi"]"#))
 
