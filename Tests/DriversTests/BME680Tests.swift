@@ -336,10 +336,10 @@ struct BME680SimulatedTests {
 struct BME680KindTests {
     let stamp = Timestamp(wallSeconds: 1, monotonicNanoseconds: 2, clockSynchronized: true)
 
-    @Test("registered as bme680 on I2C at 0x76 with Cel, Pa, %RH and Ohm")
+    @Test("registered as bme680 on I2C at 0x76 and on SPI, with Cel, Pa, %RH and Ohm")
     func registered() throws {
         let kind = try #require(SensorRegistry.builtIn.kind(named: "bme680"))
-        #expect(kind.buses == [.i2c])
+        #expect(kind.buses == [.i2c, .spi])
         #expect(kind.defaultI2CAddress == I2CAddress(0x76))
         #expect(kind.optionKeys == ["oversampling", "heater"])
         #expect(kind.quantities.map(\.quantity) == ["temperature", "pressure", "humidity", "gas_resistance"])
@@ -395,5 +395,102 @@ struct BME680KindTests {
         #expect(Self.error(Self.yaml("    heater: { power: 3 }"))?.contains("sensors[0].heater.power") == true)
         #expect(Self.error(Self.yaml("    heater: on"))?.contains("sensors[0].heater: expected off or {temperature, duration}") == true)
         #expect(Self.error(Self.yaml("    oversampling: { temperature: 0 }"))?.contains("sensors[0].oversampling") == true)
+    }
+}
+
+@Suite("BME680 over 4-wire SPI (datasheet 6.3: 7-bit addresses, two pages)")
+struct BME680SPITests {
+    static func rig() -> (SimulatedClock, FailOneSPITransaction, SimulatedBME680SPI) {
+        let clock = SimulatedClock()
+        let chip = SimulatedBME680(clock: clock)
+        chip.environment = .init(temperatureCelsius: 23.4, pressurePascal: 98_765, humidityPercent: 55.5, gasOhms: 87_000)
+        let spi = SimulatedBME680SPI(chip, configuration: SPIConfiguration())
+        return (clock, FailOneSPITransaction(spi), spi)
+    }
+
+    @Test("pages: 0x80...0xFF on page 0 (spi_mem_page 0), 0x00...0x7F on page 1; bit 7 of the address byte is R/W")
+    func pageMap() {
+        #expect(BME680SPITransport.page(of: 0xD0) == 0 && BME680SPITransport.page(of: 0x89) == 0)
+        #expect(BME680SPITransport.page(of: 0x1D) == 1 && BME680SPITransport.page(of: 0x74) == 1)
+        #expect(BME680SPITransport.page(of: 0x00) == 1 && BME680SPITransport.page(of: 0x7F) == 1 && BME680SPITransport.page(of: 0x80) == 0)
+    }
+
+    @Test("the wire: page 0 for id and calibration, page 1 for the heater calibration and settings; a sample is 2 frames with no page switch")
+    func wire() async throws {
+        let (clock, device, spi) = Self.rig()
+        let sensor = BME680(spi: device, clock: clock)
+        try await sensor.start()
+        let start = device.log
+        // Status 0x73 read (0xF3) and written with bit 4 clear (page 0); chip id 0xD0 is 0x50 on
+        // page 0, read as 0x50 | 0x80; calibration 0x89 and 0xE1 likewise keep bit 7.
+        #expect(Array(start.prefix(5)) == [[.write([0xF3]), .read(count: 1)], [.write([0x73, 0x00])],
+                                          [.write([0xD0]), .read(count: 1)],
+                                          [.write([0x89]), .read(count: 25)], [.write([0xE1]), .read(count: 16)]])
+        // Page 1 (bit 4 set) for 0x00...0x04, read as 0x80; then the settings as address/value pairs.
+        #expect(Array(start[5...7]) == [[.write([0xF3]), .read(count: 1)], [.write([0x73, 0x10])], [.write([0x80]), .read(count: 5)]])
+        guard case .write(let settings)? = start[8].first else { Issue.record("no settings frame"); return }
+        #expect(stride(from: 0, to: settings.count, by: 2).map { settings[$0] } == [0x72, 0x75, 0x64, 0x71, 0x70])
+        #expect(start.count == 9)
+        #expect(spi.pageSelections == [0x00, 0x10])
+
+        device.resetLog()
+        let sample = try await sensor.measure()
+        let heaterCode = try #require(spi.chip.heaterCodes.first)
+        // res_heat_0 (0x5A) and ctrl_meas (0x74) are on page 1 already; field data 0x1D read as 0x9D.
+        #expect(device.log == [[.write([0x5A, heaterCode, 0x74, 0x25])], [.write([0x9D]), .read(count: 15)]])
+        #expect(abs(sample.temperatureCelsius - 23.4) <= 0.011)
+        #expect(abs((sample.pressurePascal ?? 0) - 98_765) <= 2)
+        #expect(abs((sample.humidityPercent ?? 0) - 55.5) <= 0.06)
+        guard case .resistance(let ohms) = sample.gas else { Issue.record("no gas: \(sample.gas)"); return }
+        #expect(abs(ohms - 87_000) / 87_000 < 0.01)
+    }
+
+    @Test("every start selects the page again (a reset chip is back on page 0)")
+    func startReselects() async throws {
+        let (clock, device, spi) = Self.rig()
+        let sensor = BME680(spi: device, clock: clock)
+        try await sensor.start()
+        try await sensor.start()
+        #expect(spi.pageSelections == [0x00, 0x10, 0x00, 0x10])
+    }
+
+    @Test("fault sweep over SPI: any one failed frame of start + sample is a typed error; the next start recovers")
+    func faultSweep() async throws {
+        let (cleanClock, clean, _) = Self.rig()
+        let cleanSensor = BME680(spi: clean, clock: cleanClock)
+        try await cleanSensor.start()
+        _ = try await cleanSensor.measure()
+        #expect(clean.log.count == 11)
+        for index in 0..<11 {
+            for kind in HALError.Kind.allCases {
+                let (clock, _, spi) = Self.rig()
+                let sensor = BME680(spi: FailOneSPITransaction(spi, failing: index, with: kind), clock: clock)
+                do {
+                    try await sensor.start()
+                    let sample = try await sensor.measure()
+                    Issue.record("frame \(index) \(kind) gave \(sample)")
+                } catch let error as HALError {
+                    #expect(error.kind == kind, "frame \(index): \(error)")
+                } catch {
+                    Issue.record("frame \(index) \(kind): untyped \(error)")
+                }
+                // After the failure the transport forgot its page; a new start reads right.
+                try await sensor.start()
+                let again = try await sensor.measure()
+                #expect(abs(again.temperatureCelsius - 23.4) <= 0.011, "frame \(index) \(kind): recovered")
+            }
+        }
+    }
+
+    @Test("the simulated board hosts it on an SPI device node")
+    func simulatedBoard() async throws {
+        let configuration = GatewayConfiguration.SensorConfiguration(
+            id: "air", kind: "bme680", bus: .spi(device: "/dev/spidev0.0", configuration: SPIConfiguration()))
+        let board = SimulatedBoard(sensors: [configuration], registry: .builtIn, clock: SimulatedClock())
+        let sensor = BME680Kind().makeSensor(configuration, board: board)
+        try await sensor.prepare()
+        let readings = try await sensor.measure(at: Timestamp(wallSeconds: 1, monotonicNanoseconds: 2, clockSynchronized: true))
+        #expect(readings.map(\.unit.rawValue) == ["Cel", "Pa", "%RH", "Ohm"])
+        #expect((19.4...23.6).contains(readings[0].numberOrNaN))
     }
 }

@@ -49,3 +49,34 @@ final class TimestampingI2CBus: I2CBus {
         return try await base.transaction(address: address, operations)
     }
 }
+
+/// Fails exactly SPI transaction number `failing` (0-based; nil: none) with `kind`, forwarding
+/// the rest, and records every frame's operations, so a test can state the wire.
+final class FailOneSPITransaction: SPIDevice {
+    let base: any SPIDevice
+    let failing: Int?
+    let kind: HALError.Kind
+    private let frames = Mutex<[[SPIOperation]]>([])
+
+    init(_ base: any SPIDevice, failing: Int? = nil, with kind: HALError.Kind = .busError) {
+        self.base = base
+        self.failing = failing
+        self.kind = kind
+    }
+
+    var configuration: SPIConfiguration { base.configuration }
+
+    /// Every frame sent (the failed one included), oldest first.
+    var log: [[SPIOperation]] { frames.withLock { $0 } }
+
+    func resetLog() { frames.withLock { $0.removeAll() } }
+
+    func transaction(_ operations: [SPIOperation]) async throws -> [[UInt8]] {
+        let index = frames.withLock { frames in
+            defer { frames.append(operations) }
+            return frames.count
+        }
+        if index == failing { throw HALError(kind, operation: "spi transaction", detail: "injected fault") }
+        return try await base.transaction(operations)
+    }
+}

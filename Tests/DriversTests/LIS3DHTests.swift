@@ -18,31 +18,6 @@ private let g0 = 9.80665
 
 private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) < tolerance }
 
-/// Fails exactly transaction number `failing` (0-based) with `kind`, forwarding the rest.
-private final class FailOneSPITransaction: SPIDevice {
-    let base: any SPIDevice
-    let failing: Int
-    let kind: HALError.Kind
-    private let count = Mutex(0)
-
-    init(_ base: any SPIDevice, failing: Int, with kind: HALError.Kind) {
-        self.base = base
-        self.failing = failing
-        self.kind = kind
-    }
-
-    var configuration: SPIConfiguration { base.configuration }
-
-    func transaction(_ operations: [SPIOperation]) async throws -> [[UInt8]] {
-        let index = count.withLock { count in
-            defer { count += 1 }
-            return count
-        }
-        if index == failing { throw HALError(kind, operation: "spi transaction", detail: "injected fault") }
-        return try await base.transaction(operations)
-    }
-}
-
 @Suite("LIS3DH datasheet arithmetic")
 struct LIS3DHDatasheetTests {
     @Test("table 4: mg/digit by mode and full scale")

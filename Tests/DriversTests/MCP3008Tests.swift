@@ -24,7 +24,7 @@ private func frame(_ command: [UInt8], reply: [UInt8]) -> ScriptedSPIDevice.Expe
 }
 
 /// Fails exactly the transaction with index `failing` of a simulated MCP3008.
-private final class FailOneSPITransaction: SPIDevice {
+private final class FailOneMCP3008Frame: SPIDevice {
     let device: SimulatedMCP3008
     let failing: Int
     let kind: HALError.Kind
@@ -168,7 +168,7 @@ struct MCP3008SimulatedTests {
         for index in 0..<3 {
             for kind in HALError.Kind.allCases {
                 let chip = SimulatedMCP3008()
-                let sensor = MCP3008Sensor(adc: MCP3008(device: FailOneSPITransaction(chip, failing: index, with: kind),
+                let sensor = MCP3008Sensor(adc: MCP3008(device: FailOneMCP3008Frame(chip, failing: index, with: kind),
                                                         referenceVolts: 3.3), channels: channels)
                 do {
                     let readings = try await sensor.sample(sensorID: "adc", at: stamp)

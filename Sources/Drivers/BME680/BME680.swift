@@ -1,7 +1,7 @@
 import HAL
 
 /// Driver for the Bosch BME680 gas, pressure, temperature and humidity sensor in forced mode,
-/// over I2C.
+/// over I2C or SPI (``BME680SPITransport``).
 ///
 /// An actor because it holds the calibration read at ``start()``, the last ambient temperature
 /// (the heater set point depends on it) and the count of samples whose heater was unstable.
@@ -12,7 +12,7 @@ import HAL
 /// whether the data is new. Only if it is not yet is the burst read again, every millisecond,
 /// until a deadline.
 public actor BME680 {
-    /// The register access path (I2C; the register/value-pair framing is the BME280's).
+    /// The register access path: I2C (the register/value-pair framing is the BME280's) or SPI.
     public nonisolated let transport: any BMx280Transport
     /// Oversampling and heater.
     public nonisolated let settings: BME680Settings
@@ -35,6 +35,15 @@ public actor BME680 {
         self.clock = clock
     }
 
+    /// Creates a driver for a chip on SPI device `device` (mode 0 or 3); nothing is sent until
+    /// ``start()``.
+    public init(spi device: any SPIDevice, settings: BME680Settings = BME680Settings(),
+                clock: any Clock<Duration> = ContinuousClock()) {
+        self.transport = BME680SPITransport(device: device)
+        self.settings = settings
+        self.clock = clock
+    }
+
     /// Checks the chip id, reads the calibration and writes the settings that persist between
     /// forced measurements (ctrl_hum, filter off, gas_wait_0, ctrl_gas_1, ctrl_gas_0) in one
     /// write of register/value pairs: five transactions.
@@ -48,6 +57,8 @@ public actor BME680 {
                            detail: "temperature oversampling must not be skip: pressure, humidity and the heater need it")
         }
         calibration = nil
+        // A chip reset (or another process) may have changed the SPI page since the last start.
+        (transport as? BME680SPITransport)?.forgetPage()
         let id = try await transport.readRegisters(BME680Register.chipID, count: 1)
         try BMx280ChipID.check(id, accepted: [BME680Register.expectedChipID], chip: "BME680", operation: operation("chip id"))
         let bank1 = try await transport.readRegisters(BME680Register.calibrationBank1, count: BME680Register.calibrationBank1Length)

@@ -40,7 +40,7 @@ public struct BME680Kind: SimulatedSensorKind {
 
     public var name: String { "bme680" }
     public var summary: String { "Bosch BME680 temperature, pressure, humidity and gas resistance" }
-    public var buses: [SensorBusKind] { [.i2c] }
+    public var buses: [SensorBusKind] { [.i2c, .spi] }
     public var optionKeys: [String] { ["oversampling", "heater"] }
     public var defaultOptions: any SensorOptions { Options() }
     public var defaultI2CAddress: I2CAddress? { I2CAddress(BME680Register.primaryAddress) }
@@ -100,18 +100,26 @@ public struct BME680Kind: SimulatedSensorKind {
     public func makeSensor(_ configuration: GatewayConfiguration.SensorConfiguration, board: any Board) -> any Sensor {
         let settings = (configuration.options as? Options ?? Options()).settings
         return LazySensor(id: configuration.id) {
-            guard case .i2c(let bus, let address) = configuration.bus else {
-                throw HALError(.invalidArgument, operation: "open bme680 \(configuration.id)", detail: "a BME680 needs an i2c bus")
+            switch configuration.bus {
+            case .i2c(let bus, let address):
+                return BME680(bus: try await board.i2cBus(bus), address: address, settings: settings, clock: board.clock)
+            case .spi(let path, let spiConfiguration):
+                return BME680(spi: try await board.spiDevice(path, configuration: spiConfiguration), settings: settings,
+                              clock: board.clock)
+            case .none:
+                throw HALError(.invalidArgument, operation: "open bme680 \(configuration.id)", detail: "a BME680 needs an i2c or spi bus")
             }
-            return BME680(bus: try await board.i2cBus(bus), address: address, settings: settings, clock: board.clock)
         }
     }
 
     public func attachModel(for sensor: GatewayConfiguration.SensorConfiguration, to board: inout SimulatedBoardLayout) {
-        guard case .i2c(let bus, let address) = sensor.bus else { return }
         // No clock: on a board that runs in real time each measurement is done at once.
         let chip = SimulatedBME680()
-        board.attach(chip, bus: bus, address: address)
+        switch sensor.bus {
+        case .i2c(let bus, let address): board.attach(chip, bus: bus, address: address)
+        case .spi(let path, let configuration): board.attach(SimulatedBME680SPI(chip, configuration: configuration), spiDevice: path)
+        case .none: return
+        }
         board.followWeather { weather in
             var environment = chip.environment
             environment.temperatureCelsius = weather.temperatureCelsius
