@@ -55,12 +55,12 @@ public enum GatewayAgent {
             // The schema accepted only registered names; the default covers a configuration built by hand.
             let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
             let privacy = configuration.wirePrivacy
-            let format = encoding.makeEncoder(EncoderContext(gatewayID: configuration.gateway.wireID,
-                                                              readingsTopic: configuration.readingsTopic,
-                                                              devices: privacy.announced(encoderDevices(configuration, registry: registry)),
-                                                              sparkplugGroupID: configuration.mqtt.sparkplugGroupID,
-                                                              sparkplugEdgeNodeID: configuration.mqtt.sparkplugEdgeNodeID),
-                                               readingsPerMessage: configuration.mqtt.readingsPerMessage)
+            var context = EncoderContext(gatewayID: configuration.gateway.wireID, readingsTopic: configuration.readingsTopic,
+                                         devices: privacy.announced(encoderDevices(configuration, registry: registry)),
+                                         sparkplugGroupID: configuration.mqtt.sparkplugGroupID,
+                                         sparkplugEdgeNodeID: configuration.mqtt.sparkplugEdgeNodeID)
+            context.discoveryPrefix = configuration.mqtt.topics.discoveryPrefix
+            let format = encoding.makeEncoder(context, readingsPerMessage: configuration.mqtt.readingsPerMessage)
             // docs/PRIVACY.md: redacted readings never sent, wire times coarsened.
             let encoder: any ReadingEncoder = privacy.isEmpty ? format : PrivateEncoder(format, privacy: privacy)
             // Beside the outbox: the encoding's session state (Sparkplug B's bdSeq) outlives restarts with it.

@@ -39,15 +39,17 @@ public struct GatewayConfiguration: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    /// The topic readings are published to: `<topic_prefix>/<gateway id>/readings` (the id on
-    /// the wire: the pseudonym when one is configured).
-    public var readingsTopic: String {
-        "\(mqtt.topicPrefix)/\(gateway.wireID)/readings"
-    }
+    /// The topic readings are published to: `mqtt.topics.readings` with `{prefix}` and
+    /// `{gateway}` filled in, by default `<topic_prefix>/<gateway id>/readings` (the id on the
+    /// wire: the pseudonym when one is configured).
+    public var readingsTopic: String { topic(mqtt.topics.readings) }
 
-    /// The topic status reports (drops, a recovered outbox) go to: `<topic_prefix>/<gateway id>/status`.
-    public var statusTopic: String {
-        "\(mqtt.topicPrefix)/\(gateway.wireID)/status"
+    /// The topic status reports (drops, a recovered outbox) go to: `mqtt.topics.status`, by
+    /// default `<topic_prefix>/<gateway id>/status`.
+    public var statusTopic: String { topic(mqtt.topics.status) }
+
+    private func topic(_ template: String) -> String {
+        template.replacing("{prefix}", with: mqtt.topicPrefix).replacing("{gateway}", with: gateway.wireID)
     }
 
     /// The `gateway` section.
@@ -186,6 +188,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var clientID: String
         /// The first topic level(s); default `sensorgw`. No wildcards, no leading or trailing `/`.
         public var topicPrefix: String
+        /// `topics`: the topic layout.
+        public var topics = Topics()
         /// The MQTT keepalive; whole seconds, 5s ... 1h, default 30s.
         public var keepalive: Duration
         /// At most this many QoS 1 messages await a PUBACK at once; 1 ... 1000, default 20.
@@ -238,6 +242,21 @@ public struct GatewayConfiguration: Sendable, Equatable {
         }
 
         /// Reconnect back-off: starts at `initial`, doubles up to `max`.
+        /// Where messages go (`mqtt.topics`): templates with `{prefix}` (`topic_prefix`) and
+        /// `{gateway}` (the gateway id on the wire), and Home Assistant's discovery prefix.
+        public struct Topics: Sendable, Equatable {
+            /// Readings; default `{prefix}/{gateway}/readings`.
+            public var readings = "{prefix}/{gateway}/readings"
+            /// Status reports; default `{prefix}/{gateway}/status`.
+            public var status = "{prefix}/{gateway}/status"
+            /// Where `homeassistant` announces entities; default `homeassistant`, as Home
+            /// Assistant's MQTT integration listens by default.
+            public var discoveryPrefix = "homeassistant"
+
+            /// The defaults.
+            public init() {}
+        }
+
         public struct Reconnect: Sendable, Equatable {
             /// The first wait; 100ms ... 1h, default 1s.
             public var initial: Duration

@@ -69,6 +69,7 @@ struct SchemaReader {
             readingsPerMessage: mqtt.readingsPerMessage)
         var settings = settingsWithoutFormats
         settings.tlsOptions = mqtt.tlsOptions
+        settings.topics = mqtt.topics
         settings.sparkplugGroupID = mqtt.sparkplug.groupID
         settings.sparkplugEdgeNodeID = mqtt.sparkplug.edgeNodeID
         settings.maxPacketSize = mqtt.maxPacketSize
@@ -372,6 +373,7 @@ struct SchemaReader {
         var port: Int
         var clientID: String?
         var topicPrefix: String
+        var topics: Config.MQTTConfiguration.Topics
         var keepalive: Duration
         var inflightWindow: Int
         var reconnect: Config.MQTTConfiguration.Reconnect
@@ -393,6 +395,7 @@ struct SchemaReader {
         var port: Int?
         var clientID: String?
         var topicPrefix = "sensorgw"
+        var topics = Config.MQTTConfiguration.Topics()
         var keepalive = Duration.seconds(30)
         var inflightWindow = 20
         var reconnect = Config.MQTTConfiguration.Reconnect()
@@ -410,7 +413,7 @@ struct SchemaReader {
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
                       "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size",
-                      "bytes_per_message", "batch_wait"]
+                      "bytes_per_message", "batch_wait", "topics"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -429,6 +432,8 @@ struct SchemaReader {
                 clientID = text
             case "topic_prefix":
                 topicPrefix = try self.topicPrefix(value, path: keyPath)
+            case "topics":
+                topics = try self.topics(value, path: keyPath)
             case "keepalive":
                 keepalive = try reader.duration(value, path: keyPath, in: Self.keepalive)
                 guard keepalive.components.attoseconds == 0 else {
@@ -465,10 +470,40 @@ struct SchemaReader {
         guard let tls else { throw reader.missing("\(path).tls", in: anchor) }
         return PartialMQTT(
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
-            topicPrefix: topicPrefix, keepalive: keepalive, inflightWindow: inflightWindow,
+            topicPrefix: topicPrefix, topics: topics, keepalive: keepalive, inflightWindow: inflightWindow,
             reconnect: reconnect, tls: tls, tlsOptions: tlsOptions, replayRate: replayRate, encoding: encoding,
             readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,
             bytesPerMessage: bytesPerMessage, batchWait: batchWait, warnings: tlsWarnings)
+    }
+
+    /// `topics: {readings, status, discovery_prefix}`: templates checked as topics (with the
+    /// placeholders filled by stand-ins), placeholders other than `{prefix}` and `{gateway}`
+    /// refused, and readings and status apart.
+    private func topics(_ node: Node, path: String) throws(ConfigurationError) -> Config.MQTTConfiguration.Topics {
+        var topics = Config.MQTTConfiguration.Topics()
+        var statusMark: Mark?
+        try reader.forEachEntry(of: node, path: path, allowed: ["readings", "status", "discovery_prefix"]) {
+            (key, value, _, keyPath) throws(ConfigurationError) in
+            let text = try topicPrefix(value, path: keyPath)
+            switch key {
+            case "readings", "status":
+                var rest = text.replacing("{prefix}", with: "").replacing("{gateway}", with: "")
+                if let open = rest.firstIndex(of: "{") {
+                    rest = String(rest[open...].prefix { $0 != "}" }) + "}"
+                    throw fail(keyPath, at: value.mark, "unknown placeholder '\(NodeReader.excerpt(rest))': use {prefix} and {gateway}")
+                }
+                if key == "readings" { topics.readings = text } else { topics.status = text; statusMark = value.mark }
+            default:
+                guard !text.contains("{") else {
+                    throw fail(keyPath, at: value.mark, "the discovery prefix takes no placeholders")
+                }
+                topics.discoveryPrefix = text
+            }
+        }
+        if topics.readings == topics.status {
+            throw fail("\(path).status", at: statusMark ?? node.mark, "status reports need a topic of their own, not the readings topic")
+        }
+        return topics
     }
 
     private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {

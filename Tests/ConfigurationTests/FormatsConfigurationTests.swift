@@ -45,4 +45,26 @@ import Testing
         let typo = errorDescription(minimalYAML + "  batch_age: 5s\n", base: "/tmp")
         #expect(typo?.contains("batch_wait") == true, "the unknown-key error lists the keys: \(typo ?? "no error")")
     }
+
+    @Test func topicLayoutsFillPrefixAndGatewayAndDefaultToToday() throws {
+        let defaults = try parse("")
+        #expect(defaults.readingsTopic == "sensorgw/gw/readings" && defaults.statusTopic == "sensorgw/gw/status")
+        #expect(defaults.mqtt.topics.discoveryPrefix == "homeassistant")
+        let custom = try parse("  topic_prefix: farm\n  topics: { readings: \"site/{gateway}/data\", status: \"{prefix}/ops/{gateway}\", discovery_prefix: ha }\n")
+        #expect(custom.readingsTopic == "site/gw/data")
+        #expect(custom.statusTopic == "farm/ops/gw")
+        #expect(custom.mqtt.topics.discoveryPrefix == "ha")
+    }
+
+    @Test func badTopicLayoutsNameFileLineAndKey() {
+        #expect(errorDescription(minimalYAML + "  topics: { readings: \"a/{sensor}\" }\n", base: "/tmp")
+            == "\(configName):13:23: mqtt.topics.readings: unknown placeholder '{sensor}': use {prefix} and {gateway}")
+        #expect(errorDescription(minimalYAML + "  topics: { readings: \"a/#\" }\n", base: "/tmp")?
+            .contains("mqtt.topics.readings: 'a/#' contains an MQTT wildcard") == true)
+        #expect(errorDescription(minimalYAML + "  topics: { status: \"{prefix}/{gateway}/readings\" }\n", base: "/tmp")?
+            .contains("mqtt.topics.status: status reports need a topic of their own") == true)
+        #expect(errorDescription(minimalYAML + "  topics: { discovery_prefix: \"ha/{gateway}\" }\n", base: "/tmp")?
+            .contains("mqtt.topics.discovery_prefix: the discovery prefix takes no placeholders") == true)
+        #expect(errorDescription(minimalYAML + "  topics: { state: x }\n", base: "/tmp")?.contains("mqtt.topics.state: unknown key") == true)
+    }
 }

@@ -66,6 +66,15 @@ import Testing
         return hooks
     }
 
+    @Test func aConfiguredDiscoveryPrefixIsWhereEntitiesAreAnnounced() throws {
+        var context = Self.context
+        context.discoveryPrefix = "ha-site2"
+        var hooks = try session(context)
+        let topics = hooks.connected(wallSeconds: 0).map(\.topic)
+        #expect(topics.prefix(2) == ["ha-site2/sensor/greenhouse-1/air_temperature/config",
+                                     "ha-site2/sensor/greenhouse-1/air_humidity/config"])
+    }
+
     @Test func oneDeviceOneRetainedEntityConfigPerQuantityAndAvailabilityTiedToTheWill() throws {
         var hooks = try session()
         let maybeWill = hooks.willForNextConnection(wallSeconds: 0)

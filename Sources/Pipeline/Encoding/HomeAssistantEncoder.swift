@@ -17,7 +17,7 @@ public struct HomeAssistantEncoder: ReadingEncoder {
     /// The registry entry: `homeassistant`, one reading per message (one state topic per entity).
     public static let factory = ReadingEncoderFactory(
         name: "homeassistant", summary: "Home Assistant MQTT discovery: one device, one entity per sensor quantity"
-    ) { context, _ in HomeAssistantEncoder(context: context) }
+    ) { context, _ in HomeAssistantEncoder(context: context, discoveryPrefix: context.discoveryPrefix ?? "homeassistant") }
 
     public let context: EncoderContext
     /// One state topic per entity: a message carries one reading.

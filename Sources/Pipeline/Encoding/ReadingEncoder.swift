@@ -11,6 +11,8 @@ public struct EncoderContext: Sendable, Hashable {
     public var sparkplugGroupID: String?
     /// Sparkplug B's edge node id; nil: the gateway id.
     public var sparkplugEdgeNodeID: String?
+    /// Home Assistant's discovery prefix; nil: `homeassistant`.
+    public var discoveryPrefix: String?
 
     /// Creates a context.
     public init(gatewayID: String, readingsTopic: String, devices: [EncoderDevice] = [],
