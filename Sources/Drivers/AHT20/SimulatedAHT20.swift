@@ -119,7 +119,7 @@ public final class SimulatedAHT20: SimulatedI2CDevice {
             // real chips report 0x18 idle.
             let status: UInt8 = (state.busy ? 0x80 : 0) | (state.calibrated ? 0x08 : 0) | 0x10
             let frame = [status] + state.data
-            let crc = Self.crc(frame)
+            let crc = TableCRC8.sensirion(frame)
             let bytes = frame + [state.corruptCRC ? ~crc : crc]
             return Array(bytes.prefix(count)) + [UInt8](repeating: 0xFF, count: max(0, count - bytes.count))
         }
@@ -135,20 +135,5 @@ public final class SimulatedAHT20: SimulatedI2CDevice {
         let t = twenty((environment.temperatureCelsius + 50) / 200 * 1_048_576)
         return [UInt8(rh >> 12), UInt8((rh >> 4) & 0xFF), UInt8((rh & 0x0F) << 4) | UInt8(t >> 16),
                 UInt8((t >> 8) & 0xFF), UInt8(t & 0xFF)]
-    }
-
-    /// CRC-8, polynomial 0x31 from 0xFF (datasheet 5.4 step 5), table-driven.
-    private static func crc(_ bytes: [UInt8]) -> UInt8 {
-        bytes.reduce(UInt8(0xFF)) { crc, byte in crcTable[Int(crc ^ byte)] }
-    }
-
-    private static let crcTable: [UInt8] = (0..<256).map { index in
-        var remainder = UInt8(index)
-        for _ in 0..<8 {
-            let carry = remainder & 0x80 != 0
-            remainder <<= 1
-            if carry { remainder ^= 0x31 }
-        }
-        return remainder
     }
 }

@@ -113,7 +113,7 @@ public final class SimulatedSCD4x: SimulatedI2CDevice {
             state.output = nil
             var argument: UInt16?
             if bytes.count == 5 {
-                guard Self.crc8(Array(bytes[2...3])) == bytes[4] else {
+                guard TableCRC8.sensirion(Array(bytes[2...3])) == bytes[4] else {
                     throw HALError(.dataNACK, operation: "simulated scd4x write", detail: "argument CRC mismatch")
                 }
                 argument = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
@@ -134,7 +134,7 @@ public final class SimulatedSCD4x: SimulatedI2CDevice {
             case (0x3682, nil):
                 guard idle else { throw refuse("not in idle mode") }
                 state.output = serialWords.enumerated().flatMap { index, word in
-                    Self.framed(word, corrupt: index == 0 && state.corruptedWord == .serial)
+                    TableCRC8.framed(word, corrupt: index == 0 && state.corruptedWord == .serial)
                 }
             case (0x241D, let value?):
                 guard idle else { throw refuse("not in idle mode") }
@@ -145,18 +145,18 @@ public final class SimulatedSCD4x: SimulatedI2CDevice {
             case (0xE4B8, nil):
                 guard !idle else { throw refuse("not measuring") }
                 let ready = Self.ready(state, now: now)
-                state.output = Self.framed(ready ? 0x8006 : 0x8000, corrupt: state.corruptedWord == .dataReady)
+                state.output = TableCRC8.framed(ready ? 0x8006 : 0x8000, corrupt: state.corruptedWord == .dataReady)
             case (0xEC05, nil):
                 guard !idle else { throw refuse("not measuring") }
                 guard Self.ready(state, now: now) else { return }   // nothing to read: the read is refused
                 state.consumed = Self.produced(state, now: now)
                 state.measurementsRead += 1
                 let environment = state.environment
-                state.output = Self.framed(Self.clamped(environment.co2PPM), corrupt: state.corruptedWord == .co2)
-                    + Self.framed(Self.clamped((environment.temperatureCelsius + 45) * 65535 / 175),
-                                  corrupt: state.corruptedWord == .temperature)
-                    + Self.framed(Self.clamped(environment.humidityPercent * 65535 / 100),
-                                  corrupt: state.corruptedWord == .humidity)
+                state.output = TableCRC8.framed(Self.clamped(environment.co2PPM), corrupt: state.corruptedWord == .co2)
+                    + TableCRC8.framed(Self.clamped((environment.temperatureCelsius + 45) * 65535 / 175),
+                                       corrupt: state.corruptedWord == .temperature)
+                    + TableCRC8.framed(Self.clamped(environment.humidityPercent * 65535 / 100),
+                                       corrupt: state.corruptedWord == .humidity)
             default:
                 throw refuse("unknown or malformed")
             }
@@ -196,27 +196,5 @@ public final class SimulatedSCD4x: SimulatedI2CDevice {
     private static func clamped(_ value: Double) -> UInt16 {
         guard value.isFinite else { return 0 }
         return UInt16(min(max(value.rounded(), 0), 65535))
-    }
-
-    /// MSB, LSB, CRC (inverted when `corrupt`).
-    private static func framed(_ word: UInt16, corrupt: Bool) -> [UInt8] {
-        let bytes = [UInt8(word >> 8), UInt8(word & 0xFF)]
-        let crc = crc8(bytes)
-        return bytes + [corrupt ? ~crc : crc]
-    }
-
-    /// CRC-8 of datasheet 3.11 by a table of the 256 one-byte remainders (polynomial 0x31, init 0xFF).
-    private static func crc8(_ bytes: [UInt8]) -> UInt8 {
-        bytes.reduce(UInt8(0xFF)) { crc, byte in crcTable[Int(crc ^ byte)] }
-    }
-
-    private static let crcTable: [UInt8] = (0..<256).map { index in
-        var remainder = UInt8(index)
-        for _ in 0..<8 {
-            let carry = remainder & 0x80 != 0
-            remainder <<= 1
-            if carry { remainder ^= 0x31 }
-        }
-        return remainder
     }
 }

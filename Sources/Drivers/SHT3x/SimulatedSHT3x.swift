@@ -121,8 +121,8 @@ public final class SimulatedSHT3x: SimulatedI2CDevice {
                 let readyAt = clock.map { $0.now.advanced(by: state.measurementDuration ?? maximum) }
                 let t = Self.rawTemperature(state.environment.temperatureCelsius)
                 let rh = Self.rawHumidity(state.environment.humidityPercent)
-                let bytes = Self.framed(t, corrupt: state.corruptedWord == .temperature)
-                    + Self.framed(rh, corrupt: state.corruptedWord == .humidity)
+                let bytes = TableCRC8.framed(t, corrupt: state.corruptedWord == .temperature)
+                    + TableCRC8.framed(rh, corrupt: state.corruptedWord == .humidity)
                 state.output = .measurement(bytes: bytes, readyAt: readyAt)
                 state.status &= ~0x0002
             case 0x30A2:
@@ -131,7 +131,7 @@ public final class SimulatedSHT3x: SimulatedI2CDevice {
                 state.status = 0x8010
             case 0xF32D:
                 state.status &= ~0x0002
-                state.output = .status(Self.framed(state.status, corrupt: state.corruptedWord == .status))
+                state.output = .status(TableCRC8.framed(state.status, corrupt: state.corruptedWord == .status))
             case 0x3041:
                 state.status &= ~0x8C13
             default:
@@ -177,27 +177,5 @@ public final class SimulatedSHT3x: SimulatedI2CDevice {
     private static func clampedWord(_ value: Double) -> UInt16 {
         guard value.isFinite else { return 0 }
         return UInt16(min(max(value.rounded(), 0), 65535))
-    }
-
-    /// MSB, LSB, CRC (inverted when `corrupt`).
-    private static func framed(_ word: UInt16, corrupt: Bool) -> [UInt8] {
-        let bytes = [UInt8(word >> 8), UInt8(word & 0xFF)]
-        let crc = crc8(bytes)
-        return bytes + [corrupt ? ~crc : crc]
-    }
-
-    /// CRC-8 of 4.12 by a table of the 256 one-byte remainders (polynomial 0x31, init 0xFF).
-    private static func crc8(_ bytes: [UInt8]) -> UInt8 {
-        bytes.reduce(UInt8(0xFF)) { crc, byte in crcTable[Int(crc ^ byte)] }
-    }
-
-    private static let crcTable: [UInt8] = (0..<256).map { index in
-        var remainder = UInt8(index)
-        for _ in 0..<8 {
-            let carry = remainder & 0x80 != 0
-            remainder <<= 1
-            if carry { remainder ^= 0x31 }
-        }
-        return remainder
     }
 }

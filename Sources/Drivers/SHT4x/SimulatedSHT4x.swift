@@ -123,8 +123,8 @@ public final class SimulatedSHT4x: SimulatedI2CDevice {
             case 0x89:
                 let serial = state.serialNumber
                 let corrupt = state.corruptedWord == .serialNumber
-                state.output = .serialNumber(Self.framed(UInt16(serial >> 16), corrupt: corrupt)
-                                             + Self.framed(UInt16(serial & 0xFFFF), corrupt: corrupt))
+                state.output = .serialNumber(TableCRC8.framed(UInt16(serial >> 16), corrupt: corrupt)
+                                             + TableCRC8.framed(UInt16(serial & 0xFFFF), corrupt: corrupt))
                 return
             default:
                 throw HALError(.dataNACK, operation: "simulated sht4x write",
@@ -134,8 +134,8 @@ public final class SimulatedSHT4x: SimulatedI2CDevice {
             let readyAt = clock.map { $0.now.advanced(by: state.measurementDuration ?? maximum) }
             let t = Self.rawTemperature(state.environment.temperatureCelsius)
             let rh = Self.rawHumidity(state.environment.humidityPercent)
-            state.output = .measurement(bytes: Self.framed(t, corrupt: state.corruptedWord == .temperature)
-                                            + Self.framed(rh, corrupt: state.corruptedWord == .humidity),
+            state.output = .measurement(bytes: TableCRC8.framed(t, corrupt: state.corruptedWord == .temperature)
+                                            + TableCRC8.framed(rh, corrupt: state.corruptedWord == .humidity),
                                         readyAt: readyAt)
         }
     }
@@ -175,24 +175,5 @@ public final class SimulatedSHT4x: SimulatedI2CDevice {
     private static func clampedWord(_ value: Double) -> UInt16 {
         guard value.isFinite else { return 0 }
         return UInt16(min(max(value.rounded(), 0), 65535))
-    }
-
-    /// MSB, LSB, CRC (inverted when `corrupt`).
-    private static func framed(_ word: UInt16, corrupt: Bool) -> [UInt8] {
-        let bytes = [UInt8(word >> 8), UInt8(word & 0xFF)]
-        let crc = crcTable[Int(crcTable[Int(0xFF ^ bytes[0])] ^ bytes[1])]
-        return bytes + [corrupt ? ~crc : crc]
-    }
-
-    /// The 256 one-byte remainders of polynomial 0x31 (datasheet 4.4), for a table-driven CRC
-    /// unlike the driver's bitwise one.
-    private static let crcTable: [UInt8] = (0..<256).map { index in
-        var remainder = UInt8(index)
-        for _ in 0..<8 {
-            let carry = remainder & 0x80 != 0
-            remainder <<= 1
-            if carry { remainder ^= 0x31 }
-        }
-        return remainder
     }
 }
