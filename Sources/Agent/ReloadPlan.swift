@@ -32,8 +32,11 @@ public struct ReloadPlan: Sendable, Equatable {
         if running.board != new.board {
             refusals.append("board changed: restart the service to apply it")
         }
-        if running.gateway != new.gateway {
+        if running.gateway.id != new.gateway.id {
             refusals.append("gateway.id changed: restart the service to apply it")
+        } else if running.gateway != new.gateway {
+            // The same local name, another identity on the wire or wire-time resolution.
+            refusals.append("gateway.pseudonym or gateway.privacy changed: restart the service to apply it")
         }
         self.refusals = refusals
         restartSampler = running.sensors != new.sensors

@@ -58,6 +58,10 @@ import Testing
                     == ["board changed: restart the service to apply it"])
         #expect(ReloadPlan(running: running, new: try parse(gateway: "g2")).refusals
                     == ["gateway.id changed: restart the service to apply it"])
+        var pseudonymous = running
+        pseudonymous.gateway.wireID = "gw-0123456789abcdef"
+        #expect(ReloadPlan(running: running, new: pseudonymous).refusals
+                    == ["gateway.pseudonym or gateway.privacy changed: restart the service to apply it"])
         // Refused as a whole: a sensor edit in the same file waits too.
         let mixed = try parse(sensors: "  - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 }, interval: 5s }",
                               storagePath: "other.sqlite")
