@@ -85,6 +85,8 @@ let package = Package(
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
+        // Sealed (HPKE) and signed (Ed25519) payload envelopes, docs/ENVELOPE.md; knows no reading.
+        .target(name: "Envelope", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Runs sensors on schedules in an injected clock; knows no chip.
         .target(
             name: "Sampling",
@@ -142,6 +144,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "BoardsTests", dependencies: ["Boards", "HAL"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
+        .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "UplinkTests",
             dependencies: ["Uplink", "Outbox", "Pipeline", .product(name: "Logging", package: "swift-log")]),
