@@ -125,6 +125,7 @@ let package = Package(
             name: "sensorgw",
             dependencies: [
                 "Agent", "Boards", "Configuration", "Drivers", "HAL", "HALSimulation", "Pipeline", "SensorKit", "SimulatedBoard",
+                "Envelope", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
