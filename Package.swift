@@ -85,6 +85,9 @@ let package = Package(
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
+        // Sealed (HPKE) and signed (Ed25519) payload envelopes, docs/ENVELOPE.md; knows no reading.
+        .target(name: "Envelope", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "EnvelopeEncoding", dependencies: ["Envelope", "Pipeline", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs sensors on schedules in an injected clock; knows no chip.
         .target(
             name: "Sampling",
@@ -122,6 +125,7 @@ let package = Package(
             name: "sensorgw",
             dependencies: [
                 "Agent", "Boards", "Configuration", "Drivers", "HAL", "HALSimulation", "Pipeline", "SensorKit", "SimulatedBoard",
+                "Envelope", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -142,6 +146,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "BoardsTests", dependencies: ["Boards", "HAL"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
+        .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "EnvelopeEncoding", "Pipeline", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "UplinkTests",
             dependencies: ["Uplink", "Outbox", "Pipeline", .product(name: "Logging", package: "swift-log")]),

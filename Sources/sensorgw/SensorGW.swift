@@ -8,5 +8,6 @@ struct SensorGW: AsyncParsableCommand {
         commandName: "sensorgw",
         abstract: "Reads sensors over I2C, SPI and GPIO and forwards them, encrypted, to an MQTT broker.",
         version: SensorGatewayVersion.current,
-        subcommands: [RunCommand.self, ConfigCommand.self, ProbeCommand.self, BenchCommand.self, StatusCommand.self])
+        subcommands: [RunCommand.self, ConfigCommand.self, ProbeCommand.self, BenchCommand.self, StatusCommand.self,
+                      EnvelopeCommand.self])
 }
