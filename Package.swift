@@ -114,6 +114,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "HAL", "HALLinux", "Pipeline", "Outbox", "Uplink", "Configuration", "Sampling", "SensorKit", "YAML",
+                "EnvelopeEncoding", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -51,6 +51,9 @@ public enum GatewayAgent {
         let schedules = try observedSchedules(for: configuration.sensors, registry: registry, board: board,
                                               monitor: monitor, hooks: hooks)
         let health = AgentHealth(configuration)
+        let sealing = try configuration.mqtt.envelope.map { keys in
+            try EnvelopeSealing(keys, checkingWith: SenMLJSONEncoder(gatewayID: configuration.gateway.wireID))
+        }
         let makeUplink: @Sendable (GatewayConfiguration) -> Uplink = { configuration in
             // The schema accepted only registered names; the default covers a configuration built by hand.
             let encoding = ReadingEncoders.named(configuration.mqtt.encoding) ?? ReadingEncoders.default
@@ -62,7 +65,9 @@ public enum GatewayAgent {
             context.discoveryPrefix = configuration.mqtt.topics.discoveryPrefix
             let format = encoding.makeEncoder(context, readingsPerMessage: configuration.mqtt.readingsPerMessage)
             // docs/PRIVACY.md: redacted readings never sent, wire times coarsened.
-            let encoder: any ReadingEncoder = privacy.isEmpty ? format : PrivateEncoder(format, privacy: privacy)
+            let visible: any ReadingEncoder = privacy.isEmpty ? format : PrivateEncoder(format, privacy: privacy)
+            // docs/ENVELOPE.md: sealed to the backend and signed, around whatever the format made.
+            let encoder = sealing.map { $0.seal(visible) } ?? visible
             // Beside the outbox: the encoding's session state (Sparkplug B's bdSeq) outlives restarts with it.
             return Uplink(settings: MQTTSettings(configuration), outbox: outbox, encoder: encoder,
                           logger: logger.with(label: "uplink"),

@@ -32,6 +32,9 @@ public struct ReloadPlan: Sendable, Equatable {
         if running.board != new.board {
             refusals.append("board changed: restart the service to apply it")
         }
+        if running.mqtt.envelope != new.mqtt.envelope {
+            refusals.append("mqtt.envelope changed: restart the service to apply it")
+        }
         if running.gateway.id != new.gateway.id {
             refusals.append("gateway.id changed: restart the service to apply it")
         } else if running.gateway != new.gateway {

@@ -52,6 +52,23 @@ public struct GatewayConfiguration: Sendable, Equatable {
         template.replacing("{prefix}", with: mqtt.topicPrefix).replacing("{gateway}", with: gateway.wireID)
     }
 
+    /// `mqtt.envelope`'s keys, read and checked when the file loads. Its description never shows
+    /// the signing key.
+    public struct EnvelopeKeys: Sendable, Equatable, CustomStringConvertible {
+        /// The backend's X25519 public key, 32 bytes.
+        public var recipient: [UInt8]
+        /// The device's Ed25519 private key (its seed), 32 bytes.
+        public var signingKey: [UInt8]
+
+        /// Keys as read.
+        public init(recipient: [UInt8], signingKey: [UInt8]) {
+            self.recipient = recipient
+            self.signingKey = signingKey
+        }
+
+        public var description: String { "EnvelopeKeys(recipient: 32 bytes, signing key: redacted)" }
+    }
+
     /// The `gateway` section.
     public struct GatewaySection: Sendable, Equatable {
         /// The gateway's name in topics and SenML base names: 1-64 of `[A-Za-z0-9_-]`.
@@ -190,6 +207,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var topicPrefix: String
         /// `topics`: the topic layout.
         public var topics = Topics()
+        /// `envelope`: seal every payload to the backend and sign it (docs/ENVELOPE.md); nil: off.
+        public var envelope: EnvelopeKeys?
         /// The MQTT keepalive; whole seconds, 5s ... 1h, default 30s.
         public var keepalive: Duration
         /// At most this many QoS 1 messages await a PUBACK at once; 1 ... 1000, default 20.

@@ -97,12 +97,7 @@ extension SchemaReader {
     /// The key's bytes, as the file holds them: 16 or more, in a file neither its group nor other
     /// users can read (like the TLS client key, a systemd credential is the way to share it).
     private func pseudonymKey(_ node: Node, path: String) throws(ConfigurationError) -> [UInt8] {
-        let file = try readableFile(node, path: path, what: "the pseudonym key: head -c 32 /dev/urandom > FILE; chmod 600 FILE")
-        if case .regularFile(let mode) = FileChecks.status(file), mode & 0o044 != 0 {
-            let who = mode & 0o004 != 0 ? "other users" : "its group"
-            throw fail(path, at: node.mark,
-                       "\(file) is readable by \(who) (mode \(FileChecks.octal(mode))); run chmod 600 \(file), or load it as a systemd credential")
-        }
+        let file = try secretFile(node, path: path, what: "the pseudonym key: head -c 32 /dev/urandom > FILE; chmod 600 FILE")
         switch FileReading.contents(of: file, limit: 4096) {
         case .bytes(let bytes) where bytes.count >= Pseudonym.minimumKeyBytes:
             return bytes

@@ -70,6 +70,7 @@ struct SchemaReader {
         var settings = settingsWithoutFormats
         settings.tlsOptions = mqtt.tlsOptions
         settings.topics = mqtt.topics
+        settings.envelope = mqtt.envelope
         settings.sparkplugGroupID = mqtt.sparkplug.groupID
         settings.sparkplugEdgeNodeID = mqtt.sparkplug.edgeNodeID
         settings.maxPacketSize = mqtt.maxPacketSize
@@ -374,6 +375,7 @@ struct SchemaReader {
         var clientID: String?
         var topicPrefix: String
         var topics: Config.MQTTConfiguration.Topics
+        var envelope: Config.EnvelopeKeys?
         var keepalive: Duration
         var inflightWindow: Int
         var reconnect: Config.MQTTConfiguration.Reconnect
@@ -396,6 +398,8 @@ struct SchemaReader {
         var clientID: String?
         var topicPrefix = "sensorgw"
         var topics = Config.MQTTConfiguration.Topics()
+        var envelope: Config.EnvelopeKeys?
+        var envelopeMark: Mark?
         var keepalive = Duration.seconds(30)
         var inflightWindow = 20
         var reconnect = Config.MQTTConfiguration.Reconnect()
@@ -413,7 +417,7 @@ struct SchemaReader {
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
                       "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size",
-                      "bytes_per_message", "batch_wait", "topics"]
+                      "bytes_per_message", "batch_wait", "topics", "envelope"]
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -434,6 +438,9 @@ struct SchemaReader {
                 topicPrefix = try self.topicPrefix(value, path: keyPath)
             case "topics":
                 topics = try self.topics(value, path: keyPath)
+            case "envelope":
+                envelope = try self.envelope(value, path: keyPath, anchor: keyMark)
+                envelopeMark = keyMark
             case "keepalive":
                 keepalive = try reader.duration(value, path: keyPath, in: Self.keepalive)
                 guard keepalive.components.attoseconds == 0 else {
@@ -468,9 +475,14 @@ struct SchemaReader {
         }
         guard let host else { throw reader.missing("\(path).host", in: anchor) }
         guard let tls else { throw reader.missing("\(path).tls", in: anchor) }
+        if envelope != nil, let envelopeMark, !Self.sealableEncodings.contains(encoding) {
+            throw fail("\(path).envelope", at: envelopeMark,
+                       "encoding \(encoding) cannot be sealed: a Sparkplug B host or Home Assistant must read its payloads; "
+                           + "use the envelope with \(Self.sealableEncodings.joined(separator: " or "))")
+        }
         return PartialMQTT(
             host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
-            topicPrefix: topicPrefix, topics: topics, keepalive: keepalive, inflightWindow: inflightWindow,
+            topicPrefix: topicPrefix, topics: topics, envelope: envelope, keepalive: keepalive, inflightWindow: inflightWindow,
             reconnect: reconnect, tls: tls, tlsOptions: tlsOptions, replayRate: replayRate, encoding: encoding,
             readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,
             bytesPerMessage: bytesPerMessage, batchWait: batchWait, warnings: tlsWarnings)
@@ -645,14 +657,17 @@ struct SchemaReader {
 
     /// A readable file that other users cannot read: a leaked client key is a stolen identity.
     private func privateKeyFile(_ node: Node, path: String) throws(ConfigurationError) -> String {
-        let file = try readableFile(node, path: path, what: "the private key of the client certificate, PEM")
-        if case .regularFile(let mode) = FileChecks.status(file), mode & 0o004 != 0 {
+        try secretFile(node, path: path, what: "the private key of the client certificate, PEM")
+    }
+
+    /// A readable file neither its group nor other users can read (the TLS client key, the
+    /// pseudonym key, the envelope signing key); a systemd credential is the way to share one.
+    func secretFile(_ node: Node, path: String, what: String) throws(ConfigurationError) -> String {
+        let file = try readableFile(node, path: path, what: what)
+        if case .regularFile(let mode) = FileChecks.status(file), mode & 0o044 != 0 {
+            let who = mode & 0o004 != 0 ? "other users" : "its group"
             throw fail(path, at: node.mark,
-                       "\(file) is readable by other users (mode \(FileChecks.octal(mode))); run chmod 600 \(file)")
-        }
-        if case .regularFile(let mode) = FileChecks.status(file), mode & 0o040 != 0 {
-            throw fail(path, at: node.mark,
-                       "\(file) is readable by its group (mode \(FileChecks.octal(mode))); run chmod 600 \(file), or load it as a systemd credential")
+                       "\(file) is readable by \(who) (mode \(FileChecks.octal(mode))); run chmod 600 \(file), or load it as a systemd credential")
         }
         return file
     }

@@ -62,6 +62,12 @@ import Testing
         pseudonymous.gateway.wireID = "gw-0123456789abcdef"
         #expect(ReloadPlan(running: running, new: pseudonymous).refusals
                     == ["gateway.pseudonym or gateway.privacy changed: restart the service to apply it"])
+        // No message may be sealed to a mix of old and new keys, nor the envelope dropped live.
+        var sealed = running
+        sealed.mqtt.envelope = GatewayConfiguration.EnvelopeKeys(recipient: Array(repeating: 9, count: 32),
+                                                                 signingKey: Array(repeating: 7, count: 32))
+        #expect(ReloadPlan(running: running, new: sealed).refusals == ["mqtt.envelope changed: restart the service to apply it"])
+        #expect(ReloadPlan(running: sealed, new: running).refusals == ["mqtt.envelope changed: restart the service to apply it"])
         // Refused as a whole: a sensor edit in the same file waits too.
         let mixed = try parse(sensors: "  - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 }, interval: 5s }",
                               storagePath: "other.sqlite")

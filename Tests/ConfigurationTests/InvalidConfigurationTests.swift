@@ -103,7 +103,7 @@ struct InvalidConfigurationTests {
     @Test func keyFileWorldReadable() throws {
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: "\(d)/certs/client.key")
         expectError(minimalWithTLS(),
-                    "sensorgw.yaml:15:10: mqtt.tls.key: \(d)/certs/client.key is readable by other users (mode 0644); run chmod 600 \(d)/certs/client.key")
+                    "sensorgw.yaml:15:10: mqtt.tls.key: \(d)/certs/client.key is readable by other users (mode 0644); run chmod 600 \(d)/certs/client.key, or load it as a systemd credential")
     }
 
     @Test func missingTLSKey() {
