@@ -171,13 +171,17 @@ public struct ReloadSource: Sendable {
 
 extension GatewayAgent {
     /// Counts what the uplink reports: `sensorgw_uplink_connect_failures_total{reason=...}` by
-    /// kind of failure, and `sensorgw_uplink_connections_lost_total`.
+    /// kind of failure, `sensorgw_uplink_connections_lost_total`, and
+    /// `sensorgw_uplink_publishes_refused_total{reason="0x87"}` by MQTT 5 reason code.
     @Sendable static func countUplinkIncident(_ incident: UplinkIncident) {
         switch incident {
         case .couldNotConnect(let failure):
             Counter(label: "sensorgw_uplink_connect_failures_total", dimensions: [("reason", failure.kind.rawValue)]).increment()
         case .connectionLost:
             Counter(label: "sensorgw_uplink_connections_lost_total").increment()
+        case .publishRefused(let reasonCode):
+            let code = String(UInt8(truncatingIfNeeded: reasonCode), radix: 16)
+            Counter(label: "sensorgw_uplink_publishes_refused_total", dimensions: [("reason", "0x" + code)]).increment()
         }
     }
 

@@ -4,4 +4,7 @@ public enum UplinkIncident: Sendable, Hashable {
     case couldNotConnect(ConnectionFailure)
     /// A connection that had reached CONNACK ended.
     case connectionLost(reason: String)
+    /// The broker answered a readings PUBLISH with an MQTT 5 refusal (reason code 0x80 and
+    /// above, e.g. 0x87 not authorized by its ACL); the readings stay stored.
+    case publishRefused(reasonCode: Int32)
 }

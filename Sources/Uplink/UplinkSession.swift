@@ -474,6 +474,7 @@ struct UplinkSession {
         // MQTT 5: reason codes of 0x80 and above are refusals (e.g. 0x87 not authorized).
         if reasonCode >= 0x80 {
             counters.refused += 1
+            actions.append(.report(.publishRefused(reasonCode: reasonCode)))
             log(.error, "broker refused a reading; it stays stored and is sent again after reconnect",
                 ["seq": sequences.map(String.init).joined(separator: ","), "reason": "\(reasonCode)"])
         } else {

@@ -68,6 +68,7 @@ import Testing
         #expect(harness.stored.keys.sorted() == [2], "a refusal is not an acknowledgement")
         #expect(harness.session.counters.refused == 1)
         #expect(harness.logs.contains { $0.level == .error && $0.metadata["seq"] == "2" && $0.metadata["reason"] == "135" })
+        #expect(harness.incidents == [.publishRefused(reasonCode: 0x87)], "reported for the metrics")
 
         let firstGeneration = harness.generation
         harness.close()
