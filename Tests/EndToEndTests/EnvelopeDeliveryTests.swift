@@ -24,6 +24,10 @@ struct EnvelopeDeliveryTests {
         try await waitUntil(timeout: .seconds(60), "a few envelopes") { payloads().count >= 5 }
         #expect(try await agent.stop() == 0)
         try await Task.sleep(for: .milliseconds(300))
+        // The debug log (log.level debug) never holds the signing key.
+        let signingKey = try String(contentsOfFile: workspace.path("keys/device.key"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(signingKey.count == 64 && !agent.log.contains(signingKey) && !agent.log.contains(String(signingKey.prefix(16))))
 
         var sequences: [UInt64] = []
         for (index, payload) in payloads().enumerated() {
