@@ -241,6 +241,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// `batch_wait`: how long a new reading may wait for its batch to fill before a partial
         /// batch is sent, 0 ... 10 min (default 0: at once).
         public var batchWait: Duration = .zero
+        /// `protocol`, `username`, `password_file` and the MQTT 5 options.
+        public var protocolOptions = MQTTProtocolOptions()
 
         /// Creates the section.
         public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",

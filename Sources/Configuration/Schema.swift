@@ -76,6 +76,7 @@ struct SchemaReader {
         settings.maxPacketSize = mqtt.maxPacketSize
         settings.bytesPerMessage = mqtt.bytesPerMessage
         settings.batchWait = mqtt.batchWait
+        settings.protocolOptions = mqtt.protocolOptions
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         var configuration = Config(gateway: gateway, board: board.kind, sensors: sensors, storage: storage, mqtt: settings,
@@ -388,6 +389,7 @@ struct SchemaReader {
         var maxPacketSize: Int?
         var bytesPerMessage: Int?
         var batchWait: Duration
+        var protocolOptions: Config.MQTTProtocolOptions
         /// What the TLS files earned (a certificate near its end).
         var warnings: [String]
     }
@@ -413,11 +415,12 @@ struct SchemaReader {
         var maxPacketSize: Int?
         var bytesPerMessage: Int?
         var batchWait = Duration.zero
+        var protocolReading = MQTTProtocolReading()
         try reader.forEachEntry(
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
                       "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size",
-                      "bytes_per_message", "batch_wait", "topics", "envelope"]
+                      "bytes_per_message", "batch_wait", "topics", "envelope"] + Config.MQTTProtocolOptions.keys
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -469,12 +472,15 @@ struct SchemaReader {
                 bytesPerMessage = try reader.integer(value, path: keyPath, in: Self.bytesPerMessage)
             case "batch_wait":
                 batchWait = try reader.duration(value, path: keyPath, in: Self.batchWait)
+            case _ where Config.MQTTProtocolOptions.keys.contains(key):
+                try mqttProtocolOption(key, value, path: keyPath, into: &protocolReading)
             default:
                 (tls, tlsOptions, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
             }
         }
         guard let host else { throw reader.missing("\(path).host", in: anchor) }
         guard let tls else { throw reader.missing("\(path).tls", in: anchor) }
+        let protocolOptions = try finishMQTTProtocol(protocolReading, path: path)
         if envelope != nil, let envelopeMark, !Self.sealableEncodings.contains(encoding) {
             throw fail("\(path).envelope", at: envelopeMark,
                        "encoding \(encoding) cannot be sealed: a Sparkplug B host or Home Assistant must read its payloads; "
@@ -485,7 +491,7 @@ struct SchemaReader {
             topicPrefix: topicPrefix, topics: topics, envelope: envelope, keepalive: keepalive, inflightWindow: inflightWindow,
             reconnect: reconnect, tls: tls, tlsOptions: tlsOptions, replayRate: replayRate, encoding: encoding,
             readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,
-            bytesPerMessage: bytesPerMessage, batchWait: batchWait, warnings: tlsWarnings)
+            bytesPerMessage: bytesPerMessage, batchWait: batchWait, protocolOptions: protocolOptions, warnings: tlsWarnings)
     }
 
     /// `topics: {readings, status, discovery_prefix}`: templates checked as topics (with the
