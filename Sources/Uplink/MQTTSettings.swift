@@ -52,6 +52,8 @@ public struct MQTTSettings: Sendable, Hashable {
     /// How long a new reading may wait for its batch to fill (`mqtt.batch_wait`) before a
     /// partial batch is sent; zero sends what is there at once. Backlog never waits.
     public var batchWait: Duration = .zero
+    /// The protocol version, the login and the MQTT 5 properties.
+    public var protocolOptions = ProtocolOptions()
 
     /// What the uplink's TLS context enforces beyond the chain and host name (docs/SECURITY.md).
     public struct TLSOptions: Sendable, Hashable {
