@@ -26,6 +26,25 @@ struct UplinkProtocolTests {
         try await broker.stop()
     }
 
+    @Test("session_expiry connects without clean start, so the broker can resume the session; the default keeps clean start")
+    func sessionExpiry() async throws {
+        let workspace = try Workspace("session")
+        let broker = try await Broker(workspace: workspace)
+        let kept = try AgentProcess(workspace: workspace, port: broker.port, name: "kept", mqttExtra: "session_expiry: 1h")
+        try kept.start()
+        try await waitUntil(timeout: .seconds(30), "connected to broker") { kept.log.contains("connected to broker") }
+        try await kept.stop()
+        let clean = try AgentProcess(workspace: workspace, port: broker.port, name: "clean", mqttExtra: "client_id: e2e-clean")
+        try clean.start()
+        try await waitUntil(timeout: .seconds(30), "connected to broker") { clean.log.contains("connected to broker") }
+        try await clean.stop()
+        // mosquitto logs each client's protocol and clean-start flag: p5 is MQTT 5, c0 no clean start.
+        let brokerLog = (try? String(contentsOfFile: workspace.path("broker-1.log"), encoding: .utf8)) ?? ""
+        #expect(brokerLog.contains("as e2e-gateway (p5, c0,"), "\(brokerLog)")
+        #expect(brokerLog.contains("as e2e-clean (p5, c1,"), "\(brokerLog)")
+        try await broker.stop()
+    }
+
     /// A mutual-TLS listener that checks a username and password (not the certificate's CN).
     static func loginListener(_ workspace: Workspace, passwords: String, extra: String = "") -> String {
         let certs = workspace.certificates.path
