@@ -259,6 +259,7 @@ extension MQTTSettings {
             switch mqtt.tls {
             case .disabled: .plaintext
             case .mutual(let ca, let certificate, let key): .mutualTLS(caFile: ca, certificateFile: certificate, keyFile: key)
+            case .serverOnly(let ca): .serverTLS(caFile: ca)
             }
         self.init(host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID, topic: configuration.readingsTopic,
                   statusTopic: configuration.statusTopic,

@@ -299,6 +299,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
             /// File paths are absolute. The server certificate must name `host`: libmosquitto
             /// checks the host it connects to and offers no separate server name.
             case mutual(ca: String, certificate: String, key: String)
+            /// TLS with server verification against `ca` and no client certificate: the gateway
+            /// logs in with `username` and `password_file` instead (EMQX, HiveMQ Cloud). Only
+            /// allowed with a password, so a gateway always proves who it is.
+            case serverOnly(ca: String)
         }
     }
 

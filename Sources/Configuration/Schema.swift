@@ -416,6 +416,7 @@ struct SchemaReader {
         var bytesPerMessage: Int?
         var batchWait = Duration.zero
         var protocolReading = MQTTProtocolReading()
+        var tlsMark: Mark?
         try reader.forEachEntry(
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
@@ -476,11 +477,16 @@ struct SchemaReader {
                 try mqttProtocolOption(key, value, path: keyPath, into: &protocolReading)
             default:
                 (tls, tlsOptions, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
+                tlsMark = keyMark
             }
         }
         guard let host else { throw reader.missing("\(path).host", in: anchor) }
         guard let tls else { throw reader.missing("\(path).tls", in: anchor) }
         let protocolOptions = try finishMQTTProtocol(protocolReading, path: path)
+        // Without a client certificate, the password is the gateway's identity.
+        if case .serverOnly = tls, protocolOptions.passwordFile == nil {
+            throw reader.missing("\(path).tls.certificate", in: tlsMark)
+        }
         if envelope != nil, let envelopeMark, !Self.sealableEncodings.contains(encoding) {
             throw fail("\(path).envelope", at: envelopeMark,
                        "encoding \(encoding) cannot be sealed: a Sparkplug B host or Home Assistant must read its payloads; "
@@ -618,6 +624,8 @@ struct SchemaReader {
             }
         }
         guard let ca else { throw reader.missing("\(path).ca", in: anchor) }
+        // Neither file: server-only TLS, allowed by the mqtt section only with a password login.
+        if certificate == nil && key == nil { return (.serverOnly(ca: ca), options, warnings) }
         guard let certificate else { throw reader.missing("\(path).certificate", in: anchor) }
         guard let key else { throw reader.missing("\(path).key", in: anchor) }
         if let problem = TLSMaterial.mismatchProblem(key: key, certificate: certificate) {

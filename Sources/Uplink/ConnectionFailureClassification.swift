@@ -95,12 +95,14 @@ extension ConnectionFailure {
     }
 
     /// What a diagnostic handshake says about a TLS failure, or nil when it found nothing wrong.
-    static func tls(_ report: TLSProbeReport, host: String, port: Int, caFile: String, certificateFile: String,
-                    keyFile: String, timeoutSeconds: Int,
+    /// `certificateFile` and `keyFile` are nil for server-only TLS (a password login).
+    static func tls(_ report: TLSProbeReport, host: String, port: Int, caFile: String, certificateFile: String?,
+                    keyFile: String?, timeoutSeconds: Int,
                     options: MQTTSettings.TLSOptions = MQTTSettings.TLSOptions()) -> ConnectionFailure? {
         let broker = "\(host):\(port)"
         if let failure = tcp(report.tcp, host: host, port: port, timeoutSeconds: timeoutSeconds) { return failure }
         if let problem = report.fileProblem {
+            let certificateFile = certificateFile ?? "", keyFile = keyFile ?? ""
             let what = switch problem {
             case .caFile: "the CA file \(caFile) (mqtt.tls.ca) cannot be loaded"
             case .certificateFile: "the client certificate \(certificateFile) (mqtt.tls.certificate) cannot be loaded"
@@ -115,7 +117,11 @@ extension ConnectionFailure {
             return failure
         }
         if let alert = report.alertReceived {
-            if clientCertificateAlerts.contains(alert) {
+            if clientCertificateAlerts.contains(alert), certificateFile == nil {
+                return ConnectionFailure(.clientCertificateRejected,
+                    "the broker at \(broker) wants a client certificate (TLS alert \(alertName(alert))), and mqtt.tls has none; give mqtt.tls.certificate and key")
+            }
+            if clientCertificateAlerts.contains(alert), let certificateFile {
                 return ConnectionFailure(.clientCertificateRejected,
                     "the broker at \(broker) rejected this gateway's client certificate \(certificateFile) (mqtt.tls.certificate): TLS alert \(alertName(alert)); the broker's cafile must hold the CA that signed it")
             }

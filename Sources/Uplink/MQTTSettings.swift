@@ -10,6 +10,9 @@ public struct MQTTSettings: Sendable, Hashable {
         /// hostname against ``MQTTSettings/host``; this client authenticates with its own
         /// certificate and key.
         case mutualTLS(caFile: String, certificateFile: String, keyFile: String)
+        /// TLS 1.2 or later with the server verified as for ``mutualTLS(caFile:certificateFile:keyFile:)``
+        /// and no client certificate: the login (``ProtocolOptions/username``, a password) identifies this client.
+        case serverTLS(caFile: String)
     }
 
     /// Broker host name (checked against the server certificate).

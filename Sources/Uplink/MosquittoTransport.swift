@@ -51,6 +51,8 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         case .mutualTLS(let ca, let certificate, let key):
             TLSContextSettings(caFile: ca, certificateFile: certificate, keyFile: key, host: settings.host,
                                options: settings.tlsOptions)
+        case .serverTLS(let ca):
+            TLSContextSettings(caFile: ca, certificateFile: nil, keyFile: nil, host: settings.host, options: settings.tlsOptions)
         }
         let options = settings.protocolOptions
         let sink = Unmanaged.passRetained(EventSink(onEvent, clientID: settings.clientID, options: options))
@@ -255,8 +257,13 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
                                                    lastLogLine: sink.takeUnretainedValue().lastError)
         if fallback.kind == .refused || fallback.kind == .nameNotResolved || fallback.kind == .unreachable { return fallback }
         var raw = sgw_tls_probe_result()
-        switch settings.security {
-        case .mutualTLS(let ca, let certificate, let key):
+        let files: (ca: String, certificate: String?, key: String?)? = switch settings.security {
+        case .mutualTLS(let ca, let certificate, let key): (ca, certificate, key)
+        case .serverTLS(let ca): (ca, nil, nil)
+        case .plaintext: nil
+        }
+        switch files {
+        case .some(let (ca, certificate, key)):
             if let tlsSettings {
                 var contextSettings = tlsSettings.raw
                 sgw_tls_probe(host, Int32(port), &contextSettings, tlsSettings.pins, Int32(timeout * 1000), wakeRead, &raw)
@@ -269,7 +276,7 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
             if !report.reachedTLS, sgw_mqtt_probe(host, Int32(port), Int32(timeout * 1000), wakeRead) == 1 {
                 return .plaintextBroker(host: host, port: port)
             }
-        case .plaintext:
+        case .none:
             sgw_tls_probe(host, Int32(port), nil, nil, Int32(timeout * 1000), wakeRead, &raw)
             if TLSProbeReport(raw).reachedTLS { return .tlsBroker(host: host, port: port) }
         }

@@ -65,6 +65,23 @@ struct MQTTProtocolConfigurationTests {
         #expect(!twoLines.contains("s3cret"))
     }
 
+    @Test("TLS without certificate and key is server-only TLS, allowed only with a password login")
+    func serverOnlyTLS() throws {
+        let made = try sharedCertificates.get()
+        try sandbox.copy(made.ca, to: "ca.pem")
+        try sandbox.write("mqtt.password", "s3cret\n", mode: 0o600)
+        let serverOnly = minimal(replacingLine: 12, with: "  username: u", "  password_file: mqtt.password", "  tls:", "    ca: ca.pem")
+        let mqtt = try GatewayConfiguration.parse(yaml: serverOnly, file: configName, baseDirectory: d, kinds: testKinds).mqtt
+        #expect(mqtt.tls == .serverOnly(ca: "\(d)/ca.pem"))
+        // Without the password the gateway would have no identity: the old message stands.
+        let noPassword = minimal(replacingLine: 12, with: "  username: u", "  tls:", "    ca: ca.pem")
+        #expect(errorDescription(noPassword, base: d) == "sensorgw.yaml:13:3: mqtt.tls.certificate: missing required key")
+        // One of the two alone is still a missing key.
+        let keyOnly = minimal(replacingLine: 12, with: "  username: u", "  password_file: mqtt.password", "  tls:", "    ca: ca.pem",
+                              "    certificate: ca.pem")
+        #expect(errorDescription(keyOnly, base: d) == "sensorgw.yaml:14:3: mqtt.tls.key: missing required key")
+    }
+
     @Test("A password needs a username")
     func passwordWithoutUsername() throws {
         try sandbox.write("mqtt.password", "s3cret\n", mode: 0o600)

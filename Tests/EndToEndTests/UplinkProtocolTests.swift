@@ -105,6 +105,43 @@ struct UplinkProtocolTests {
         try await broker.stop()
     }
 
+    @Test("Server-only TLS with a password logs in; a broker that wants a client certificate says so by name")
+    func serverOnlyTLS() async throws {
+        let workspace = try Workspace("server-only")
+        let passwords = workspace.path("mosquitto.passwd")
+        #expect(try run("/usr/bin/mosquitto_passwd", ["-b", "-c", passwords, "sensor-7", "Zq8-server-only"]) == 0)
+        let listener = Self.loginListener(workspace, passwords: passwords).replacingOccurrences(of: "require_certificate true",
+                                                                                              with: "require_certificate false")
+        let broker = try await MisconfiguredBroker(workspace: workspace, name: "server-only", listener: listener)
+        let strict = try await MisconfiguredBroker(workspace: workspace, name: "strict",
+                                                   listener: Self.loginListener(workspace, passwords: passwords))
+        try "Zq8-server-only\n".write(toFile: workspace.path("mqtt.password"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: workspace.path("mqtt.password"))
+        func agent(_ name: String, port: Int) throws -> AgentProcess {
+            let agent = try AgentProcess(workspace: workspace, port: port, name: name,
+                                         mqttExtra: "username: sensor-7\n  password_file: mqtt.password")
+            // tls with the CA only: drop the certificate and key lines.
+            let yaml = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+                .replacingOccurrences(of: "\n    certificate: certs/client.pem\n    key: certs/client.key", with: "")
+            try yaml.write(toFile: agent.configPath, atomically: true, encoding: .utf8)
+            return agent
+        }
+        let good = try agent("good", port: broker.port)
+        let check = try await sensorgw(["config", "check", good.configPath], in: workspace)
+        #expect(check.status == 0 && check.output.contains("(TLS, password login)"), "\(check.output)")
+        try good.start()
+        try await waitUntil(timeout: .seconds(30), "connected to broker") { good.log.contains("connected to broker") }
+        try await good.stop()
+        let refused = try agent("refused", port: strict.port)
+        try refused.start()
+        try await waitUntil(timeout: .seconds(30), "a named refusal") { refused.log.contains("wants a client certificate") }
+        try await refused.stop()
+        #expect(refused.log.contains("kind=client_certificate_rejected"))
+        #expect(!(good.log + refused.log + check.output).contains("Zq8-server-only"))
+        try await broker.stop()
+        try await strict.stop()
+    }
+
     @Test("The broker's receive maximum narrows the window; message expiry and user properties reach a subscriber")
     func mqtt5Properties() async throws {
         let workspace = try Workspace("mqtt5")
