@@ -102,11 +102,13 @@ struct UplinkProfileTests {
         #expect(mqtt.protocolOptions.userProperties.isEmpty && mqtt.protocolOptions.messageExpiry == nil)
     }
 
-    @Test("EMQX and HiveMQ: a username and a password file over TLS")
+    @Test("EMQX and HiveMQ: a username and a password file over server-only TLS")
     func passwordPlatforms() throws {
         for name in ["emqx.yaml", "hivemq.yaml"] {
-            let options = try load(name).mqtt.protocolOptions
+            let mqtt = try load(name).mqtt
+            let options = mqtt.protocolOptions
             #expect(options.username == "greenhouse-7", "\(name)")
+            if case .serverOnly = mqtt.tls {} else { Issue.record("\(name): server-only TLS, the password is the identity") }
             #expect(options.passwordFile?.hasSuffix("/certs/mqtt.password") == true, "\(name)")
             #expect(options.version == .v5)
         }
