@@ -263,6 +263,7 @@ extension MQTTSettings {
             switch mqtt.tls {
             case .disabled: .plaintext
             case .mutual(let ca, let certificate, let key): .mutualTLS(caFile: ca, certificateFile: certificate, keyFile: key)
+            case .serverOnly(let ca): .serverTLS(caFile: ca)
             }
         self.init(host: mqtt.host, port: mqtt.port, clientID: mqtt.clientID, topic: configuration.readingsTopic,
                   statusTopic: configuration.statusTopic,
@@ -272,8 +273,22 @@ extension MQTTSettings {
         maximumPacketSize = mqtt.maxPacketSize
         bytesPerMessage = mqtt.bytesPerMessage
         batchWait = mqtt.batchWait
+        protocolOptions = ProtocolOptions(mqtt.protocolOptions)
         tlsOptions = TLSOptions(requireTLS13: mqtt.tlsOptions.minVersion == .tls13, pinnedKeys: mqtt.tlsOptions.pinnedKeys,
                                 crlFile: mqtt.tlsOptions.crl, alpn: mqtt.tlsOptions.alpn)
+    }
+}
+
+extension MQTTSettings.ProtocolOptions {
+    /// The configuration's `mqtt.protocol`, login and MQTT 5 options, in the uplink's terms.
+    init(_ options: GatewayConfiguration.MQTTProtocolOptions) {
+        self.init()
+        version = options.version == .v311 ? .v311 : .v5
+        username = options.username
+        passwordFile = options.passwordFile
+        sessionExpirySeconds = UInt32(clamping: options.sessionExpiry.components.seconds)
+        messageExpirySeconds = options.messageExpiry.map { UInt32(clamping: $0.components.seconds) }
+        userProperties = options.userProperties.map { UserProperty(name: $0.name, value: $0.value) }
     }
 }
 

@@ -122,6 +122,8 @@ final class ObservedTransport: MQTTTransport {
 
     var maximumPacketSize: Int? { base.maximumPacketSize }
 
+    var receiveMaximum: Int? { base.receiveMaximum }
+
     func stop() async { await base.stop() }
 }
 

@@ -241,6 +241,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// `batch_wait`: how long a new reading may wait for its batch to fill before a partial
         /// batch is sent, 0 ... 10 min (default 0: at once).
         public var batchWait: Duration = .zero
+        /// `protocol`, `username`, `password_file` and the MQTT 5 options.
+        public var protocolOptions = MQTTProtocolOptions()
 
         /// Creates the section.
         public init(host: String, port: Int, clientID: String, topicPrefix: String = "sensorgw",
@@ -297,6 +299,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
             /// File paths are absolute. The server certificate must name `host`: libmosquitto
             /// checks the host it connects to and offers no separate server name.
             case mutual(ca: String, certificate: String, key: String)
+            /// TLS with server verification against `ca` and no client certificate: the gateway
+            /// logs in with `username` and `password_file` instead (EMQX, HiveMQ Cloud). Only
+            /// allowed with a password, so a gateway always proves who it is.
+            case serverOnly(ca: String)
         }
     }
 

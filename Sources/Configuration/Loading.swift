@@ -82,9 +82,11 @@ extension GatewayConfiguration {
             throw ConfigurationError(
                 file: file, message: "the file is empty; expected gateway, board, sensors, storage and mqtt")
         }
-        return try SchemaReader(
+        var configuration = try SchemaReader(
             reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds, clock: clock,
             boardDetection: boardDetection).configuration(root)
+        configuration.warnings += PlatformRules.warnings(configuration, file: file)
+        return configuration
     }
 
     private static func tooLarge(_ byteCount: Int?, file: String) -> ConfigurationError {

@@ -76,6 +76,7 @@ struct SchemaReader {
         settings.maxPacketSize = mqtt.maxPacketSize
         settings.bytesPerMessage = mqtt.bytesPerMessage
         settings.batchWait = mqtt.batchWait
+        settings.protocolOptions = mqtt.protocolOptions
         var warnings = mqtt.warnings
         if settings.tls == .disabled { warnings.append(Config.plaintextWarning) }
         var configuration = Config(gateway: gateway, board: board.kind, sensors: sensors, storage: storage, mqtt: settings,
@@ -388,6 +389,7 @@ struct SchemaReader {
         var maxPacketSize: Int?
         var bytesPerMessage: Int?
         var batchWait: Duration
+        var protocolOptions: Config.MQTTProtocolOptions
         /// What the TLS files earned (a certificate near its end).
         var warnings: [String]
     }
@@ -413,11 +415,13 @@ struct SchemaReader {
         var maxPacketSize: Int?
         var bytesPerMessage: Int?
         var batchWait = Duration.zero
+        var protocolReading = MQTTProtocolReading()
+        var tlsMark: Mark?
         try reader.forEachEntry(
             of: node, path: path,
             allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
                       "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size",
-                      "bytes_per_message", "batch_wait", "topics", "envelope"]
+                      "bytes_per_message", "batch_wait", "topics", "envelope"] + Config.MQTTProtocolOptions.keys
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
@@ -469,12 +473,20 @@ struct SchemaReader {
                 bytesPerMessage = try reader.integer(value, path: keyPath, in: Self.bytesPerMessage)
             case "batch_wait":
                 batchWait = try reader.duration(value, path: keyPath, in: Self.batchWait)
+            case _ where Config.MQTTProtocolOptions.keys.contains(key):
+                try mqttProtocolOption(key, value, path: keyPath, into: &protocolReading)
             default:
                 (tls, tlsOptions, tlsWarnings) = try self.tls(value, path: keyPath, anchor: keyMark)
+                tlsMark = keyMark
             }
         }
         guard let host else { throw reader.missing("\(path).host", in: anchor) }
         guard let tls else { throw reader.missing("\(path).tls", in: anchor) }
+        let protocolOptions = try finishMQTTProtocol(protocolReading, path: path)
+        // Without a client certificate, the password is the gateway's identity.
+        if case .serverOnly = tls, protocolOptions.passwordFile == nil {
+            throw reader.missing("\(path).tls.certificate", in: tlsMark)
+        }
         if envelope != nil, let envelopeMark, !Self.sealableEncodings.contains(encoding) {
             throw fail("\(path).envelope", at: envelopeMark,
                        "encoding \(encoding) cannot be sealed: a Sparkplug B host or Home Assistant must read its payloads; "
@@ -485,7 +497,7 @@ struct SchemaReader {
             topicPrefix: topicPrefix, topics: topics, envelope: envelope, keepalive: keepalive, inflightWindow: inflightWindow,
             reconnect: reconnect, tls: tls, tlsOptions: tlsOptions, replayRate: replayRate, encoding: encoding,
             readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,
-            bytesPerMessage: bytesPerMessage, batchWait: batchWait, warnings: tlsWarnings)
+            bytesPerMessage: bytesPerMessage, batchWait: batchWait, protocolOptions: protocolOptions, warnings: tlsWarnings)
     }
 
     /// `topics: {readings, status, discovery_prefix}`: templates checked as topics (with the
@@ -612,6 +624,8 @@ struct SchemaReader {
             }
         }
         guard let ca else { throw reader.missing("\(path).ca", in: anchor) }
+        // Neither file: server-only TLS, allowed by the mqtt section only with a password login.
+        if certificate == nil && key == nil { return (.serverOnly(ca: ca), options, warnings) }
         guard let certificate else { throw reader.missing("\(path).certificate", in: anchor) }
         guard let key else { throw reader.missing("\(path).key", in: anchor) }
         if let problem = TLSMaterial.mismatchProblem(key: key, certificate: certificate) {

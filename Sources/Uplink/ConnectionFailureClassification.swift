@@ -60,24 +60,49 @@ extension ConnectionFailure {
         }
     }
 
-    /// A CONNACK with an MQTT 5 refusal reason code (0x80 and above).
-    static func brokerRefused(reasonCode: Int32, clientID: String) -> ConnectionFailure {
-        let words = mosquitto_reason_string(reasonCode).map { String(cString: $0) } ?? "refused"
-        let hint: String = switch reasonCode {
-        case 0x85: "; check mqtt.client_id"
-        case 0x86, 0x87: "; the broker's ACL or identity mapping must allow client \(clientID) (its certificate's CN)"
-        default: ""
+    /// A CONNACK refusal: an MQTT 5 reason code (0x80 and above) or an MQTT 3.1.1 return code (1 ... 5).
+    static func brokerRefused(reasonCode: Int32, clientID: String, version: MQTTSettings.ProtocolOptions.Version = .v5,
+                              withUsername: Bool = false) -> ConnectionFailure {
+        // MQTT 3.1.1 CONNACK return codes are not MQTT 5 reason codes: 4 is "bad user name or
+        // password" and 5 "not authorized" (3.1.1 section 3.2.2.3); 0x86 and 0x87 in MQTT 5.
+        let words: String
+        let code: String
+        let credentials: Bool
+        if version == .v311 {
+            // libmosquitto's 3.1.1 words end with a full stop; the code follows in brackets.
+            var text = mosquitto_connack_string(reasonCode).map { String(cString: $0) } ?? "refused"
+            if text.hasSuffix(".") { text.removeLast() }
+            words = text
+            code = "return code \(reasonCode)"
+            credentials = reasonCode == 4 || reasonCode == 5
+        } else {
+            words = mosquitto_reason_string(reasonCode).map { String(cString: $0) } ?? "refused"
+            code = "reason 0x\(String(reasonCode, radix: 16))"
+            credentials = reasonCode == 0x86 || reasonCode == 0x87
         }
-        return ConnectionFailure(.brokerRefused, "the broker refused the connection: \(words) (reason 0x\(String(reasonCode, radix: 16)))\(hint)")
+        let hint: String =
+            if credentials && withUsername {
+                "; check mqtt.username and the password in mqtt.password_file, and that the broker's ACL allows client \(clientID)"
+            } else if credentials {
+                "; the broker's ACL or identity mapping must allow client \(clientID) (its certificate's CN), "
+                    + "or the broker wants a login (mqtt.username, mqtt.password_file)"
+            } else if reasonCode == 0x85 && version == .v5 || reasonCode == 2 && version == .v311 {
+                "; check mqtt.client_id"
+            } else {
+                ""
+            }
+        return ConnectionFailure(.brokerRefused, "the broker refused the connection: \(words) (\(code))\(hint)")
     }
 
     /// What a diagnostic handshake says about a TLS failure, or nil when it found nothing wrong.
-    static func tls(_ report: TLSProbeReport, host: String, port: Int, caFile: String, certificateFile: String,
-                    keyFile: String, timeoutSeconds: Int,
+    /// `certificateFile` and `keyFile` are nil for server-only TLS (a password login).
+    static func tls(_ report: TLSProbeReport, host: String, port: Int, caFile: String, certificateFile: String?,
+                    keyFile: String?, timeoutSeconds: Int,
                     options: MQTTSettings.TLSOptions = MQTTSettings.TLSOptions()) -> ConnectionFailure? {
         let broker = "\(host):\(port)"
         if let failure = tcp(report.tcp, host: host, port: port, timeoutSeconds: timeoutSeconds) { return failure }
         if let problem = report.fileProblem {
+            let certificateFile = certificateFile ?? "", keyFile = keyFile ?? ""
             let what = switch problem {
             case .caFile: "the CA file \(caFile) (mqtt.tls.ca) cannot be loaded"
             case .certificateFile: "the client certificate \(certificateFile) (mqtt.tls.certificate) cannot be loaded"
@@ -92,7 +117,11 @@ extension ConnectionFailure {
             return failure
         }
         if let alert = report.alertReceived {
-            if clientCertificateAlerts.contains(alert) {
+            if clientCertificateAlerts.contains(alert), certificateFile == nil {
+                return ConnectionFailure(.clientCertificateRejected,
+                    "the broker at \(broker) wants a client certificate (TLS alert \(alertName(alert))), and mqtt.tls has none; give mqtt.tls.certificate and key")
+            }
+            if clientCertificateAlerts.contains(alert), let certificateFile {
                 return ConnectionFailure(.clientCertificateRejected,
                     "the broker at \(broker) rejected this gateway's client certificate \(certificateFile) (mqtt.tls.certificate): TLS alert \(alertName(alert)); the broker's cafile must hold the CA that signed it")
             }

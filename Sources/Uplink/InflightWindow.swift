@@ -5,7 +5,7 @@
 /// messages than its capacity; it is the uplink's only flow control.
 struct InflightWindow: Sendable, Hashable {
     /// Most messages outstanding at once.
-    let capacity: Int
+    private(set) var capacity: Int
     private var byPacketID: [Int32: [UInt64]] = [:]
 
     init(capacity: Int) {
@@ -26,6 +26,11 @@ struct InflightWindow: Sendable, Hashable {
     /// The sequence numbers answered by `packetID`, or nil for an id we are not waiting for.
     mutating func answered(packetID: Int32) -> [UInt64]? {
         byPacketID.removeValue(forKey: packetID)
+    }
+
+    /// Lowers the capacity to `limit` (the broker's Receive Maximum) when that is smaller.
+    mutating func narrow(to limit: Int) {
+        capacity = Swift.max(1, Swift.min(capacity, limit))
     }
 
     /// Forgets everything outstanding: the connection is gone, the readings are still stored.

@@ -10,6 +10,9 @@ public struct MQTTSettings: Sendable, Hashable {
         /// hostname against ``MQTTSettings/host``; this client authenticates with its own
         /// certificate and key.
         case mutualTLS(caFile: String, certificateFile: String, keyFile: String)
+        /// TLS 1.2 or later with the server verified as for ``mutualTLS(caFile:certificateFile:keyFile:)``
+        /// and no client certificate: the login (``ProtocolOptions/username``, a password) identifies this client.
+        case serverTLS(caFile: String)
     }
 
     /// Broker host name (checked against the server certificate).
@@ -52,6 +55,8 @@ public struct MQTTSettings: Sendable, Hashable {
     /// How long a new reading may wait for its batch to fill (`mqtt.batch_wait`) before a
     /// partial batch is sent; zero sends what is there at once. Backlog never waits.
     public var batchWait: Duration = .zero
+    /// The protocol version, the login and the MQTT 5 properties.
+    public var protocolOptions = ProtocolOptions()
 
     /// What the uplink's TLS context enforces beyond the chain and host name (docs/SECURITY.md).
     public struct TLSOptions: Sendable, Hashable {

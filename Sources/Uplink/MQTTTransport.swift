@@ -33,8 +33,15 @@ public protocol MQTTTransport: Sendable {
     func subscribe(_ topics: [String]) throws(UplinkError)
     /// The MQTT 5 `Maximum Packet Size` the broker's CONNACK named (nil: none, or not yet connected).
     var maximumPacketSize: Int? { get }
+    /// The MQTT 5 `Receive Maximum` the broker's CONNACK named (nil: none, MQTT 3.1.1, or not yet connected).
+    var receiveMaximum: Int? { get }
     /// Sends DISCONNECT (when connected) and returns once the connection is finished.
     func stop() async
+}
+
+extension MQTTTransport {
+    /// A transport that does not read CONNACK properties reports no receive maximum.
+    public var receiveMaximum: Int? { nil }
 }
 
 /// Makes one transport for one connection attempt; `onEvent` receives its events.

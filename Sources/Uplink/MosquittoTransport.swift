@@ -51,9 +51,13 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         case .mutualTLS(let ca, let certificate, let key):
             TLSContextSettings(caFile: ca, certificateFile: certificate, keyFile: key, host: settings.host,
                                options: settings.tlsOptions)
+        case .serverTLS(let ca):
+            TLSContextSettings(caFile: ca, certificateFile: nil, keyFile: nil, host: settings.host, options: settings.tlsOptions)
         }
-        let sink = Unmanaged.passRetained(EventSink(onEvent, clientID: settings.clientID))
-        guard let handle = mosquitto_new(settings.clientID, true, sink.toOpaque()) else {
+        let options = settings.protocolOptions
+        let sink = Unmanaged.passRetained(EventSink(onEvent, clientID: settings.clientID, options: options))
+        // A session kept by the broker (session_expiry) is resumed only without clean start.
+        guard let handle = mosquitto_new(settings.clientID, options.sessionExpirySeconds == 0, sink.toOpaque()) else {
             sink.release()
             close(pipeEnds[0])
             close(pipeEnds[1])
@@ -63,7 +67,13 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         // deinit (which would release them again) cannot run for a half-made instance.
         do throws(UplinkError) {
             try Self.check(mosquitto_threaded_set(handle, true), "threaded_set")
-            try Self.check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(MQTT_PROTOCOL_V5)), "protocol version")
+            let version = options.version == .v311 ? MQTT_PROTOCOL_V311 : MQTT_PROTOCOL_V5
+            try Self.check(mosquitto_int_option(handle, MOSQ_OPT_PROTOCOL_VERSION, Int32(version)), "protocol version")
+            if let username = options.username {
+                var password: String?
+                if let file = options.passwordFile { password = try PasswordFile.read(file).get() }
+                try Self.check(mosquitto_username_pw_set(handle, username, password), "username")
+            }
             try Self.check(mosquitto_int_option(handle, MOSQ_OPT_SEND_MAXIMUM, Int32(settings.inflightWindow)), "send maximum")
             try Self.check(mosquitto_max_inflight_messages_set(handle, UInt32(settings.inflightWindow)), "max inflight")
             if let tlsSettings {
@@ -104,10 +114,15 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
             if mosquitto_property_read_int32(properties, Int32(MQTT_PROP_MAXIMUM_PACKET_SIZE.rawValue), &maximum, false) != nil {
                 sink.maximumPacketSize = Int(maximum)
             }
+            var receiveMaximum: UInt16 = 0
+            if mosquitto_property_read_int16(properties, Int32(MQTT_PROP_RECEIVE_MAXIMUM.rawValue), &receiveMaximum, false) != nil {
+                sink.receiveMaximum = Int(receiveMaximum)
+            }
             if reasonCode == 0 {
                 sink.connackArrived()
             } else {
-                sink.emitFinal(.connectFailed(.brokerRefused(reasonCode: reasonCode, clientID: sink.clientID)))
+                sink.emitFinal(.connectFailed(.brokerRefused(reasonCode: reasonCode, clientID: sink.clientID,
+                                                             version: sink.options.version, withUsername: sink.options.username != nil)))
             }
         }
         // libmosquitto's own error lines (OpenSSL's error strings among them) complete a
@@ -172,7 +187,14 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         if let failure = ConnectionFailure.tcp(tcp, host: host, port: port, timeoutSeconds: Self.connectTimeoutSeconds) {
             return .connectFailed(failure)
         }
-        let rc = mosquitto_connect_bind_v5(handle, host, Int32(port), Int32(settings.keepaliveSeconds), nil, nil)
+        var properties: OpaquePointer?
+        defer { mosquitto_property_free_all(&properties) }
+        if settings.protocolOptions.sessionExpirySeconds > 0 {
+            let added = mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_SESSION_EXPIRY_INTERVAL.rawValue),
+                                                     settings.protocolOptions.sessionExpirySeconds)
+            if added != MOSQ_ERR_SUCCESS.rawValue { return .connectFailed(ConnectionFailure(.other, "session expiry property: \(Self.describe(added))")) }
+        }
+        let rc = mosquitto_connect_bind_v5(handle, host, Int32(port), Int32(settings.keepaliveSeconds), nil, properties)
         let systemError = errno
         if isStopRequested { return .closed(reason: "stopped") }
         guard rc == MOSQ_ERR_SUCCESS.rawValue else {
@@ -235,8 +257,13 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
                                                    lastLogLine: sink.takeUnretainedValue().lastError)
         if fallback.kind == .refused || fallback.kind == .nameNotResolved || fallback.kind == .unreachable { return fallback }
         var raw = sgw_tls_probe_result()
-        switch settings.security {
-        case .mutualTLS(let ca, let certificate, let key):
+        let files: (ca: String, certificate: String?, key: String?)? = switch settings.security {
+        case .mutualTLS(let ca, let certificate, let key): (ca, certificate, key)
+        case .serverTLS(let ca): (ca, nil, nil)
+        case .plaintext: nil
+        }
+        switch files {
+        case .some(let (ca, certificate, key)):
             if let tlsSettings {
                 var contextSettings = tlsSettings.raw
                 sgw_tls_probe(host, Int32(port), &contextSettings, tlsSettings.pins, Int32(timeout * 1000), wakeRead, &raw)
@@ -249,22 +276,34 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
             if !report.reachedTLS, sgw_mqtt_probe(host, Int32(port), Int32(timeout * 1000), wakeRead) == 1 {
                 return .plaintextBroker(host: host, port: port)
             }
-        case .plaintext:
+        case .none:
             sgw_tls_probe(host, Int32(port), nil, nil, Int32(timeout * 1000), wakeRead, &raw)
             if TLSProbeReport(raw).reachedTLS { return .tlsBroker(host: host, port: port) }
         }
         return fallback
     }
 
-    /// Publishes at QoS 1, with the MQTT 5 content-type property when given; returns the
-    /// packet id whose PUBACK will confirm it.
+    /// Publishes a reading message at QoS 1 with the MQTT 5 properties: the content type when
+    /// given, the configured message expiry and user properties (none with MQTT 3.1.1); returns
+    /// the packet id whose PUBACK will confirm it.
     public func publish(topic: String, payload: [UInt8], contentType: String?) throws(UplinkError) -> Int32 {
         var packetID: Int32 = 0
         var properties: OpaquePointer?
         defer { mosquitto_property_free_all(&properties) }
-        if let contentType {
-            try Self.check(mosquitto_property_add_string(&properties, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), contentType),
-                           "content type property")
+        let options = settings.protocolOptions
+        if options.version == .v5 {
+            if let contentType {
+                try Self.check(mosquitto_property_add_string(&properties, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), contentType),
+                               "content type property")
+            }
+            if let expiry = options.messageExpirySeconds {
+                try Self.check(mosquitto_property_add_int32(&properties, Int32(MQTT_PROP_MESSAGE_EXPIRY_INTERVAL.rawValue), expiry),
+                               "message expiry property")
+            }
+            for property in options.userProperties {
+                try Self.check(mosquitto_property_add_string_pair(&properties, Int32(MQTT_PROP_USER_PROPERTY.rawValue),
+                                                                  property.name, property.value), "user property \(property.name)")
+            }
         }
         let rc = payload.withUnsafeBytes { bytes in
             mosquitto_publish_v5(handle, &packetID, topic, Int32(bytes.count), bytes.baseAddress, 1, false, properties)
@@ -280,7 +319,7 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         var packetID: Int32 = 0
         var properties: OpaquePointer?
         defer { mosquitto_property_free_all(&properties) }
-        if let contentType = message.contentType {
+        if let contentType = message.contentType, settings.protocolOptions.version == .v5 {
             try Self.check(mosquitto_property_add_string(&properties, Int32(MQTT_PROP_CONTENT_TYPE.rawValue), contentType),
                            "content type property")
         }
@@ -303,6 +342,9 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
 
     /// The CONNACK's `Maximum Packet Size`, if it had one.
     public var maximumPacketSize: Int? { sink.takeUnretainedValue().maximumPacketSize }
+
+    /// The CONNACK's `Receive Maximum`, if it had one (never with MQTT 3.1.1).
+    public var receiveMaximum: Int? { sink.takeUnretainedValue().receiveMaximum }
 
     /// Sends DISCONNECT and ends the loop (or interrupts the connect); returns once the
     /// transport's thread has finished.
@@ -359,16 +401,19 @@ private final class EventSink: Sendable {
         var finished = false
         var lastError: String?
         var maximumPacketSize: Int?
+        var receiveMaximum: Int?
     }
 
     private let handler: @Sendable (MQTTTransportEvent) -> Void
     private let state = Mutex(State())
     /// For the words of a CONNACK refusal.
     let clientID: String
+    let options: MQTTSettings.ProtocolOptions
 
-    init(_ handler: @escaping @Sendable (MQTTTransportEvent) -> Void, clientID: String) {
+    init(_ handler: @escaping @Sendable (MQTTTransportEvent) -> Void, clientID: String, options: MQTTSettings.ProtocolOptions) {
         self.handler = handler
         self.clientID = clientID
+        self.options = options
     }
 
     /// Whether a successful CONNACK arrived: a later end is a lost connection, not a failed connect.
@@ -382,6 +427,11 @@ private final class EventSink: Sendable {
     var maximumPacketSize: Int? {
         get { state.withLock { $0.maximumPacketSize } }
         set { state.withLock { $0.maximumPacketSize = newValue } }
+    }
+
+    var receiveMaximum: Int? {
+        get { state.withLock { $0.receiveMaximum } }
+        set { state.withLock { $0.receiveMaximum = newValue } }
     }
 
     func connackArrived() {

@@ -15,7 +15,7 @@ final class TLSContextSettings: @unchecked Sendable {
     private var strings: [UnsafeMutablePointer<CChar>] = []
     private let alpnWire: UnsafeMutableBufferPointer<UInt8>
 
-    init(caFile: String, certificateFile: String, keyFile: String, host: String?, options: MQTTSettings.TLSOptions) {
+    init(caFile: String, certificateFile: String?, keyFile: String?, host: String?, options: MQTTSettings.TLSOptions) {
         pins = .allocate(capacity: 1)
         pins.initialize(to: sgw_tls_pins())
         let wire = Self.alpnWire(options.alpn)
@@ -27,8 +27,9 @@ final class TLSContextSettings: @unchecked Sendable {
             return UnsafePointer(copy)
         }
         raw.ca = owned(caFile)
-        raw.certificate = owned(certificateFile)
-        raw.key = owned(keyFile)
+        // NULL: no client certificate (server-only TLS); sgw_tls_context_new loads none.
+        raw.certificate = certificateFile.map(owned)
+        raw.key = keyFile.map(owned)
         raw.crl = options.crlFile.map(owned)
         raw.host = host.map(owned)
         raw.min_version = options.requireTLS13 ? TLS1_3_VERSION : TLS1_2_VERSION

@@ -79,10 +79,10 @@ struct UplinkActionPerformer {
         case .cancelTimer(let timer):
             timers.removeValue(forKey: timer)?.cancel()
             return nil
-        case .announce:
+        case .announce(let generation):
             brokerMaximumPacketSize = transport?.maximumPacketSize
             announce()
-            return nil
+            return transport?.receiveMaximum.map { .receiveMaximumRead(generation: generation, receiveMaximum: $0) }
         case .answerCommand(_, let topic, let payload):
             guard var hooks else { return nil }
             let answers = hooks.received(topic: topic, payload: payload, wallSeconds: SystemClock.now().wallSeconds)

@@ -151,6 +151,9 @@ struct UplinkSession {
             counters.connectFailures[failure.kind, default: 0] += 1
             actions.append(.report(.couldNotConnect(failure)))
             scheduleReconnect()
+        case .receiveMaximumRead(let eventGeneration, let receiveMaximum):
+            guard eventGeneration == generation, phase == .connected, !boundaryKnown else { break }
+            narrowWindow(to: receiveMaximum)
         case .boundaryRead(let eventGeneration, let highest, let pending):
             guard eventGeneration == generation, phase == .connected, !boundaryKnown else { break }
             boundaryRead(highest: highest, pending: pending, now: now)
@@ -263,7 +266,8 @@ struct UplinkSession {
     private mutating func resetConnection() {
         cancelTimer(.connectTimeout)
         cancelTimer(.tick)
-        window.removeAll()
+        // A new connection may have another broker's Receive Maximum.
+        window = InflightWindow(capacity: configuration.inflightWindow)
         boundaryKnown = false
         readInFlight = nil
         unsent.removeAll()
@@ -282,11 +286,20 @@ struct UplinkSession {
         liveCursor = highest
         backlogCursor = 0
         liveMayHaveMore = true
-        let burst = min(configuration.replayRate, configuration.inflightWindow * configuration.readingsPerMessage)
+        let burst = min(configuration.replayRate, window.capacity * configuration.readingsPerMessage)
         bucket = TokenBucket(rate: configuration.replayRate, burst: burst, now: now)
         log(.info, "connected to broker", ["host": configuration.host, "backlog": "\(pending)"])
         requestStatus()
         fill(now: now)
+    }
+
+    /// The broker accepts at most `receiveMaximum` unacknowledged QoS 1 messages (MQTT 5
+    /// section 3.2.2.3.3); more would be a protocol error, so the window never exceeds it.
+    private mutating func narrowWindow(to receiveMaximum: Int) {
+        guard receiveMaximum < window.capacity else { return }
+        window.narrow(to: receiveMaximum)
+        log(.info, "the broker's receive maximum narrows the in-flight window",
+            ["receive_maximum": "\(receiveMaximum)", "inflight_window": "\(configuration.inflightWindow)"])
     }
 
     private mutating func timerFired(_ timer: Timer, now: Duration) {

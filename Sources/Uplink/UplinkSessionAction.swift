@@ -14,7 +14,8 @@ extension UplinkSession {
         /// Cancel `timer`.
         case cancelTimer(Timer)
         /// The connection is up: subscribe and publish what the encoding's hooks ask for
-        /// (Sparkplug births), before any reading.
+        /// (Sparkplug births), before any reading; answer `.receiveMaximumRead` when the
+        /// broker named a Receive Maximum.
         case announce(generation: Int)
         /// A message arrived on a subscribed topic: let the encoding's hooks answer it.
         case answerCommand(generation: Int, topic: String, payload: [UInt8])

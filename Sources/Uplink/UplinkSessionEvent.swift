@@ -19,6 +19,9 @@ extension UplinkSession {
         case transport(generation: Int, MQTTTransportEvent)
         /// The transport for `generation` could not be made (TLS files, out of memory).
         case transportSetupFailed(generation: Int, reason: String)
+        /// Result of ``Action/announce(generation:)`` when the broker's CONNACK named a
+        /// Receive Maximum: the window is narrowed to it for this connection if smaller.
+        case receiveMaximumRead(generation: Int, receiveMaximum: Int)
         /// Result of ``Action/readBoundary(generation:)``: the highest sequence number ever
         /// assigned, and how many readings are stored.
         case boundaryRead(generation: Int, highest: UInt64, pending: Int)

@@ -27,6 +27,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 switch configuration.mqtt.tls {
                 case .disabled: "plaintext"
                 case .mutual: "mutual TLS"
+                case .serverOnly: "TLS, password login"
                 }
             print("\(file): OK — gateway \(configuration.gateway.id), \(configuration.sensors.count) sensor(s), "
                 + "broker \(configuration.mqtt.host):\(configuration.mqtt.port) (\(tls)), topic \(configuration.readingsTopic)")

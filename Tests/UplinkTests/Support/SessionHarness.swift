@@ -52,6 +52,8 @@ struct SessionHarness {
     var carriesAtMost: Int?
     /// Sequence numbers the pretend shell reports as too large to send even alone.
     var tooLarge: Set<UInt64> = []
+    /// The Receive Maximum the pretend broker's CONNACK names (nil: none, as MQTT 3.1.1).
+    var receiveMaximum: Int?
 
     struct ScriptedCommand: Equatable {
         var topic: String
@@ -167,7 +169,7 @@ struct SessionHarness {
             return nil
         case .announce(let generation):
             announcements.append(generation)
-            return nil
+            return receiveMaximum.map { .receiveMaximumRead(generation: generation, receiveMaximum: $0) }
         case .answerCommand(_, let topic, let payload):
             commands.append(ScriptedCommand(topic: topic, payload: payload))
             return nil
