@@ -201,6 +201,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var host: String
         /// The broker's port, 1...65535: default 8883 with TLS, 1883 without.
         public var port: Int
+        /// `failover`: brokers tried after `host`:`port`, in order, round robin (at most 8); they
+        /// share the TLS settings, client id and topics, and each is verified against its own host.
+        public var failover: [Broker] = []
         /// The MQTT client identifier; defaults to the gateway id.
         public var clientID: String
         /// The first topic level(s); default `sensorgw`. No wildcards, no leading or trailing `/`.
@@ -260,7 +263,26 @@ public struct GatewayConfiguration: Sendable, Equatable {
             self.tls = tls
         }
 
-        /// Reconnect back-off: starts at `initial`, doubles up to `max`.
+        /// Every broker in the order they are tried: `host`:`port`, then `failover`.
+        public var brokers: [Broker] { [Broker(host: host, port: port)] + failover }
+
+        /// One broker of the list: a host name (checked against its certificate) and a port.
+        public struct Broker: Sendable, Hashable, CustomStringConvertible {
+            /// Host name or address.
+            public var host: String
+            /// Port, 1...65535.
+            public var port: Int
+
+            /// Creates a broker entry.
+            public init(host: String, port: Int) {
+                self.host = host
+                self.port = port
+            }
+
+            /// `host:port`, as logs and status name it.
+            public var description: String { "\(host):\(port)" }
+        }
+
         /// Where messages go (`mqtt.topics`): templates with `{prefix}` (`topic_prefix`) and
         /// `{gateway}` (the gateway id on the wire), and Home Assistant's discovery prefix.
         public struct Topics: Sendable, Equatable {
@@ -276,6 +298,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
             public init() {}
         }
 
+        /// Reconnect back-off: starts at `initial`, doubles up to `max`.
         public struct Reconnect: Sendable, Equatable {
             /// The first wait; 100ms ... 1h, default 1s.
             public var initial: Duration
