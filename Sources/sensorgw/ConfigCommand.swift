@@ -29,7 +29,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 case .mutual: "mutual TLS"
                 }
             print("\(file): OK — gateway \(configuration.gateway.id), \(configuration.sensors.count) sensor(s), "
-                + "broker \(configuration.mqtt.host):\(configuration.mqtt.port) (\(tls)), topic \(configuration.readingsTopic)")
+                + "broker \(configuration.mqtt.brokers.map(\.description).joined(separator: ", then ")) (\(tls)), topic \(configuration.readingsTopic)")
         }
     }
 }
