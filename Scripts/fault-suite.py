@@ -4,7 +4,8 @@ full disks and corrupt files, against a real mosquitto with mutual TLS on 127.0.
 
 Usage: Scripts/fault-suite.py [--long] [--only NAME ...]
   default   the reduced form CI runs (a few minutes)
-  --long    the full form: 50 SIGKILLs in 100,000 readings, a 10-minute broker outage
+  --long    the full form: 50 SIGKILLs in 100,000 readings, a 10-minute broker outage, six
+            failovers between two brokers
 
 Every scenario prints its figures (readings sent, received, lost, duplicated, dropped by
 policy) and the suite ends with a line `N passed, N failed`. Loss is judged by accounting:
@@ -81,22 +82,29 @@ class Workspace:
 
 
 class Broker:
-    def __init__(self, ws, port=None):
-        self.ws, self.port, self.proc, self.starts = ws, port or free_port(), None, 0
+    def __init__(self, ws, port=None, name="broker"):
+        self.ws, self.port, self.proc, self.starts, self.name = ws, port or free_port(), None, 0, name
 
     def start(self):
         self.starts += 1
-        conf = self.ws.path("mosquitto.conf")
+        conf = self.ws.path(f"{self.name}-mosquitto.conf")
         with open(conf, "w") as out:
             subprocess.run(["bash", os.path.join(ROOT, "Scripts/mosquitto-tls.conf.sh"), self.ws.certs,
-                            str(self.port), self.ws.path("broker-data")], check=True, stdout=out)
-        log = open(self.ws.path(f"broker-{self.starts}.log"), "w")
+                            str(self.port), self.ws.path(f"{self.name}-data")], check=True, stdout=out)
+        log = open(self.ws.path(f"{self.name}-{self.starts}.log"), "w")
         self.proc = spawn(["mosquitto", "-c", conf], stdout=log, stderr=log)
         wait_for("mosquitto", lambda: _listening(self.port), 10)
 
     def stop(self):
         if self.proc:
             self.proc.terminate()
+            self.proc.wait(20)
+            self.proc = None
+
+    def kill(self):
+        """SIGKILL: the broker's sockets close without a DISCONNECT, its state unsaved past autosave."""
+        if self.proc:
+            self.proc.kill()
             self.proc.wait(20)
             self.proc = None
 
@@ -112,12 +120,14 @@ def _listening(port):
 class Subscriber:
     """mosquitto_sub with a persistent session: what the broker delivered, by topic."""
 
-    def __init__(self, ws, broker):
-        self.out = ws.path("received.txt")
+    def __init__(self, ws, broker, name="fault-subscriber", host="localhost", incarnation=1):
+        # mosquitto_sub exits when its broker dies; the next one (same client id, so the same
+        # persistent session) writes a file of its own.
+        self.out = ws.path(f"received-{name}-{incarnation}.txt")
         c = ws.certs
-        self.base = ["-h", "localhost", "-p", str(broker.port), "--cafile", f"{c}/ca.pem",
+        self.base = ["-h", host, "-p", str(broker.port), "--cafile", f"{c}/ca.pem",
                      "--cert", f"{c}/subscriber.pem", "--key", f"{c}/subscriber.key"]
-        self.proc = spawn(["mosquitto_sub", *self.base, "-i", "fault-subscriber", "-c", "-q", "1",
+        self.proc = spawn(["mosquitto_sub", *self.base, "-i", name, "-c", "-q", "1",
                                       "-t", "sensorgw/#", "-t", "probe", "-F", "%t %p"],
                                      stdout=open(self.out, "w"), stderr=subprocess.DEVNULL)
 
@@ -134,20 +144,7 @@ class Subscriber:
 
     def readings(self):
         """Sequence numbers in arrival order, and payload by sequence (to check duplicates)."""
-        order, payloads, conflicts = [], {}, 0
-        for line in self.lines():
-            if not line.startswith(TOPIC + " "):
-                continue
-            payload = line[len(TOPIC) + 1:]
-            try:
-                seq = json.loads(payload)[0]["seq"]
-            except (ValueError, KeyError, IndexError):
-                continue
-            if seq in payloads and payloads[seq] != payload:
-                conflicts += 1
-            payloads.setdefault(seq, payload)
-            order.append(seq)
-        return order, conflicts
+        return readings_in(self.lines())
 
     def statuses(self):
         return [json.loads(line[len(STATUS_TOPIC) + 1:]) for line in self.lines() if line.startswith(STATUS_TOPIC + " ")]
@@ -157,9 +154,46 @@ class Subscriber:
         self.proc.wait(10)
 
 
+def readings_in(lines):
+    """Sequence numbers of the readings among `lines` in arrival order, and how many numbers
+    arrived again with another payload."""
+    order, payloads, conflicts = [], {}, 0
+    for line in lines:
+        if not line.startswith(TOPIC + " "):
+            continue
+        payload = line[len(TOPIC) + 1:]
+        try:
+            seq = json.loads(payload)[0]["seq"]
+        except (ValueError, KeyError, IndexError):
+            continue
+        if seq in payloads and payloads[seq] != payload:
+            conflicts += 1
+        payloads.setdefault(seq, payload)
+        order.append(seq)
+    return order, conflicts
+
+
+class Subscribers:
+    """Subscribers on several brokers read as one: a reading counts wherever it arrived, and a
+    number that arrived on two brokers must carry the same payload on both."""
+
+    def __init__(self, *subs):
+        self.subs = list(subs)
+
+    def lines(self):
+        return [line for sub in self.subs for line in sub.lines()]
+
+    def readings(self):
+        return readings_in(self.lines())
+
+    def stop(self):
+        for sub in self.subs:
+            sub.stop()
+
+
 class Agent:
     def __init__(self, ws, port, rate_per_sample=20, interval="100ms", extra_storage="", replay_rate=5000,
-                 keepalive="5s", db=None):
+                 keepalive="5s", db=None, host="localhost", extra_mqtt=""):
         self.ws, self.proc = ws, None
         self.db = db or ws.path("outbox.sqlite")
         self.log_path = ws.path("agent.log")
@@ -176,8 +210,8 @@ storage:
   path: {self.db}
   flush_interval: 200ms{extra_storage}
 mqtt:
-  host: localhost
-  port: {port}
+  host: {host}
+  port: {port}{extra_mqtt}
   keepalive: {keepalive}
   inflight_window: 50
   replay_rate: {replay_rate}
@@ -325,6 +359,51 @@ def broker_outage(profile):
     if live_during == 0:
         raise AssertionError("no live reading was delivered while the backlog was replayed")
     teardown(ws, broker, sub)
+    return figures
+
+
+def broker_failover(profile):
+    """Two independent brokers in the failover list; the one the agent is on is SIGKILLed (and
+    restarted, so the next kill sends the agent back), while 1,000 readings/s stream."""
+    kills = 6 if profile == "long" else 1
+    ws = Workspace("failover")
+    brokers = [Broker(ws, name="a"), Broker(ws, name="b")]
+    for broker in brokers:
+        broker.start()
+    # B by address, A by name: each certificate is checked against the host actually dialled.
+    hosts = ["localhost", "127.0.0.1"]
+    subs = [Subscriber(ws, brokers[i], name=f"on-{'ab'[i]}", host=hosts[i]) for i in range(2)]
+    both = Subscribers(*subs)
+    starts = [1, 1]
+    agent = Agent(ws, brokers[0].port, rate_per_sample=100,
+                  extra_mqtt=f"\n  failover: [{{host: 127.0.0.1, port: {brokers[1].port}}}]")
+    agent.start()
+    on = 0
+    wait_for("readings on A", lambda: len(subs[0].readings()[0]) >= 2000, 60)
+    moves = []
+    for _ in range(kills):
+        before = len(subs[1 - on].readings()[0])
+        brokers[on].kill()
+        killed = time.monotonic()
+        wait_for(f"readings on {'ab'[1 - on]}", lambda: len(subs[1 - on].readings()[0]) > before + 100, 30)
+        moves.append(time.monotonic() - killed)
+        brokers[on].start()  # back, persistent: the next kill sends the agent here again
+        starts[on] += 1
+        subs[on] = Subscriber(ws, brokers[on], name=f"on-{'ab'[on]}", host=hosts[on], incarnation=starts[on])
+        both.subs.append(subs[on])
+        on = 1 - on
+        time.sleep(random.uniform(2, 8) if profile == "long" else 2)
+    drain(both, agent)
+    agent.stop()
+    figures, _, _ = account(both, agent)
+    print(f"   {kills} SIGKILLs of the broker in use; moved to the other broker after "
+          + ", ".join(f"{m:.1f}" for m in moves) + " s")
+    if max(moves) > 15:
+        raise AssertionError(f"moving to the other broker took {max(moves):.1f} s")
+    both.stop()
+    for broker in brokers:
+        broker.stop()
+    ws.remove()
     return figures
 
 
@@ -510,7 +589,7 @@ def sensor_faults(profile):
 
 SCENARIOS = [("kill-storm", kill_storm), ("broker-outage", broker_outage), ("silent-link-cut", silent_link_cut),
              ("disk-cap-during-outage", disk_cap_during_outage), ("real-disk-full", real_disk_full),
-             ("corrupt-database", corrupt_database),
+             ("corrupt-database", corrupt_database), ("broker-failover", broker_failover),
              ("sensor-faults", sensor_faults)]
 
 
