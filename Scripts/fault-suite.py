@@ -407,6 +407,130 @@ def broker_failover(profile):
     return figures
 
 
+RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
+
+
+class RabbitNode:
+    """One RabbitMQ node (Debian's rabbitmq-server, run as root in the foreground) on loopback
+    ports, with the MQTT plugin on a mutual-TLS listener; nodes of one workspace share an Erlang
+    cookie and an epmd port, so they can form a cluster."""
+
+    def __init__(self, ws, number, epmd_port):
+        self.ws, self.number, self.proc = ws, number, None
+        self.name = f"rabbit{number}@localhost"
+        self.base = ws.path(f"rabbit{number}")
+        self.amqp_port, self.dist_port, self.port = free_port(), free_port(), free_port()
+        self.env = dict(os.environ, HOME=ws.path("rabbit-home"), ERL_EPMD_PORT=str(epmd_port),
+                        RABBITMQ_NODENAME=self.name, RABBITMQ_NODE_PORT=str(self.amqp_port),
+                        RABBITMQ_DIST_PORT=str(self.dist_port), RABBITMQ_MNESIA_BASE=f"{self.base}/mnesia",
+                        RABBITMQ_LOG_BASE=f"{self.base}/log", RABBITMQ_PID_FILE=f"{self.base}/pid",
+                        RABBITMQ_ENABLED_PLUGINS_FILE=f"{self.base}/enabled_plugins",
+                        RABBITMQ_CONFIG_FILE=f"{self.base}/rabbitmq.conf")
+        os.makedirs(f"{self.base}/log", exist_ok=True)
+        os.makedirs(self.env["HOME"], exist_ok=True)
+        cookie = os.path.join(self.env["HOME"], ".erlang.cookie")
+        if not os.path.exists(cookie):
+            with open(cookie, "w") as f:
+                f.write("SENSORGWFAULTSUITE")
+            os.chmod(cookie, 0o400)
+        with open(self.env["RABBITMQ_ENABLED_PLUGINS_FILE"], "w") as f:
+            f.write("[rabbitmq_mqtt].\n")
+        c = ws.certs
+        # Mutual TLS as mosquitto's listener has it; the MQTT login is the default (guest) user.
+        with open(self.env["RABBITMQ_CONFIG_FILE"], "w") as f:
+            f.write(f"""listeners.tcp.default = 127.0.0.1:{self.amqp_port}
+loopback_users = none
+mqtt.listeners.tcp = none
+mqtt.listeners.ssl.default = 127.0.0.1:{self.port}
+mqtt.allow_anonymous = true
+ssl_options.cacertfile = {c}/ca.pem
+ssl_options.certfile = {c}/server.pem
+ssl_options.keyfile = {c}/server.key
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = true
+ssl_options.versions.1 = tlsv1.2
+ssl_options.versions.2 = tlsv1.3
+""")
+
+    def start(self):
+        self.proc = spawn([RABBITMQ_SERVER], env=self.env, stdout=open(f"{self.base}/stdout.log", "a"),
+                          stderr=subprocess.STDOUT)
+        wait_for(f"{self.name} to listen for MQTT", lambda: _listening(self.port), 120)
+
+    def ctl(self, *args):
+        subprocess.run([RABBITMQCTL, "-n", self.name, *args], env=self.env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+
+    def join(self, other):
+        self.ctl("stop_app")
+        self.ctl("join_cluster", other.name)
+        self.ctl("start_app")
+        wait_for(f"{self.name} to listen for MQTT again", lambda: _listening(self.port), 120)
+
+    def kill(self):
+        """SIGKILL of the node's Erlang VM, whose pid the node writes to its pid file (the
+        rabbitmq-server script runs it as a child and waits)."""
+        if self.proc:
+            with open(self.env["RABBITMQ_PID_FILE"]) as f:
+                os.kill(int(f.read().strip()), signal.SIGKILL)
+            self.proc.wait(20)
+            self.proc = None
+
+    def stop(self):
+        if self.proc:
+            try:
+                self.ctl("stop")
+            except (subprocess.SubprocessError, OSError):
+                self.proc.kill()
+            self.proc.wait(60)
+            self.proc = None
+
+
+def rabbitmq_cluster_failover(profile):
+    """A two-node RabbitMQ cluster (Debian's package, its MQTT plugin speaking MQTT 3.1.1); the
+    agent lists both nodes, the node it is on is SIGKILLed, and a subscriber on the other node
+    (its queue lives there) must account for every number. Long form only."""
+    if profile != "long":
+        raise Skipped("long form only (two RabbitMQ nodes take about 40 s to boot and cluster)")
+    if not os.path.exists(RABBITMQ_SERVER):
+        raise Skipped("rabbitmq-server is not installed (apt-get install rabbitmq-server)")
+    ws = Workspace("rabbitmq")
+    epmd = free_port()
+    nodes = [RabbitNode(ws, 1, epmd), RabbitNode(ws, 2, epmd)]
+    try:
+        started = time.monotonic()
+        for node in nodes:
+            node.start()
+        nodes[1].join(nodes[0])
+        print(f"   two-node cluster up in {time.monotonic() - started:.0f} s")
+        sub = Subscriber(ws, nodes[1], name="on-node-2")
+        agent = Agent(ws, nodes[0].port, rate_per_sample=20,
+                      extra_mqtt=f"\n  protocol: \"3.1.1\"\n  failover: [{{host: localhost, port: {nodes[1].port}}}]")
+        check = subprocess.run([BINARY, "config", "check", agent.config], capture_output=True, text=True)
+        if check.returncode != 0:
+            raise Skipped(f"the agent cannot be configured for RabbitMQ's MQTT 3.1.1: {check.stderr.strip()[:160]}")
+        agent.start()
+        wait_for("readings through node 1", lambda: len(sub.readings()[0]) >= 500, 60)
+        nodes[0].kill()
+        killed = time.monotonic()
+        before = len(sub.readings()[0])
+        wait_for("readings through node 2", lambda: len(sub.readings()[0]) > before + 200, 60)
+        moved = time.monotonic() - killed
+        drain(sub, agent)
+        agent.stop()
+        figures, _, _ = account(sub, agent)
+        print(f"   node 1 SIGKILLed; readings flowed through node 2 {moved:.1f} s later")
+        sub.stop()
+        return figures
+    finally:
+        for node in reversed(nodes):
+            node.stop()
+        subprocess.run(["/usr/bin/epmd", "-port", str(epmd), "-kill"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=dict(os.environ, ERL_EPMD_PORT=str(epmd)))
+        ws.remove()
+
+
 class BlackholeProxy:
     """A TCP proxy that can go silent: it keeps the connections open but forwards nothing,
     like a link whose far end vanished without a FIN or RST. New connections work again."""
@@ -590,6 +714,7 @@ def sensor_faults(profile):
 SCENARIOS = [("kill-storm", kill_storm), ("broker-outage", broker_outage), ("silent-link-cut", silent_link_cut),
              ("disk-cap-during-outage", disk_cap_during_outage), ("real-disk-full", real_disk_full),
              ("corrupt-database", corrupt_database), ("broker-failover", broker_failover),
+             ("rabbitmq-cluster-failover", rabbitmq_cluster_failover),
              ("sensor-faults", sensor_faults)]
 
 
