@@ -265,7 +265,7 @@ extension MQTTSettings {
                   keepaliveSeconds: Int(mqtt.keepalive.components.seconds), inflightWindow: mqtt.inflightWindow,
                   replayRate: mqtt.replayRate,
                   reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
-        failover = mqtt.failover.map { Broker(host: $0.host, port: $0.port) }
+        failover = mqtt.failover
         maximumPacketSize = mqtt.maxPacketSize
         bytesPerMessage = mqtt.bytesPerMessage
         batchWait = mqtt.batchWait

@@ -267,21 +267,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var brokers: [Broker] { [Broker(host: host, port: port)] + failover }
 
         /// One broker of the list: a host name (checked against its certificate) and a port.
-        public struct Broker: Sendable, Hashable, CustomStringConvertible {
-            /// Host name or address.
-            public var host: String
-            /// Port, 1...65535.
-            public var port: Int
-
-            /// Creates a broker entry.
-            public init(host: String, port: Int) {
-                self.host = host
-                self.port = port
-            }
-
-            /// `host:port`, as logs and status name it.
-            public var description: String { "\(host):\(port)" }
-        }
+        public typealias Broker = BrokerAddress
 
         /// Where messages go (`mqtt.topics`): templates with `{prefix}` (`topic_prefix`) and
         /// `{gateway}` (the gateway id on the wire), and Home Assistant's discovery prefix.

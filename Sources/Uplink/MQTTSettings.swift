@@ -23,22 +23,8 @@ public struct MQTTSettings: Sendable, Hashable {
     /// Which of ``brokers`` these settings dial: 0 for `host`:`port`, set by ``dialling(_:)``.
     public var brokerIndex = 0
 
-    /// One broker of the failover list.
-    public struct Broker: Sendable, Hashable, CustomStringConvertible {
-        /// Host name or address; the server certificate is verified against it.
-        public var host: String
-        /// Port.
-        public var port: Int
-
-        /// Creates a broker entry.
-        public init(host: String, port: Int) {
-            self.host = host
-            self.port = port
-        }
-
-        /// `host:port`, as logs and status name it.
-        public var description: String { "\(host):\(port)" }
-    }
+    /// One broker of the failover list; the server certificate is verified against its host.
+    public typealias Broker = BrokerAddress
 
     /// Every broker in the order tried: `host`:`port`, then ``failover``.
     public var brokers: [Broker] { [Broker(host: host, port: port)] + failover }
