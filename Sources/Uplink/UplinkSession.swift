@@ -283,7 +283,7 @@ struct UplinkSession {
         // again from a generator that repeats itself; this never does).
         let fraction = Double(random.next() >> 11) / Double(UInt64(1) << 53)
         let delay = backoff.nextDelay(randomFraction: fraction)
-        log(.info, "reconnecting", ["in": Self.secondsText(delay), "broker": "\(broker)"])
+        log(.info, "reconnecting", ["in": Self.secondsText(delay), "to": "\(broker)"])
         phase = .waitingToReconnect
         startTimer(.reconnect, after: delay)
     }

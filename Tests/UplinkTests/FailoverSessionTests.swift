@@ -58,6 +58,7 @@ import Testing
         harness.close()
         // Lost after CONNACK: the next broker after the reset backoff's first step.
         #expect(reconnectWaits(harness).last == .milliseconds(500))
+        #expect(harness.logs.last { $0.message == "reconnecting" }?.metadata["to"] == "c.test:8885")
         harness.advance(by: .milliseconds(500))
         #expect(harness.dialled.last == 2)
         // A fresh round: c.test and then broker.test fail at once, without a wait between.
