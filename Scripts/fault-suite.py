@@ -4,7 +4,9 @@ full disks and corrupt files, against a real mosquitto with mutual TLS on 127.0.
 
 Usage: Scripts/fault-suite.py [--long] [--only NAME ...]
   default   the reduced form CI runs (a few minutes)
-  --long    the full form: 50 SIGKILLs in 100,000 readings, a 10-minute broker outage
+  --long    the full form: 50 SIGKILLs in 100,000 readings, a 10-minute broker outage, six
+            failovers between two brokers, and a RabbitMQ cluster node killed (when
+            rabbitmq-server is installed: apt-get install rabbitmq-server)
 
 Every scenario prints its figures (readings sent, received, lost, duplicated, dropped by
 policy) and the suite ends with a line `N passed, N failed`. Loss is judged by accounting:
@@ -81,22 +83,29 @@ class Workspace:
 
 
 class Broker:
-    def __init__(self, ws, port=None):
-        self.ws, self.port, self.proc, self.starts = ws, port or free_port(), None, 0
+    def __init__(self, ws, port=None, name="broker"):
+        self.ws, self.port, self.proc, self.starts, self.name = ws, port or free_port(), None, 0, name
 
     def start(self):
         self.starts += 1
-        conf = self.ws.path("mosquitto.conf")
+        conf = self.ws.path(f"{self.name}-mosquitto.conf")
         with open(conf, "w") as out:
             subprocess.run(["bash", os.path.join(ROOT, "Scripts/mosquitto-tls.conf.sh"), self.ws.certs,
-                            str(self.port), self.ws.path("broker-data")], check=True, stdout=out)
-        log = open(self.ws.path(f"broker-{self.starts}.log"), "w")
+                            str(self.port), self.ws.path(f"{self.name}-data")], check=True, stdout=out)
+        log = open(self.ws.path(f"{self.name}-{self.starts}.log"), "w")
         self.proc = spawn(["mosquitto", "-c", conf], stdout=log, stderr=log)
         wait_for("mosquitto", lambda: _listening(self.port), 10)
 
     def stop(self):
         if self.proc:
             self.proc.terminate()
+            self.proc.wait(20)
+            self.proc = None
+
+    def kill(self):
+        """SIGKILL: the broker's sockets close without a DISCONNECT, its state unsaved past autosave."""
+        if self.proc:
+            self.proc.kill()
             self.proc.wait(20)
             self.proc = None
 
@@ -112,12 +121,14 @@ def _listening(port):
 class Subscriber:
     """mosquitto_sub with a persistent session: what the broker delivered, by topic."""
 
-    def __init__(self, ws, broker):
-        self.out = ws.path("received.txt")
+    def __init__(self, ws, broker, name="fault-subscriber", host="localhost", incarnation=1):
+        # mosquitto_sub exits when its broker dies; the next one (same client id, so the same
+        # persistent session) writes a file of its own.
+        self.out = ws.path(f"received-{name}-{incarnation}.txt")
         c = ws.certs
-        self.base = ["-h", "localhost", "-p", str(broker.port), "--cafile", f"{c}/ca.pem",
+        self.base = ["-h", host, "-p", str(broker.port), "--cafile", f"{c}/ca.pem",
                      "--cert", f"{c}/subscriber.pem", "--key", f"{c}/subscriber.key"]
-        self.proc = spawn(["mosquitto_sub", *self.base, "-i", "fault-subscriber", "-c", "-q", "1",
+        self.proc = spawn(["mosquitto_sub", *self.base, "-i", name, "-c", "-q", "1",
                                       "-t", "sensorgw/#", "-t", "probe", "-F", "%t %p"],
                                      stdout=open(self.out, "w"), stderr=subprocess.DEVNULL)
 
@@ -134,20 +145,7 @@ class Subscriber:
 
     def readings(self):
         """Sequence numbers in arrival order, and payload by sequence (to check duplicates)."""
-        order, payloads, conflicts = [], {}, 0
-        for line in self.lines():
-            if not line.startswith(TOPIC + " "):
-                continue
-            payload = line[len(TOPIC) + 1:]
-            try:
-                seq = json.loads(payload)[0]["seq"]
-            except (ValueError, KeyError, IndexError):
-                continue
-            if seq in payloads and payloads[seq] != payload:
-                conflicts += 1
-            payloads.setdefault(seq, payload)
-            order.append(seq)
-        return order, conflicts
+        return readings_in(self.lines())
 
     def statuses(self):
         return [json.loads(line[len(STATUS_TOPIC) + 1:]) for line in self.lines() if line.startswith(STATUS_TOPIC + " ")]
@@ -157,9 +155,46 @@ class Subscriber:
         self.proc.wait(10)
 
 
+def readings_in(lines):
+    """Sequence numbers of the readings among `lines` in arrival order, and how many numbers
+    arrived again with another payload."""
+    order, payloads, conflicts = [], {}, 0
+    for line in lines:
+        if not line.startswith(TOPIC + " "):
+            continue
+        payload = line[len(TOPIC) + 1:]
+        try:
+            seq = json.loads(payload)[0]["seq"]
+        except (ValueError, KeyError, IndexError):
+            continue
+        if seq in payloads and payloads[seq] != payload:
+            conflicts += 1
+        payloads.setdefault(seq, payload)
+        order.append(seq)
+    return order, conflicts
+
+
+class Subscribers:
+    """Subscribers on several brokers read as one: a reading counts wherever it arrived, and a
+    number that arrived on two brokers must carry the same payload on both."""
+
+    def __init__(self, *subs):
+        self.subs = list(subs)
+
+    def lines(self):
+        return [line for sub in self.subs for line in sub.lines()]
+
+    def readings(self):
+        return readings_in(self.lines())
+
+    def stop(self):
+        for sub in self.subs:
+            sub.stop()
+
+
 class Agent:
     def __init__(self, ws, port, rate_per_sample=20, interval="100ms", extra_storage="", replay_rate=5000,
-                 keepalive="5s", db=None):
+                 keepalive="5s", db=None, host="localhost", extra_mqtt=""):
         self.ws, self.proc = ws, None
         self.db = db or ws.path("outbox.sqlite")
         self.log_path = ws.path("agent.log")
@@ -176,8 +211,8 @@ storage:
   path: {self.db}
   flush_interval: 200ms{extra_storage}
 mqtt:
-  host: localhost
-  port: {port}
+  host: {host}
+  port: {port}{extra_mqtt}
   keepalive: {keepalive}
   inflight_window: 50
   replay_rate: {replay_rate}
@@ -326,6 +361,173 @@ def broker_outage(profile):
         raise AssertionError("no live reading was delivered while the backlog was replayed")
     teardown(ws, broker, sub)
     return figures
+
+
+def broker_failover(profile):
+    """Two independent brokers in the failover list; the one the agent is on is SIGKILLed (and
+    restarted, so the next kill sends the agent back), while 1,000 readings/s stream."""
+    kills = 6 if profile == "long" else 1
+    ws = Workspace("failover")
+    brokers = [Broker(ws, name="a"), Broker(ws, name="b")]
+    for broker in brokers:
+        broker.start()
+    # B by address, A by name: each certificate is checked against the host actually dialled.
+    hosts = ["localhost", "127.0.0.1"]
+    subs = [Subscriber(ws, brokers[i], name=f"on-{'ab'[i]}", host=hosts[i]) for i in range(2)]
+    both = Subscribers(*subs)
+    starts = [1, 1]
+    agent = Agent(ws, brokers[0].port, rate_per_sample=100,
+                  extra_mqtt=f"\n  failover: [{{host: 127.0.0.1, port: {brokers[1].port}}}]")
+    agent.start()
+    on = 0
+    wait_for("readings on A", lambda: len(subs[0].readings()[0]) >= 2000, 60)
+    moves = []
+    for _ in range(kills):
+        before = len(subs[1 - on].readings()[0])
+        brokers[on].kill()
+        killed = time.monotonic()
+        wait_for(f"readings on {'ab'[1 - on]}", lambda: len(subs[1 - on].readings()[0]) > before + 100, 30)
+        moves.append(time.monotonic() - killed)
+        brokers[on].start()  # back, persistent: the next kill sends the agent here again
+        starts[on] += 1
+        subs[on] = Subscriber(ws, brokers[on], name=f"on-{'ab'[on]}", host=hosts[on], incarnation=starts[on])
+        both.subs.append(subs[on])
+        on = 1 - on
+        time.sleep(random.uniform(2, 8) if profile == "long" else 2)
+    drain(both, agent)
+    agent.stop()
+    figures, _, _ = account(both, agent)
+    print(f"   {kills} SIGKILLs of the broker in use; moved to the other broker after "
+          + ", ".join(f"{m:.1f}" for m in moves) + " s")
+    if max(moves) > 15:
+        raise AssertionError(f"moving to the other broker took {max(moves):.1f} s")
+    both.stop()
+    for broker in brokers:
+        broker.stop()
+    ws.remove()
+    return figures
+
+
+RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"
+RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl"
+
+
+class RabbitNode:
+    """One RabbitMQ node (Debian's rabbitmq-server, run as root in the foreground) on loopback
+    ports, with the MQTT plugin on a mutual-TLS listener; nodes of one workspace share an Erlang
+    cookie and an epmd port, so they can form a cluster."""
+
+    def __init__(self, ws, number, epmd_port):
+        self.ws, self.number, self.proc = ws, number, None
+        self.name = f"rabbit{number}@localhost"
+        self.base = ws.path(f"rabbit{number}")
+        self.amqp_port, self.dist_port, self.port = free_port(), free_port(), free_port()
+        self.env = dict(os.environ, HOME=ws.path("rabbit-home"), ERL_EPMD_PORT=str(epmd_port),
+                        RABBITMQ_NODENAME=self.name, RABBITMQ_NODE_PORT=str(self.amqp_port),
+                        RABBITMQ_DIST_PORT=str(self.dist_port), RABBITMQ_MNESIA_BASE=f"{self.base}/mnesia",
+                        RABBITMQ_LOG_BASE=f"{self.base}/log", RABBITMQ_PID_FILE=f"{self.base}/pid",
+                        RABBITMQ_ENABLED_PLUGINS_FILE=f"{self.base}/enabled_plugins",
+                        RABBITMQ_CONFIG_FILE=f"{self.base}/rabbitmq.conf")
+        os.makedirs(f"{self.base}/log", exist_ok=True)
+        os.makedirs(self.env["HOME"], exist_ok=True)
+        cookie = os.path.join(self.env["HOME"], ".erlang.cookie")
+        if not os.path.exists(cookie):
+            with open(cookie, "w") as f:
+                f.write("SENSORGWFAULTSUITE")
+            os.chmod(cookie, 0o400)
+        with open(self.env["RABBITMQ_ENABLED_PLUGINS_FILE"], "w") as f:
+            f.write("[rabbitmq_mqtt].\n")
+        c = ws.certs
+        # Mutual TLS as mosquitto's listener has it; the MQTT login is the default (guest) user.
+        with open(self.env["RABBITMQ_CONFIG_FILE"], "w") as f:
+            f.write(f"""listeners.tcp.default = 127.0.0.1:{self.amqp_port}
+loopback_users = none
+mqtt.listeners.tcp = none
+mqtt.listeners.ssl.default = 127.0.0.1:{self.port}
+mqtt.allow_anonymous = true
+ssl_options.cacertfile = {c}/ca.pem
+ssl_options.certfile = {c}/server.pem
+ssl_options.keyfile = {c}/server.key
+ssl_options.verify = verify_peer
+ssl_options.fail_if_no_peer_cert = true
+ssl_options.versions.1 = tlsv1.2
+ssl_options.versions.2 = tlsv1.3
+""")
+
+    def start(self):
+        self.proc = spawn([RABBITMQ_SERVER], env=self.env, stdout=open(f"{self.base}/stdout.log", "a"),
+                          stderr=subprocess.STDOUT)
+        wait_for(f"{self.name} to listen for MQTT", lambda: _listening(self.port), 120)
+
+    def ctl(self, *args):
+        subprocess.run([RABBITMQCTL, "-n", self.name, *args], env=self.env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+
+    def join(self, other):
+        self.ctl("stop_app")
+        self.ctl("join_cluster", other.name)
+        self.ctl("start_app")
+        wait_for(f"{self.name} to listen for MQTT again", lambda: _listening(self.port), 120)
+
+    def kill(self):
+        """SIGKILL of the node's Erlang VM, whose pid the node writes to its pid file (the
+        rabbitmq-server script runs it as a child and waits)."""
+        if self.proc:
+            with open(self.env["RABBITMQ_PID_FILE"]) as f:
+                os.kill(int(f.read().strip()), signal.SIGKILL)
+            self.proc.wait(20)
+            self.proc = None
+
+    def stop(self):
+        if self.proc:
+            try:
+                self.ctl("stop")
+            except (subprocess.SubprocessError, OSError):
+                self.proc.kill()
+            self.proc.wait(60)
+            self.proc = None
+
+
+def rabbitmq_cluster_failover(profile):
+    """A two-node RabbitMQ cluster (Debian's package, its MQTT plugin speaking MQTT 3.1.1); the
+    agent lists both nodes, the node it is on is SIGKILLed, and a subscriber on the other node
+    (its queue lives there) must account for every number. Long form only (LONG_ONLY)."""
+    if not os.path.exists(RABBITMQ_SERVER):
+        raise Skipped("rabbitmq-server is not installed (apt-get install rabbitmq-server)")
+    ws = Workspace("rabbitmq")
+    epmd = free_port()
+    nodes = [RabbitNode(ws, 1, epmd), RabbitNode(ws, 2, epmd)]
+    try:
+        started = time.monotonic()
+        for node in nodes:
+            node.start()
+        nodes[1].join(nodes[0])
+        print(f"   two-node cluster up in {time.monotonic() - started:.0f} s")
+        sub = Subscriber(ws, nodes[1], name="on-node-2")
+        agent = Agent(ws, nodes[0].port, rate_per_sample=20,
+                      extra_mqtt=f"\n  protocol: \"3.1.1\"\n  failover: [{{host: localhost, port: {nodes[1].port}}}]")
+        check = subprocess.run([BINARY, "config", "check", agent.config], capture_output=True, text=True)
+        if check.returncode != 0:
+            raise Skipped(f"the agent cannot be configured for RabbitMQ's MQTT 3.1.1: {check.stderr.strip()[:160]}")
+        agent.start()
+        wait_for("readings through node 1", lambda: len(sub.readings()[0]) >= 500, 60)
+        nodes[0].kill()
+        killed = time.monotonic()
+        before = len(sub.readings()[0])
+        wait_for("readings through node 2", lambda: len(sub.readings()[0]) > before + 200, 60)
+        moved = time.monotonic() - killed
+        drain(sub, agent)
+        agent.stop()
+        figures, _, _ = account(sub, agent)
+        print(f"   node 1 SIGKILLed; readings flowed through node 2 {moved:.1f} s later")
+        sub.stop()
+        return figures
+    finally:
+        for node in reversed(nodes):
+            node.stop()
+        subprocess.run(["/usr/bin/epmd", "-port", str(epmd), "-kill"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=dict(os.environ, ERL_EPMD_PORT=str(epmd)))
+        ws.remove()
 
 
 class BlackholeProxy:
@@ -510,8 +712,11 @@ def sensor_faults(profile):
 
 SCENARIOS = [("kill-storm", kill_storm), ("broker-outage", broker_outage), ("silent-link-cut", silent_link_cut),
              ("disk-cap-during-outage", disk_cap_during_outage), ("real-disk-full", real_disk_full),
-             ("corrupt-database", corrupt_database),
+             ("corrupt-database", corrupt_database), ("broker-failover", broker_failover),
+             ("rabbitmq-cluster-failover", rabbitmq_cluster_failover),
              ("sensor-faults", sensor_faults)]
+# Too slow for the reduced form: two RabbitMQ nodes take about 30-40 s to boot and cluster.
+LONG_ONLY = {"rabbitmq-cluster-failover"}
 
 
 def main():
@@ -526,6 +731,8 @@ def main():
     passed = failed = skipped = 0
     for name, scenario in SCENARIOS:
         if args.only and name not in args.only:
+            continue
+        if name in LONG_ONLY and profile != "long" and not args.only:
             continue
         print(f"== {name} ({profile})", flush=True)
         started = time.monotonic()

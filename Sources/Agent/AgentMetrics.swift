@@ -31,9 +31,10 @@ public final class AgentMetrics: Sendable {
 struct StateGauges: Sendable {
     let registry: PrometheusCollectorRegistry
 
-    /// Sets every gauge; `lastAcknowledgedAge` nil (no PUBACK yet) leaves that gauge out.
+    /// Sets every gauge; `lastAcknowledgedAge` nil (no PUBACK yet) leaves that gauge out, and so
+    /// does `brokerIndex` nil (no attempt yet).
     func set(outboxReadings: Int, outboxBytes: Int, uplink: AgentHealth.UplinkProgress.State,
-             lastAcknowledgedAge: Duration?) {
+             lastAcknowledgedAge: Duration?, brokerIndex: Int? = nil) {
         registry.makeGauge(name: "sensorgw_outbox_readings", help: "Readings stored and not yet acknowledged.")
             .set(to: Double(outboxReadings))
         registry.makeGauge(name: "sensorgw_outbox_bytes", help: "Size of the outbox database.")
@@ -42,6 +43,12 @@ struct StateGauges: Sendable {
             registry.makeGauge(name: "sensorgw_uplink_state", labels: [("state", state.rawValue)],
                                help: "1 for the uplink's current state, 0 for the others.")
                 .set(to: state == uplink ? 1 : 0)
+        }
+        if let brokerIndex {
+            // One series, not a label per host: the index into mqtt.host + mqtt.failover.
+            registry.makeGauge(name: "sensorgw_uplink_broker_index",
+                               help: "The broker in use or being tried: 0 for mqtt.host, 1 for mqtt.failover[0], ...")
+                .set(to: Double(brokerIndex))
         }
         if let age = lastAcknowledgedAge {
             let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
@@ -61,7 +68,7 @@ extension StateGauges {
             let bytes = (try? await outbox.storedBytes()) ?? 0
             let now = monitor.now
             set(outboxReadings: readings, outboxBytes: bytes, uplink: monitor.snapshot.uplink.state,
-                lastAcknowledgedAge: monitor.lastAcknowledged.map { now - $0 })
+                lastAcknowledgedAge: monitor.lastAcknowledged.map { now - $0 }, brokerIndex: monitor.uplinkBroker?.index)
         }
     }
 }

@@ -53,9 +53,13 @@ public struct AgentStatus: Sendable, Hashable {
         public var lastFailure: String?
         /// Seconds since that failure.
         public var lastFailureAgeSeconds: Double?
+        /// The broker in use or being tried (`host:port` of `mqtt.host` or a failover entry);
+        /// nil before the first attempt.
+        public var broker: String?
 
         public init(state: String, stateAgeSeconds: Double, connections: Int, lastFailure: String? = nil,
-                    lastFailureAgeSeconds: Double? = nil) {
+                    lastFailureAgeSeconds: Double? = nil, broker: String? = nil) {
+            self.broker = broker
             self.state = state
             self.stateAgeSeconds = stateAgeSeconds
             self.connections = connections

@@ -146,7 +146,7 @@ public enum GatewayAgent {
                 logger: logger))
         logger.info("agent started", metadata: [
             "gateway": "\(configuration.gateway.id)", "sensors": "\(schedules.count)",
-            "broker": "\(configuration.mqtt.host):\(configuration.mqtt.port)",
+            "broker": "\(configuration.mqtt.brokers.map(\.description).joined(separator: ", "))",
         ])
         try await group.run()
         await outbox.close()
@@ -270,6 +270,7 @@ extension MQTTSettings {
                   keepaliveSeconds: Int(mqtt.keepalive.components.seconds), inflightWindow: mqtt.inflightWindow,
                   replayRate: mqtt.replayRate,
                   reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
+        failover = mqtt.failover
         maximumPacketSize = mqtt.maxPacketSize
         bytesPerMessage = mqtt.bytesPerMessage
         batchWait = mqtt.batchWait

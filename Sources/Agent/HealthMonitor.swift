@@ -16,6 +16,7 @@ public final class HealthMonitor<C: Clock>: Sendable where C: Sendable, C.Durati
         var lastAcknowledged: Duration?
         var activity: [String: SensorActivity] = [:]
         var lastUplinkFailure: (reason: String, at: Duration)?
+        var uplinkBroker: (name: String, index: Int)?
     }
 
     /// Starts recording: every sensor waits for its first slot, the storage and the uplink are starting.
@@ -66,6 +67,10 @@ public final class HealthMonitor<C: Clock>: Sendable where C: Sendable, C.Durati
     /// Why the last connection attempt failed or the last connection ended, and when (since the
     /// monitor started); nil before the first failure.
     public var lastUplinkFailure: (reason: String, at: Duration)? { state.withLock { $0.lastUplinkFailure } }
+
+    /// The broker the last connection attempt dialled (`host:port`) and its place in the
+    /// failover list (0: `mqtt.host`); nil before the first attempt.
+    public var uplinkBroker: (name: String, index: Int)? { state.withLock { $0.uplinkBroker } }
 
     /// Time since the monitor started.
     public var now: Duration { origin.duration(to: clock.now) }
@@ -137,8 +142,11 @@ public final class HealthMonitor<C: Clock>: Sendable where C: Sendable, C.Durati
 
     // MARK: uplink
 
-    /// A connection attempt began.
-    public func uplinkConnecting() { setUplink(.connecting) }
+    /// A connection attempt to `broker` (`host:port`, index `index` of the failover list) began.
+    public func uplinkConnecting(broker: String? = nil, index: Int = 0) {
+        if let broker { state.withLock { $0.uplinkBroker = (broker, index) } }
+        setUplink(.connecting)
+    }
 
     /// The attempt failed or the connection ended; the uplink backs off before the next.
     public func uplinkDisconnected() { setUplink(.backingOff) }

@@ -54,7 +54,7 @@ struct ObservedSensor: Sensor {
 func observedTransportFactory(_ base: @escaping MQTTTransportFactory, monitor: HealthMonitor<ContinuousClock>,
                               hooks: TestHooks) -> MQTTTransportFactory {
     { settings, onEvent throws(UplinkError) in
-        monitor.uplinkConnecting()
+        monitor.uplinkConnecting(broker: "\(settings.host):\(settings.port)", index: settings.brokerIndex)
         do throws(UplinkError) {
             let transport = try base(settings) { event in
                 switch event {

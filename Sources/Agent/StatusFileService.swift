@@ -67,7 +67,8 @@ extension GatewayAgent {
                 components: AgentStatus.components(monitor.verdict(health)),
                 uplink: .init(state: progress.state.rawValue, stateAgeSeconds: StatusReport.seconds(now - progress.since),
                               connections: monitor.connections, lastFailure: failure?.reason,
-                              lastFailureAgeSeconds: failure.map { StatusReport.seconds(now - $0.at) }),
+                              lastFailureAgeSeconds: failure.map { StatusReport.seconds(now - $0.at) },
+                              broker: monitor.uplinkBroker?.name),
                 outbox: .init(readings: readings, bytes: bytes),
                 lastAckAgeSeconds: monitor.lastAcknowledged.map { StatusReport.seconds(now - $0) },
                 sensors: AgentStatus.sensors(monitor.sensorActivity, health: sensorHealth))

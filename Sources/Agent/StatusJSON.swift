@@ -29,6 +29,7 @@ public enum StatusJSON {
             uplink.integer("connections", status.uplink.connections)
             uplink.string("last_failure", status.uplink.lastFailure)
             uplink.number("last_failure_age_seconds", status.uplink.lastFailureAgeSeconds)
+            uplink.string("broker", status.uplink.broker)
         }
         out.object("outbox") { outbox in
             outbox.integer("readings", status.outbox.readings)
@@ -81,7 +82,8 @@ public enum StatusJSON {
             uplink: .init(state: try uplink["state"].string(), stateAgeSeconds: try uplink["state_age_seconds"].number(),
                           connections: try uplink["connections"].integer(),
                           lastFailure: try uplink["last_failure"].optionalString(),
-                          lastFailureAgeSeconds: try uplink["last_failure_age_seconds"].optionalNumber()),
+                          lastFailureAgeSeconds: try uplink["last_failure_age_seconds"].optionalNumber(),
+                          broker: try uplink["broker"].optionalString()),
             outbox: .init(readings: try outbox["readings"].integer(), bytes: try outbox["bytes"].integer()),
             lastAckAgeSeconds: try root["last_ack_age_seconds"].optionalNumber(),
             sensors: sensors)

@@ -74,6 +74,7 @@ public enum StatusReport {
         let outbox = status.outbox
         text += "\n" + TextTable.render([
             ["UPLINK", "\(uplink.state.replacing("_", with: " ")) for \(age(uplink.stateAgeSeconds)), \(uplink.connections) connection(s)"],
+        ] + (uplink.broker.map { [["BROKER", $0]] } ?? []) + [
             ["LAST FAILURE", failure],
             ["OUTBOX", "\(outbox.readings) reading(s) waiting, \(bytes(outbox.bytes))"],
             ["LAST ACK", status.lastAckAgeSeconds.map { "\(age($0)) ago" } ?? "none yet"],

@@ -201,6 +201,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var host: String
         /// The broker's port, 1...65535: default 8883 with TLS, 1883 without.
         public var port: Int
+        /// `failover`: brokers tried after `host`:`port`, in order, round robin (at most 8); they
+        /// share the TLS settings, client id and topics, and each is verified against its own host.
+        public var failover: [Broker] = []
         /// The MQTT client identifier; defaults to the gateway id.
         public var clientID: String
         /// The first topic level(s); default `sensorgw`. No wildcards, no leading or trailing `/`.
@@ -262,7 +265,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
             self.tls = tls
         }
 
-        /// Reconnect back-off: starts at `initial`, doubles up to `max`.
+        /// Every broker in the order they are tried: `host`:`port`, then `failover`.
+        public var brokers: [Broker] { [Broker(host: host, port: port)] + failover }
+
+        /// One broker of the list: a host name (checked against its certificate) and a port.
+        public typealias Broker = BrokerAddress
+
         /// Where messages go (`mqtt.topics`): templates with `{prefix}` (`topic_prefix`) and
         /// `{gateway}` (the gateway id on the wire), and Home Assistant's discovery prefix.
         public struct Topics: Sendable, Equatable {
@@ -278,6 +286,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
             public init() {}
         }
 
+        /// Reconnect back-off: starts at `initial`, doubles up to `max`.
         public struct Reconnect: Sendable, Equatable {
             /// The first wait; 100ms ... 1h, default 1s.
             public var initial: Duration

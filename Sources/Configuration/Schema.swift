@@ -68,6 +68,7 @@ struct SchemaReader {
             reconnect: mqtt.reconnect, tls: mqtt.tls, replayRate: mqtt.replayRate, encoding: mqtt.encoding,
             readingsPerMessage: mqtt.readingsPerMessage)
         var settings = settingsWithoutFormats
+        settings.failover = mqtt.failover
         settings.tlsOptions = mqtt.tlsOptions
         settings.topics = mqtt.topics
         settings.envelope = mqtt.envelope
@@ -373,6 +374,7 @@ struct SchemaReader {
     struct PartialMQTT {
         var host: String
         var port: Int
+        var failover: [Config.MQTTConfiguration.Broker]
         var clientID: String?
         var topicPrefix: String
         var topics: Config.MQTTConfiguration.Topics
@@ -417,19 +419,18 @@ struct SchemaReader {
         var batchWait = Duration.zero
         var protocolReading = MQTTProtocolReading()
         var tlsMark: Mark?
+        var failover: [FailoverEntry] = []
         try reader.forEachEntry(
             of: node, path: path,
-            allowed: ["host", "port", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
+            allowed: ["host", "port", "failover", "client_id", "topic_prefix", "keepalive", "inflight_window", "reconnect", "tls",
                       "replay_rate", "encoding", "readings_per_message", "sparkplug", "max_packet_size",
                       "bytes_per_message", "batch_wait", "topics", "envelope"] + Config.MQTTProtocolOptions.keys
         ) { (key, value, keyMark, keyPath) throws(ConfigurationError) in
             switch key {
             case "host":
-                let text = try reader.nonEmptyString(value, path: keyPath)
-                guard !text.contains(where: \.isWhitespace) else {
-                    throw fail(keyPath, at: value.mark, "a host name cannot contain spaces")
-                }
-                host = text
+                host = try brokerHost(value, path: keyPath)
+            case "failover":
+                failover = try self.failover(value, path: keyPath)
             case "port":
                 port = try reader.integer(value, path: keyPath, in: 1...65535)
             case "client_id":
@@ -492,8 +493,11 @@ struct SchemaReader {
                        "encoding \(encoding) cannot be sealed: a Sparkplug B host or Home Assistant must read its payloads; "
                            + "use the envelope with \(Self.sealableEncodings.joined(separator: " or "))")
         }
+        let defaultPort = tls == .disabled ? 1883 : 8883
+        let primary = Config.MQTTConfiguration.Broker(host: host, port: port ?? defaultPort)
+        let failoverBrokers = try failoverBrokers(failover, primary: primary, defaultPort: defaultPort, mqttPath: path)
         return PartialMQTT(
-            host: host, port: port ?? (tls == .disabled ? 1883 : 8883), clientID: clientID,
+            host: primary.host, port: primary.port, failover: failoverBrokers, clientID: clientID,
             topicPrefix: topicPrefix, topics: topics, envelope: envelope, keepalive: keepalive, inflightWindow: inflightWindow,
             reconnect: reconnect, tls: tls, tlsOptions: tlsOptions, replayRate: replayRate, encoding: encoding,
             readingsPerMessage: readingsPerMessage, sparkplug: sparkplug, maxPacketSize: maxPacketSize,

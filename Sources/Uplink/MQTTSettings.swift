@@ -15,10 +15,36 @@ public struct MQTTSettings: Sendable, Hashable {
         case serverTLS(caFile: String)
     }
 
-    /// Broker host name (checked against the server certificate).
+    /// Broker host name (checked against the server certificate). In the settings a transport
+    /// is made with, the broker that connection dials (``dialling(_:)``).
     public var host: String
     /// Broker port.
     public var port: Int
+    /// Brokers tried after `host`:`port`, in order, round robin (`mqtt.failover`); everything
+    /// else here is shared by all of them.
+    public var failover: [Broker] = []
+    /// Which of ``brokers`` these settings dial: 0 for `host`:`port`, set by ``dialling(_:)``.
+    public var brokerIndex = 0
+
+    /// One broker of the failover list; the server certificate is verified against its host.
+    public typealias Broker = BrokerAddress
+
+    /// Every broker in the order tried: `host`:`port`, then ``failover``.
+    public var brokers: [Broker] { [Broker(host: host, port: port)] + failover }
+
+    /// The settings for one connection to `brokers[index]` (wrapping around): its host and port,
+    /// so TLS verifies the certificate against the broker actually dialled, and `brokerIndex`
+    /// naming it. The copy's own ``brokers`` is that one broker.
+    public func dialling(_ index: Int) -> MQTTSettings {
+        let list = brokers
+        let position = ((index % list.count) + list.count) % list.count
+        var copy = self
+        copy.host = list[position].host
+        copy.port = list[position].port
+        copy.failover = []
+        copy.brokerIndex = position
+        return copy
+    }
     /// MQTT client id.
     public var clientID: String
     /// Topic every reading is published to. The ``Uplink`` publishes to the topic its

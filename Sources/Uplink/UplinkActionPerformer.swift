@@ -42,10 +42,11 @@ struct UplinkActionPerformer {
 
     mutating func perform(_ action: UplinkSession.Action) async -> UplinkSession.Event? {
         switch action {
-        case .connect(let generation):
+        case .connect(let generation, let broker):
             await disconnect()
             let input = self.input
-            var settings = self.settings
+            // Host and port of the broker dialled: TLS verifies its certificate against that host.
+            var settings = self.settings.dialling(broker)
             if var hooks {
                 settings.will = hooks.willForNextConnection(wallSeconds: SystemClock.now().wallSeconds)
                 self.hooks = hooks

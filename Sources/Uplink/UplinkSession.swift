@@ -15,6 +15,14 @@ import Pipeline
 /// then bytes in the shell, then age close a batch); backlog never waits. When the link fails the window is forgotten (the readings are still stored) and the
 /// next connection starts the backlog again from the oldest stored reading, so every
 /// unacknowledged reading is re-sent in order with its original sequence number.
+///
+/// Failover: each attempt dials one broker of ``Configuration/brokers``. A failed attempt moves
+/// straight on to the next broker (a dead one adds no delay before a healthy one is tried); only
+/// when every broker of a round has failed does the session wait out the backoff, which then
+/// grows. A lost connection moves to the next broker after the backoff's first step (reset by the
+/// CONNACK), as a reconnect to one broker always did, so two brokers that accept and then drop
+/// the connection are not dialled in a tight loop. The backlog a new broker receives is the same
+/// replay from the oldest stored reading.
 struct UplinkSession {
     /// What the session needs from the settings.
     struct Configuration: Sendable, Hashable {
@@ -27,9 +35,8 @@ struct UplinkSession {
         var drainTimeout: Duration
         /// How long new readings may wait for a full message (zero: send at once).
         var batchWait: Duration
-        /// For log lines only.
-        var host: String
-        var port: Int
+        /// The brokers in the order tried, round robin (at least one).
+        var brokers: [MQTTSettings.Broker]
 
         init(settings: MQTTSettings, readingsPerMessage: Int, drainTimeout: Duration) {
             inflightWindow = max(1, settings.inflightWindow)
@@ -40,8 +47,7 @@ struct UplinkSession {
             connectTimeout = .seconds(max(10, settings.keepaliveSeconds))
             self.drainTimeout = drainTimeout
             batchWait = max(.zero, settings.batchWait)
-            host = settings.host
-            port = settings.port
+            brokers = settings.brokers
         }
     }
 
@@ -72,6 +78,11 @@ struct UplinkSession {
 
     private var phase = Phase.idle
     private var generation = 0
+    /// The broker of ``Configuration/brokers`` the current (or next) attempt dials.
+    private(set) var brokerIndex = 0
+    /// Attempts of this round that failed: when it reaches the number of brokers, the
+    /// session waits out the backoff.
+    private var failedInRound = 0
     private var backoff: ReconnectBackoff
     private var random: any RandomNumberGenerator
     private var bucket: TokenBucket
@@ -192,8 +203,8 @@ struct UplinkSession {
         generation += 1
         phase = .connecting
         counters.connectionAttempts += 1
-        log(.debug, "connecting", ["host": configuration.host, "port": "\(configuration.port)"])
-        actions.append(.connect(generation: generation))
+        log(.debug, "connecting", ["broker": "\(broker)"])
+        actions.append(.connect(generation: generation, broker: brokerIndex))
         startTimer(.connectTimeout, after: configuration.connectTimeout)
     }
 
@@ -204,6 +215,7 @@ struct UplinkSession {
             phase = .connected
             counters.connections += 1
             backoff.reset()
+            failedInRound = 0
             cancelTimer(.connectTimeout)
             // Births (subscriptions, discovery) go before any reading: performed in order.
             actions.append(.announce(generation: generation))
@@ -236,29 +248,45 @@ struct UplinkSession {
     /// A connection that had reached CONNACK ended.
     private mutating func connectionLost(_ reason: String) {
         counters.connectionsLost += 1
-        log(.warning, "broker connection lost", ["reason": reason, "unacknowledged": "\(window.sequences.count)"])
+        log(.warning, "broker connection lost",
+            ["broker": "\(broker)", "reason": reason, "unacknowledged": "\(window.sequences.count)"])
         actions.append(.report(.connectionLost(reason: reason)))
-        scheduleReconnect()
+        scheduleReconnect(afterLoss: true)
     }
 
     /// An attempt ended before CONNACK: named, counted by kind, retried after the backoff.
     private mutating func couldNotConnect(_ failure: ConnectionFailure) {
         counters.connectFailures[failure.kind, default: 0] += 1
         log(.warning, "could not connect to broker",
-            ["broker": "\(configuration.host):\(configuration.port)", "kind": failure.kind.rawValue, "reason": failure.detail])
+            ["broker": "\(broker)", "kind": failure.kind.rawValue, "reason": failure.detail])
         actions.append(.report(.couldNotConnect(failure)))
         scheduleReconnect()
     }
 
-    /// Forgets the connection (its readings are still stored) and waits out the backoff.
-    private mutating func scheduleReconnect() {
+    /// Forgets the connection (its readings are still stored) and moves to the next broker: at
+    /// once after a failed attempt while the round has brokers left to try, else after the
+    /// backoff (a lost connection, or a round in which every broker failed).
+    private mutating func scheduleReconnect(afterLoss: Bool = false) {
         resetConnection()
         actions.append(.disconnect)
+        let left = broker
+        brokerIndex = (brokerIndex + 1) % configuration.brokers.count
+        if afterLoss {
+            failedInRound = 0
+        } else {
+            failedInRound += 1
+            if failedInRound < configuration.brokers.count {
+                log(.info, "trying the next broker", ["broker": "\(broker)", "after": "\(left)"])
+                connect()
+                return
+            }
+            failedInRound = 0
+        }
         // 53 random bits as a fraction in 0..<1 (Double.random(in:using:) may draw again and
         // again from a generator that repeats itself; this never does).
         let fraction = Double(random.next() >> 11) / Double(UInt64(1) << 53)
         let delay = backoff.nextDelay(randomFraction: fraction)
-        log(.info, "reconnecting", ["in": Self.secondsText(delay)])
+        log(.info, "reconnecting", ["in": Self.secondsText(delay), "to": "\(broker)"])
         phase = .waitingToReconnect
         startTimer(.reconnect, after: delay)
     }
@@ -288,7 +316,7 @@ struct UplinkSession {
         liveMayHaveMore = true
         let burst = min(configuration.replayRate, window.capacity * configuration.readingsPerMessage)
         bucket = TokenBucket(rate: configuration.replayRate, burst: burst, now: now)
-        log(.info, "connected to broker", ["host": configuration.host, "backlog": "\(pending)"])
+        log(.info, "connected to broker", ["broker": "\(broker)", "backlog": "\(pending)"])
         requestStatus()
         fill(now: now)
     }
@@ -310,7 +338,7 @@ struct UplinkSession {
             if phase == .connecting {
                 let seconds = configuration.connectTimeout.components.seconds
                 couldNotConnect(ConnectionFailure(.timedOut,
-                    "no CONNACK from \(configuration.host):\(configuration.port) within \(seconds) s; check that the broker is up and not overloaded"))
+                    "no CONNACK from \(broker) within \(seconds) s; check that the broker is up and not overloaded"))
             }
         case .tick:
             fill(now: now)
@@ -559,6 +587,9 @@ struct UplinkSession {
     }
 
     // MARK: Helpers
+
+    /// The broker the current (or next) attempt dials.
+    var broker: MQTTSettings.Broker { configuration.brokers[brokerIndex] }
 
     private mutating func startTimer(_ timer: Timer, after delay: Duration) {
         nextTimerToken += 1

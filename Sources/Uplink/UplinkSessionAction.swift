@@ -5,8 +5,8 @@ import Pipeline
 extension UplinkSession {
     /// What the session asks its shell to do; results come back as ``Event``s.
     enum Action: Sendable, Hashable {
-        /// Make a transport for connection `generation` and start it.
-        case connect(generation: Int)
+        /// Make a transport for connection `generation` to `Configuration.brokers[broker]` and start it.
+        case connect(generation: Int, broker: Int)
         /// Stop the current transport, if there is one.
         case disconnect
         /// Start (or restart) `timer`; when it runs out, send back `.timerFired(timer, token)`.

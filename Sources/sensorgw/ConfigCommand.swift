@@ -30,7 +30,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 case .serverOnly: "TLS, password login"
                 }
             print("\(file): OK — gateway \(configuration.gateway.id), \(configuration.sensors.count) sensor(s), "
-                + "broker \(configuration.mqtt.host):\(configuration.mqtt.port) (\(tls)), topic \(configuration.readingsTopic)")
+                + "broker \(configuration.mqtt.brokers.map(\.description).joined(separator: ", then ")) (\(tls)), topic \(configuration.readingsTopic)")
         }
     }
 }

@@ -22,7 +22,7 @@ final class AgentProcess {
     /// A configuration for any broker address; `tls: false` configures plaintext.
     init(workspace: Workspace, port: Int, host: String = "localhost", tls: Bool = true, clientCertificate: String = "client",
          interval: String = "100ms", inflightWindow: Int = 10, name: String = "agent", mqttExtra: String = "",
-         reconnectMax: String = "1s") throws {
+         reconnectMax: String = "1s", reconnectInitial: String = "200ms") throws {
         self.workspace = workspace
         self.name = name
         configPath = workspace.path("\(name).yaml")
@@ -47,7 +47,7 @@ final class AgentProcess {
               port: \(port)
               keepalive: 5s
               inflight_window: \(inflightWindow)
-              reconnect: { initial: 200ms, max: \(reconnectMax) }\(mqttExtra.isEmpty ? "" : "\n  " + mqttExtra)
+              reconnect: { initial: \(reconnectInitial), max: \(reconnectMax) }\(mqttExtra.isEmpty ? "" : "\n  " + mqttExtra)
             \(tlsSetting)
             log:
               level: debug

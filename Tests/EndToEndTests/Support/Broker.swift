@@ -5,34 +5,44 @@ final class Broker {
     let port: Int
     let workspace: Workspace
     let serverCertificate: String
+    /// Keeps several brokers apart in one workspace (config, data and log files); nil: the one broker.
+    let name: String?
     private var child: Child?
     private var starts = 0
 
-    init(workspace: Workspace, serverCertificate: String = "server") async throws {
+    init(workspace: Workspace, serverCertificate: String = "server", name: String? = nil) async throws {
         self.workspace = workspace
         self.serverCertificate = serverCertificate
+        self.name = name
         port = freePort()
         try await start()
     }
 
     func start() async throws {
         starts += 1
-        let config = workspace.path("mosquitto.conf")
+        let config = workspace.path(name.map { "mosquitto-\($0).conf" } ?? "mosquitto.conf")
         let script = packageRoot.appendingPathComponent("Scripts/mosquitto-tls.conf.sh").path
         let generate = Process()
         generate.executableURL = URL(fileURLWithPath: "/bin/bash")
-        generate.arguments = [script, workspace.certificates.path, String(port), workspace.path("broker-data"), serverCertificate]
+        generate.arguments = [script, workspace.certificates.path, String(port), workspace.path("\(name ?? "broker")-data"),
+                              serverCertificate]
         _ = FileManager.default.createFile(atPath: config, contents: nil)
         generate.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: config))
         try generate.run()
         generate.waitUntilExit()
         guard generate.terminationStatus == 0 else { throw TestFailure("mosquitto-tls.conf.sh failed") }
-        child = try Child("/usr/sbin/mosquitto", ["-c", config], log: workspace.path("broker-\(starts).log"))
+        child = try Child("/usr/sbin/mosquitto", ["-c", config], log: workspace.path("\(name ?? "broker")-\(starts).log"))
         try await waitUntil(timeout: .seconds(10), "mosquitto on port \(port)") { isListening(port: port) }
     }
 
     func stop() async throws {
         try await child?.stop()
+        child = nil
+    }
+
+    /// SIGKILL: the broker dies without closing a connection cleanly (nor saving its state).
+    func kill() async throws {
+        try await child?.stop(signal: SIGKILL)
         child = nil
     }
 }
@@ -43,19 +53,21 @@ final class Subscriber {
     let outputPath: String
 
     /// - Parameter format: `mosquitto_sub -F`: `%t %p` (topic, payload as text), `%t %x` (payload in hex).
-    init(broker: Broker, topic: String, clientID: String = "e2e-subscriber", format: String = "%t %p") async throws {
+    /// - Parameter host: the name the broker's certificate is checked against.
+    init(broker: Broker, topic: String, clientID: String = "e2e-subscriber", format: String = "%t %p",
+         host: String = "localhost") async throws {
         let certs = broker.workspace.certificates.path
         let path = broker.workspace.path("received-\(clientID).txt")
         outputPath = path
         child = try Child("/usr/bin/mosquitto_sub", [
-            "-h", "localhost", "-p", String(broker.port),
+            "-h", host, "-p", String(broker.port),
             "--cafile", certs + "/ca.pem", "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
             "-i", clientID, "-c", "-q", "1", "-t", topic, "-t", "e2e/probe", "-F", format,
         ], log: path)
         // Ready once a probe published after it started comes back through it.
         try await waitUntil(timeout: .seconds(15), "subscriber to receive a probe") {
             _ = try? run("/usr/bin/mosquitto_pub", [
-                "-h", "localhost", "-p", String(broker.port),
+                "-h", host, "-p", String(broker.port),
                 "--cafile", certs + "/ca.pem", "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
                 "-t", "e2e/probe", "-m", "probe", "-q", "1",
             ])

@@ -31,6 +31,8 @@ struct SessionHarness {
     private(set) var mostOutstanding = 0
     private(set) var generation = 0
     private(set) var connects = 0
+    /// The broker index each `.connect` named, in order.
+    private(set) var dialled: [Int] = []
     private(set) var transportOpen = false
     private(set) var timers: [UplinkSession.Timer: (token: Int, due: Duration)] = [:]
     private(set) var timerStarts: [(UplinkSession.Timer, Duration)] = []
@@ -71,11 +73,12 @@ struct SessionHarness {
 
     init(window: Int = 5, readingsPerMessage: Int = 1, replayRate: Int = 1000, drainTimeout: Duration = .seconds(10),
          reconnectInitial: Duration = .seconds(1), reconnectMax: Duration = .seconds(8), recoveryReported: Bool = true,
-         random: UInt64 = 0, batchWait: Duration = .zero) {
+         random: UInt64 = 0, batchWait: Duration = .zero, failover: [MQTTSettings.Broker] = []) {
         var settings = MQTTSettings(host: "broker.test", port: 8883, clientID: "c", topic: "t", statusTopic: "s",
                                     keepaliveSeconds: 30, inflightWindow: window, replayRate: replayRate,
                                     reconnectInitial: reconnectInitial, reconnectMax: reconnectMax, security: .plaintext)
         settings.batchWait = batchWait
+        settings.failover = failover
         let configuration = UplinkSession.Configuration(settings: settings, readingsPerMessage: readingsPerMessage,
                                                         drainTimeout: drainTimeout)
         session = UplinkSession(configuration: configuration, recoveryReported: recoveryReported,
@@ -151,9 +154,10 @@ struct SessionHarness {
 
     private mutating func perform(_ action: UplinkSession.Action) -> UplinkSession.Event? {
         switch action {
-        case .connect(let generation):
+        case .connect(let generation, let broker):
             self.generation = generation
             connects += 1
+            dialled.append(broker)
             transportOpen = true
             outstanding.removeAll()  // a new connection: the old one's packet ids mean nothing
             return nil
