@@ -87,6 +87,8 @@ let package = Package(
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         // Sealed (HPKE) and signed (Ed25519) payload envelopes, docs/ENVELOPE.md; knows no reading.
         .target(name: "Envelope", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Signed remote commands (docs/COMMANDS.md): the layout and a pure verifier, no I/O.
+        .target(name: "Commands", dependencies: ["Envelope", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "EnvelopeEncoding", dependencies: ["Envelope", "Pipeline", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs sensors on schedules in an injected clock; knows no chip.
         .target(
@@ -148,6 +150,7 @@ let package = Package(
         .testTarget(name: "BoardsTests", dependencies: ["Boards", "HAL"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
         .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "EnvelopeEncoding", "Pipeline", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Envelope", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "UplinkTests",
             dependencies: ["Uplink", "Outbox", "Pipeline", .product(name: "Logging", package: "swift-log")]),
