@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "HAL", "YAML", "Pipeline", "Boards",
+                "HAL", "YAML", "Pipeline", "Boards", "Commands",
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
@@ -116,7 +116,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "HAL", "HALLinux", "Pipeline", "Outbox", "Uplink", "Configuration", "Sampling", "SensorKit", "YAML",
-                "EnvelopeEncoding", .product(name: "Crypto", package: "swift-crypto"),
+                "EnvelopeEncoding", "Commands", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -128,7 +128,7 @@ let package = Package(
             name: "sensorgw",
             dependencies: [
                 "Agent", "Boards", "Configuration", "Drivers", "HAL", "HALSimulation", "Pipeline", "SensorKit", "SimulatedBoard",
-                "Envelope", .product(name: "Crypto", package: "swift-crypto"),
+                "Envelope", "Commands", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -141,7 +141,7 @@ let package = Package(
             name: "DriversTests",
             dependencies: ["Drivers", "HALSimulation", "HAL", "Configuration", "Pipeline", "SensorKit", "SimulatedBoard",
                            "HALLinux", "Sampling"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit", "Commands"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(
             name: "SamplingTests",
@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "HALSimulation", "HAL", "Configuration", "Outbox", "Pipeline", "Sampling", "SensorKit",
-                           "SimulatedBoard", "Drivers"]),
+                           "SimulatedBoard", "Drivers", "Commands"]),
         // Runs the built `sensorgw` against a real mosquitto with mutual TLS (see Scripts/).
         .testTarget(name: "EndToEndTests", dependencies: ["sensorgw", "Outbox"]),
     ]
