@@ -64,23 +64,25 @@ final class Reloader: Sendable {
     var configuration: GatewayConfiguration { running.withLock { $0 } }
 
     /// One reload: systemd hears RELOADING=1 first and READY=1 at the end, applied or refused.
-    func reload() async {
+    /// `trigger` names who asked (SIGHUP, a remote command) in the log.
+    @discardableResult
+    func reload(trigger: String = "SIGHUP") async -> ReloadOutcome {
         notifier.reloading()
         defer { notifier.ready() }
-        logger.notice("reloading the configuration (SIGHUP)")
+        logger.notice("reloading the configuration (\(trigger))")
         let new: GatewayConfiguration
         do {
             new = try load()
         } catch {
             logger.error("reload refused, the running configuration stays: \(error)")
-            return
+            return .refused(["\(error)"])
         }
         let plan = ReloadPlan(running: configuration, new: new)
         guard plan.refusals.isEmpty else {
             for refusal in plan.refusals {
                 logger.error("reload refused, the running configuration stays: \(refusal)")
             }
-            return
+            return .refused(plan.refusals)
         }
         for warning in plan.warnings + new.warnings {
             logger.warning("\(warning)")
@@ -92,7 +94,7 @@ final class Reloader: Sendable {
                 sampling.replace(with: makeSampler(schedules))
             } catch {
                 logger.error("reload refused, the running configuration stays: \(error)")
-                return
+                return .refused(["\(error)"])
             }
         }
         if plan.reconnectUplink {
@@ -103,5 +105,7 @@ final class Reloader: Sendable {
             "sensors": "\(new.sensors.map(\.id).joined(separator: ","))",
             "sampler_restarted": "\(plan.restartSampler)", "uplink_reconnected": "\(plan.reconnectUplink)",
         ])
+        return .applied(restartedSampler: plan.restartSampler, reconnectedUplink: plan.reconnectUplink,
+                        warnings: plan.warnings + new.warnings)
     }
 }
