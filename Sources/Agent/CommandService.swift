@@ -13,9 +13,12 @@ import Glibc
 /// Verifies and performs remote commands (docs/COMMANDS.md), one at a time in arrival order,
 /// and answers each on the reply topic. The uplink only hands the bytes over
 /// (``UplinkCommands``), so a slow command (a reload) never holds up publishing.
-struct CommandService: Service {
+struct CommandService: Service, CustomStringConvertible {
     let commands: AsyncStream<[UInt8]>
     var performer: CommandPerformer
+
+    /// What ServiceLifecycle logs at start: no keys, no memory.
+    var description: String { "CommandService(reply_topic: \(performer.replyTopic))" }
 
     func run() async throws {
         let commands = self.commands
@@ -73,6 +76,13 @@ struct CommandPerformer: Sendable {
     @Sendable static func systemClock() -> CommandClock {
         let now = SystemClock.now()
         return CommandClock(seconds: Int64(now.wallSeconds.rounded(.down)), isSynchronized: SystemClock.isWallClockSynchronized())
+    }
+
+    /// The system clock, said to be synchronized whatever the kernel says (a debug test hook).
+    @Sendable static func assumedSynchronizedClock() -> CommandClock {
+        var clock = systemClock()
+        clock.isSynchronized = true
+        return clock
     }
 
     /// An absent file is an empty memory; one that exists but does not read back is not

@@ -148,7 +148,9 @@ public enum GatewayAgent {
             let performer = CommandPerformer(section: section, target: configuration.gateway.wireID,
                                              memoryPath: storage.path + ".commands", replyTopic: replyTopic,
                                              actions: actions, send: { uplink.current.send($0) },
-                                             logger: logger.with(label: "commands"))
+                                             logger: logger.with(label: "commands"),
+                                             clock: hooks.assumesClockSynchronized ? CommandPerformer.assumedSynchronizedClock
+                                                 : CommandPerformer.systemClock)
             optionalServices.append(.init(service: CommandService(commands: commandBytes, performer: performer)))
             logger.notice("remote commands are on", metadata: [
                 "topic": "\(topic)", "reply_topic": "\(replyTopic)",

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// Signed remote commands (docs/COMMANDS.md) against a real mosquitto with mutual TLS: the agent
+/// answers every command on the reply topic and logs it, accepted or refused, and keeps
+/// publishing readings throughout.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct RemoteCommandTests {
+    static let commandTopic = "sensorgw/e2e-gateway/commands"
+    static let replyTopic = "sensorgw/e2e-gateway/commands/reply"
+
+    @Test func aSignedStatusIsAnsweredAndReplayedExpiredUnsignedMisTargetedAndNotAllowedAreRefused() async throws {
+        let workspace = try Workspace("commands")
+        let keygen = try await sensorgw(["command", "keygen", "--out", workspace.path("keys")], in: workspace)
+        #expect(keygen.status == 0, "\(keygen.output)")
+        let broker = try await Broker(workspace: workspace)
+        // Apart: a wildcard would also print the binary commands, which are not text.
+        let subscriber = try await Subscriber(broker: broker, topic: Self.replyTopic, clientID: "e2e-operator")
+        let readingsSubscriber = try await Subscriber(broker: broker, topic: "sensorgw/e2e-gateway/readings")
+        let agent = try AgentProcess(workspace: workspace, broker: broker, interval: "200ms",
+                                     sections: "commands:\n  operator_keys: [keys/operator.pub]\n  allow: [status]\n")
+        // This host's kernel may not call its clock synchronized; a debug hook says it is.
+        try agent.start(environment: ["SENSORGW_TEST_HOOKS": "1", "SENSORGW_TEST_CLOCK_SYNCHRONIZED": "1"])
+        let readings = { readingsSubscriber.readings.count }
+        try await waitUntil(timeout: .seconds(60), "readings, so the agent is connected and subscribed") { readings() >= 3 }
+
+        func sign(_ name: String, _ words: [String], target: String = "e2e-gateway", issued: Int? = nil) throws -> String {
+            let file = workspace.path("\(name).bin")
+            var arguments = ["command", "sign", "--key", workspace.path("keys/operator.key"), "--target", target,
+                             "--expires", "5m", "--id", name]
+            if let issued { arguments += ["--issued", String(issued)] }
+            let line = ([sensorgwBinary] + arguments + words).map { "'\($0)'" }.joined(separator: " ")
+            #expect(try run("/bin/sh", ["-c", "\(line) > '\(file)' 2>/dev/null"]) == 0)
+            return file
+        }
+        func send(_ file: String) throws {
+            let certs = workspace.certificates.path
+            #expect(try run("/usr/bin/mosquitto_pub", [
+                "-h", "localhost", "-p", String(broker.port), "--cafile", certs + "/ca.pem",
+                "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
+                "-t", Self.commandTopic, "-f", file, "-q", "1",
+            ]) == 0)
+        }
+        func replies() -> [String] {
+            Subscriber.lines(at: subscriber.outputPath).filter { $0.hasPrefix(Self.replyTopic + " ") }
+                .map { String($0.dropFirst(Self.replyTopic.count + 1)) }
+        }
+        func awaitReply(_ count: Int, _ what: String) async throws -> String {
+            do {
+                try await waitUntil(timeout: .seconds(20), what) { replies().count >= count }
+            } catch {
+                let log = agent.log.split(separator: "\n").filter { !$0.contains("readings stored") }.suffix(40).joined(separator: "\n")
+                let received = Subscriber.lines(at: subscriber.outputPath)
+                Issue.record("agent log: \(log)\nreceived \(received.count): \(received.suffix(3))")
+                throw error
+            }
+            return replies()[count - 1]
+        }
+
+        // Accepted: the status JSON as `sensorgw status` reads it.
+        let status = try sign("s1", ["status"])
+        try send(status)
+        let accepted = try await awaitReply(1, "the status reply")
+        #expect(accepted.hasPrefix(#"{"id":"s1","command":"status","accepted":true,"result":{"#), "\(accepted)")
+        #expect(accepted.contains(#""running":true"#) && accepted.contains(#""sensors":["#), "\(accepted)")
+        let readingsAfterFirst = readings()
+
+        // The same bytes again.
+        try send(status)
+        #expect(try await awaitReply(2, "the replay's reply")
+                    == #"{"id":"s1","command":"status","accepted":false,"reason":"replayed"}"#)
+        // Issued 10 minutes ago, valid for 5.
+        try send(try sign("old", ["status"], issued: Int(Date().timeIntervalSince1970) - 600))
+        #expect(try await awaitReply(3, "the expired command's reply")
+                    == #"{"id":"old","command":"status","accepted":false,"reason":"expired"}"#)
+        // The body alone: no signature.
+        let full = try Data(contentsOf: URL(fileURLWithPath: try sign("u1", ["status"])))
+        let unsigned = workspace.path("unsigned.bin")
+        try full.dropLast(64).write(to: URL(fileURLWithPath: unsigned))
+        try send(unsigned)
+        #expect(try await awaitReply(4, "the unsigned command's reply")
+                    == #"{"id":"u1","command":"status","accepted":false,"reason":"unsigned"}"#)
+        // A flipped byte in the signature.
+        var forged = full
+        forged[forged.count - 1] ^= 0x01
+        let forgedFile = workspace.path("forged.bin")
+        try forged.write(to: URL(fileURLWithPath: forgedFile))
+        try send(forgedFile)
+        #expect(try await awaitReply(5, "the forged command's reply")
+                    == #"{"id":"u1","command":"status","accepted":false,"reason":"bad_signature"}"#)
+        // Meant for another gateway.
+        try send(try sign("w1", ["status"], target: "other-gateway"))
+        #expect(try await awaitReply(6, "the mis-targeted command's reply")
+                    == #"{"id":"w1","command":"status","accepted":false,"reason":"wrong_target"}"#)
+        // Signed and fresh, but `allow` lists only status.
+        try send(try sign("r1", ["reload"]))
+        #expect(try await awaitReply(7, "the reload's reply")
+                    == #"{"id":"r1","command":"reload","accepted":false,"reason":"not_allowed"}"#)
+
+        // Readings went on throughout.
+        try await waitUntil(timeout: .seconds(20), "more readings") { readings() > readingsAfterFirst + 2 }
+        #expect(try await agent.stop() == 0)
+        let log = agent.log
+        #expect(log.contains("command accepted") && log.contains("id=s1"), "\(log.suffix(3000))")
+        for reason in ["replayed", "expired", "unsigned", "bad_signature", "wrong_target", "not_allowed"] {
+            #expect(log.split(separator: "\n").contains { $0.contains("command refused") && $0.contains("reason=\(reason)") },
+                    "no log line for \(reason)")
+        }
+        // The operator's signature never reaches the log.
+        #expect(!log.contains(full.suffix(64).map { String(format: "%02x", $0) }.joined()))
+        try await subscriber.stop()
+        try await readingsSubscriber.stop()
+        try await broker.stop()
+    }
+}
