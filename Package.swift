@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "HALSimulation", "HAL", "Configuration", "Outbox", "Pipeline", "Sampling", "SensorKit",
-                           "SimulatedBoard", "Drivers", "Commands"]),
+                           "SimulatedBoard", "Drivers", "Commands", "Uplink", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `sensorgw` against a real mosquitto with mutual TLS (see Scripts/).
         .testTarget(name: "EndToEndTests", dependencies: ["sensorgw", "Outbox"]),
     ]

@@ -9,7 +9,7 @@ struct RemoteCommandTests {
     static let commandTopic = "sensorgw/e2e-gateway/commands"
     static let replyTopic = "sensorgw/e2e-gateway/commands/reply"
 
-    @Test func aSignedStatusIsAnsweredAndReplayedExpiredUnsignedMisTargetedAndNotAllowedAreRefused() async throws {
+    @Test func aSignedStatusIsAnsweredAndReplayedExpiredUnsignedForgedMisTargetedAndNotAllowedAreRefused() async throws {
         let workspace = try Workspace("commands")
         let keygen = try await sensorgw(["command", "keygen", "--out", workspace.path("keys")], in: workspace)
         #expect(keygen.status == 0, "\(keygen.output)")
@@ -108,6 +108,15 @@ struct RemoteCommandTests {
         }
         // The operator's signature never reaches the log.
         #expect(!log.contains(full.suffix(64).map { String(format: "%02x", $0) }.joined()))
+
+        // After a restart the replay memory (beside the outbox) still knows s1.
+        let before = readings()
+        try agent.start(environment: ["SENSORGW_TEST_HOOKS": "1", "SENSORGW_TEST_CLOCK_SYNCHRONIZED": "1"])
+        try await waitUntil(timeout: .seconds(60), "readings after the restart") { readings() > before }
+        try send(status)
+        #expect(try await awaitReply(8, "the replay's reply after a restart")
+                    == #"{"id":"s1","command":"status","accepted":false,"reason":"replayed"}"#)
+        #expect(try await agent.stop() == 0)
         try await subscriber.stop()
         try await readingsSubscriber.stop()
         try await broker.stop()
