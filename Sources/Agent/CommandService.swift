@@ -42,6 +42,8 @@ struct CommandActions: Sendable {
     var status: @Sendable () async -> [UInt8]
     /// A reload as SIGHUP does it; nil when the agent was started without a file to reload.
     var reload: (@Sendable () async -> ReloadOutcome)?
+    /// The running sensors, for `probe` and `set_output`.
+    var targets: CommandTargets?
 }
 
 /// The verifier, the replay memory and its file, and the reply: a command's whole handling.
@@ -133,9 +135,12 @@ struct CommandPerformer: Sendable {
         case .reload:
             guard let reload = actions.reload else { return .refused("not_supported") }
             return .accepted(result: (await reload()).json)
-        case .probe, .setOutput:
-            // Verified and allowed, but this build cannot yet reach a running sensor's driver.
-            return .refused("not_supported")
+        case .probe(let sensor):
+            guard let targets = actions.targets else { return .refused("not_supported") }
+            return await targets.probe(sensor)
+        case .setOutput(let output, let on):
+            guard let targets = actions.targets else { return .refused("not_supported") }
+            return await targets.setOutput(output, on: on)
         }
     }
 
@@ -144,6 +149,9 @@ struct CommandPerformer: Sendable {
         switch reply.outcome {
         case .accepted:
             logger.notice("command accepted", metadata: metadata)
+        case .failed(let error):
+            metadata["error"] = "\(error)"
+            logger.warning("command accepted but failed", metadata: metadata)
         case .refused(let reason):
             metadata["reason"] = "\(reason)"
             logger.warning("command refused", metadata: metadata)
@@ -154,11 +162,14 @@ struct CommandPerformer: Sendable {
 
 /// One answer on the reply topic: `{"id": ..., "command": ..., "accepted": true, "result": ...}`
 /// or `{"id": ..., "command": ..., "accepted": false, "reason": "..."}` (id and command null when
-/// the bytes did not parse).
+/// the bytes did not parse), or `{"id": ..., "command": ..., "accepted": true, "error": "..."}`
+/// when an accepted command could not be performed (the sensor did not answer).
 struct CommandReply: Sendable, Hashable {
     enum Outcome: Sendable, Hashable {
         /// Performed; `result` is a JSON document.
         case accepted(result: [UInt8])
+        /// Accepted, but performing it failed.
+        case failed(String)
         case refused(String)
     }
 
@@ -177,6 +188,9 @@ struct CommandReply: Sendable, Hashable {
         case .refused(let reason):
             writer.bool("accepted", false)
             writer.string("reason", reason)
+        case .failed(let error):
+            writer.bool("accepted", true)
+            writer.string("error", error)
         }
         return writer.finish()
     }

@@ -49,8 +49,9 @@ public enum GatewayAgent {
         let hooks = TestHooks.from(environment: environment)
         if hooks.isActive { logger.warning("test hooks are on (debug build, SENSORGW_TEST_HOOKS=1)") }
         let monitor = HealthMonitor(clock: ContinuousClock(), sensors: [])
+        let targets = CommandTargets()
         let schedules = try observedSchedules(for: configuration.sensors, registry: registry, board: board,
-                                              monitor: monitor, hooks: hooks)
+                                              monitor: monitor, hooks: hooks, targets: targets)
         let health = AgentHealth(configuration)
         let sealing = try configuration.mqtt.envelope.map { keys in
             try EnvelopeSealing(keys, checkingWith: SenMLJSONEncoder(gatewayID: configuration.gateway.wireID))
@@ -134,7 +135,7 @@ public enum GatewayAgent {
             Reloader(running: configuration, load: reload.load, makeBoard: reload.makeBoard,
                      makeSampler: makeSampler, makeUplink: makeUplink, registry: registry,
                      monitor: monitor, hooks: hooks, sampling: sampling, uplink: uplink,
-                     notifier: notifier, logger: logger.with(label: "reload"))
+                     notifier: notifier, logger: logger.with(label: "reload"), targets: targets)
         }
         if let reloader {
             optionalServices.append(.init(service: ReloadService(signals: hangups, reloader: reloader)))
@@ -144,7 +145,8 @@ public enum GatewayAgent {
             let snapshot = statusSnapshot(monitor: monitor, health: health, sampling: sampling, outbox: outbox)
             var reloadAction: (@Sendable () async -> ReloadOutcome)?
             if let reloader { reloadAction = { await reloader.reload(trigger: "remote command") } }
-            let actions = CommandActions(status: { StatusJSON.encode(await snapshot(true)) }, reload: reloadAction)
+            let actions = CommandActions(status: { StatusJSON.encode(await snapshot(true)) }, reload: reloadAction,
+                                         targets: targets)
             let performer = CommandPerformer(section: section, target: configuration.gateway.wireID,
                                              memoryPath: storage.path + ".commands", replyTopic: replyTopic,
                                              actions: actions, send: { uplink.current.send($0) },
@@ -214,8 +216,9 @@ extension GatewayAgent {
     /// exactly these sensors) for the watchdog.
     static func observedSchedules(for sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry,
                                   board: any Board, monitor: HealthMonitor<ContinuousClock>,
-                                  hooks: TestHooks) throws -> [SensorSchedule] {
+                                  hooks: TestHooks, targets: CommandTargets? = nil) throws -> [SensorSchedule] {
         let built = try schedules(for: sensors, registry: registry, board: board)
+        targets?.replace(with: built)
         monitor.replaceSensors(built.map { ($0.sensor.id, $0.interval, $0.timeout) })
         monitor.describeSensors(sensors.map { ($0.id, $0.kind) })
         return zip(built, sensors).map { schedule, sensor in

@@ -38,6 +38,8 @@ final class Reloader: Sendable {
     let uplink: UplinkControl
     let notifier: SystemdNotifier
     let logger: Logger
+    /// The running sensors commands reach; replaced with the sampler's.
+    let targets: CommandTargets?
     private let running: Mutex<GatewayConfiguration>
 
     init(running: GatewayConfiguration, load: @escaping @Sendable () throws -> GatewayConfiguration,
@@ -45,7 +47,9 @@ final class Reloader: Sendable {
          makeSampler: @escaping @Sendable ([SensorSchedule]) -> Sampler<ContinuousClock>,
          makeUplink: @escaping @Sendable (GatewayConfiguration) -> Uplink,
          registry: SensorRegistry, monitor: HealthMonitor<ContinuousClock>, hooks: TestHooks,
-         sampling: SamplingControl, uplink: UplinkControl, notifier: SystemdNotifier, logger: Logger) {
+         sampling: SamplingControl, uplink: UplinkControl, notifier: SystemdNotifier, logger: Logger,
+         targets: CommandTargets? = nil) {
+        self.targets = targets
         self.running = Mutex(running)
         self.load = load
         self.makeBoard = makeBoard
@@ -90,7 +94,8 @@ final class Reloader: Sendable {
         if plan.restartSampler {
             do {
                 let schedules = try GatewayAgent.observedSchedules(for: new.sensors, registry: registry,
-                                                                   board: makeBoard(new), monitor: monitor, hooks: hooks)
+                                                                   board: makeBoard(new), monitor: monitor, hooks: hooks,
+                                                                   targets: targets)
                 sampling.replace(with: makeSampler(schedules))
             } catch {
                 logger.error("reload refused, the running configuration stays: \(error)")

@@ -75,7 +75,7 @@ struct CommandPerformerTests {
         #expect(replies(sent) == [#"{"id":null,"command":null,"accepted":false,"reason":"replay_memory_unreadable"}"#])
     }
 
-    @Test func probeIsVerifiedButNotYetPerformed() async throws {
+    @Test func withoutRunningSensorsProbeIsNotSupported() async throws {
         let sent = SentMessages()
         var performer = performer(sent: sent)
         await performer.handle(try signed("p1", .probe(sensor: "air")))

@@ -121,4 +121,54 @@ struct RemoteCommandTests {
         try await readingsSubscriber.stop()
         try await broker.stop()
     }
+
+    /// `set_output` drives the simulated board's relay (its next readings say so) and `probe`
+    /// reads a sensor once; an output not in `commands.outputs` is refused.
+    @Test func setOutputDrivesTheRelayAndProbeReadsASensor() async throws {
+        let workspace = try Workspace("commands-relay")
+        #expect(try await sensorgw(["command", "keygen", "--out", workspace.path("keys")], in: workspace).status == 0)
+        let broker = try await Broker(workspace: workspace)
+        let subscriber = try await Subscriber(broker: broker, topic: Self.replyTopic, clientID: "e2e-operator")
+        let readingsSubscriber = try await Subscriber(broker: broker, topic: "sensorgw/e2e-gateway/readings")
+        let agent = try AgentProcess(
+            workspace: workspace, broker: broker, interval: "200ms",
+            sensorsExtra: "- { id: pump, type: relay, line: { chip: pinctrl-bcm2711, line: GPIO5 }, interval: 200ms }",
+            sections: "commands:\n  operator_keys: [keys/operator.pub]\n  allow: [probe, set_output]\n  outputs: [pump]\n")
+        try agent.start(environment: ["SENSORGW_TEST_HOOKS": "1", "SENSORGW_TEST_CLOCK_SYNCHRONIZED": "1"])
+        let pumpPayloads = { readingsSubscriber.readings.map(\.payload).filter { $0.contains("e2e-gateway:pump:") } }
+        try await waitUntil(timeout: .seconds(60), "the relay's readings") { pumpPayloads().count >= 2 }
+        #expect(pumpPayloads().allSatisfy { $0.contains(#""vb":false"#) }, "\(pumpPayloads())")
+
+        func send(_ name: String, _ words: [String]) throws {
+            let file = workspace.path("\(name).bin")
+            let line = ([sensorgwBinary, "command", "sign", "--key", workspace.path("keys/operator.key"),
+                         "--target", "e2e-gateway", "--expires", "5m", "--id", name] + words).map { "'\($0)'" }.joined(separator: " ")
+            #expect(try run("/bin/sh", ["-c", "\(line) > '\(file)' 2>/dev/null"]) == 0)
+            let certs = workspace.certificates.path
+            #expect(try run("/usr/bin/mosquitto_pub", [
+                "-h", "localhost", "-p", String(broker.port), "--cafile", certs + "/ca.pem",
+                "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
+                "-t", Self.commandTopic, "-f", file, "-q", "1",
+            ]) == 0)
+        }
+        func reply(_ count: Int) async throws -> String {
+            let lines = { Subscriber.lines(at: subscriber.outputPath).filter { $0.hasPrefix(Self.replyTopic + " ") } }
+            try await waitUntil(timeout: .seconds(20), "reply \(count)") { lines().count >= count }
+            return String(lines()[count - 1].dropFirst(Self.replyTopic.count + 1))
+        }
+
+        try send("on1", ["set-output", "pump", "on"])
+        #expect(try await reply(1) == #"{"id":"on1","command":"set_output","accepted":true,"result":{"output":"pump","state":true}}"#)
+        try await waitUntil(timeout: .seconds(20), "a reading with the relay on") { pumpPayloads().contains { $0.contains(#""vb":true"#) } }
+        try send("p1", ["probe", "air"])
+        let probed = try await reply(2)
+        #expect(probed.hasPrefix(#"{"id":"p1","command":"probe","accepted":true,"result":{"sensor":"air","readings":[{"quantity":"temperature","unit":"Cel","value":"#),
+                "\(probed)")
+        try send("air1", ["set-output", "air", "on"])
+        #expect(try await reply(3) == #"{"id":"air1","command":"set_output","accepted":false,"reason":"not_allowed"}"#)
+        #expect(try await agent.stop() == 0)
+        try await subscriber.stop()
+        try await readingsSubscriber.stop()
+        try await broker.stop()
+    }
 }
