@@ -24,37 +24,19 @@ struct RemoteCommandTests {
         let readings = { readingsSubscriber.readings.count }
         try await waitUntil(timeout: .seconds(60), "readings, so the agent is connected and subscribed") { readings() >= 3 }
 
+        let ops = Operator(workspace: workspace, broker: broker, replies: subscriber)
         func sign(_ name: String, _ words: [String], target: String = "e2e-gateway", issued: Int? = nil) throws -> String {
-            let file = workspace.path("\(name).bin")
-            var arguments = ["command", "sign", "--key", workspace.path("keys/operator.key"), "--target", target,
-                             "--expires", "5m", "--id", name]
-            if let issued { arguments += ["--issued", String(issued)] }
-            let line = ([sensorgwBinary] + arguments + words).map { "'\($0)'" }.joined(separator: " ")
-            #expect(try run("/bin/sh", ["-c", "\(line) > '\(file)' 2>/dev/null"]) == 0)
-            return file
+            try ops.sign(name, words, target: target, issued: issued)
         }
-        func send(_ file: String) throws {
-            let certs = workspace.certificates.path
-            #expect(try run("/usr/bin/mosquitto_pub", [
-                "-h", "localhost", "-p", String(broker.port), "--cafile", certs + "/ca.pem",
-                "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
-                "-t", Self.commandTopic, "-f", file, "-q", "1",
-            ]) == 0)
-        }
-        func replies() -> [String] {
-            Subscriber.lines(at: subscriber.outputPath).filter { $0.hasPrefix(Self.replyTopic + " ") }
-                .map { String($0.dropFirst(Self.replyTopic.count + 1)) }
-        }
+        func send(_ file: String) throws { try ops.send(file) }
         func awaitReply(_ count: Int, _ what: String) async throws -> String {
             do {
-                try await waitUntil(timeout: .seconds(20), what) { replies().count >= count }
+                return try await ops.reply(count, what)
             } catch {
                 let log = agent.log.split(separator: "\n").filter { !$0.contains("readings stored") }.suffix(40).joined(separator: "\n")
-                let received = Subscriber.lines(at: subscriber.outputPath)
-                Issue.record("agent log: \(log)\nreceived \(received.count): \(received.suffix(3))")
+                Issue.record("agent log: \(log)")
                 throw error
             }
-            return replies()[count - 1]
         }
 
         // Accepted: the status JSON as `sensorgw status` reads it.
@@ -139,23 +121,9 @@ struct RemoteCommandTests {
         try await waitUntil(timeout: .seconds(60), "the relay's readings") { pumpPayloads().count >= 2 }
         #expect(pumpPayloads().allSatisfy { $0.contains(#""vb":false"#) }, "\(pumpPayloads())")
 
-        func send(_ name: String, _ words: [String]) throws {
-            let file = workspace.path("\(name).bin")
-            let line = ([sensorgwBinary, "command", "sign", "--key", workspace.path("keys/operator.key"),
-                         "--target", "e2e-gateway", "--expires", "5m", "--id", name] + words).map { "'\($0)'" }.joined(separator: " ")
-            #expect(try run("/bin/sh", ["-c", "\(line) > '\(file)' 2>/dev/null"]) == 0)
-            let certs = workspace.certificates.path
-            #expect(try run("/usr/bin/mosquitto_pub", [
-                "-h", "localhost", "-p", String(broker.port), "--cafile", certs + "/ca.pem",
-                "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
-                "-t", Self.commandTopic, "-f", file, "-q", "1",
-            ]) == 0)
-        }
-        func reply(_ count: Int) async throws -> String {
-            let lines = { Subscriber.lines(at: subscriber.outputPath).filter { $0.hasPrefix(Self.replyTopic + " ") } }
-            try await waitUntil(timeout: .seconds(20), "reply \(count)") { lines().count >= count }
-            return String(lines()[count - 1].dropFirst(Self.replyTopic.count + 1))
-        }
+        let ops = Operator(workspace: workspace, broker: broker, replies: subscriber)
+        func send(_ name: String, _ words: [String]) throws { try ops.send(try ops.sign(name, words)) }
+        func reply(_ count: Int) async throws -> String { try await ops.reply(count, "reply \(count)") }
 
         try send("on1", ["set-output", "pump", "on"])
         #expect(try await reply(1) == #"{"id":"on1","command":"set_output","accepted":true,"result":{"output":"pump","state":true}}"#)
@@ -170,5 +138,41 @@ struct RemoteCommandTests {
         try await subscriber.stop()
         try await readingsSubscriber.stop()
         try await broker.stop()
+    }
+}
+
+/// The operator's side: signs with `keys/operator.key` (`sensorgw command sign`), publishes to
+/// the command topic with `mosquitto_pub -f`, reads the replies the subscriber printed.
+struct Operator {
+    let workspace: Workspace
+    let broker: Broker
+    let replies: Subscriber
+
+    /// The signed command's file.
+    func sign(_ name: String, _ words: [String], target: String = "e2e-gateway", issued: Int? = nil) throws -> String {
+        let file = workspace.path("\(name).bin")
+        var arguments = ["command", "sign", "--key", workspace.path("keys/operator.key"), "--target", target,
+                         "--expires", "5m", "--id", name]
+        if let issued { arguments += ["--issued", String(issued)] }
+        let line = ([sensorgwBinary] + arguments + words).map { "'\($0)'" }.joined(separator: " ")
+        #expect(try run("/bin/sh", ["-c", "\(line) > '\(file)' 2>/dev/null"]) == 0)
+        return file
+    }
+
+    func send(_ file: String) throws {
+        let certs = workspace.certificates.path
+        #expect(try run("/usr/bin/mosquitto_pub", [
+            "-h", "localhost", "-p", String(broker.port), "--cafile", certs + "/ca.pem",
+            "--cert", certs + "/subscriber.pem", "--key", certs + "/subscriber.key",
+            "-t", RemoteCommandTests.commandTopic, "-f", file, "-q", "1",
+        ]) == 0)
+    }
+
+    /// The `count`th reply's JSON, waiting for it.
+    func reply(_ count: Int, _ what: String) async throws -> String {
+        let prefix = RemoteCommandTests.replyTopic + " "
+        let lines = { Subscriber.lines(at: replies.outputPath).filter { $0.hasPrefix(prefix) } }
+        try await waitUntil(timeout: .seconds(20), what) { lines().count >= count }
+        return String(lines()[count - 1].dropFirst(prefix.count))
     }
 }
