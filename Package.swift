@@ -81,12 +81,14 @@ let package = Package(
         .target(
             name: "Configuration",
             dependencies: [
-                "HAL", "YAML", "Pipeline", "Boards",
+                "HAL", "YAML", "Pipeline", "Boards", "Commands",
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
         .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
         // Sealed (HPKE) and signed (Ed25519) payload envelopes, docs/ENVELOPE.md; knows no reading.
         .target(name: "Envelope", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Signed remote commands (docs/COMMANDS.md): the layout and a pure verifier, no I/O.
+        .target(name: "Commands", dependencies: ["Envelope", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "EnvelopeEncoding", dependencies: ["Envelope", "Pipeline", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs sensors on schedules in an injected clock; knows no chip.
         .target(
@@ -114,7 +116,7 @@ let package = Package(
             name: "Agent",
             dependencies: [
                 "HAL", "HALLinux", "Pipeline", "Outbox", "Uplink", "Configuration", "Sampling", "SensorKit", "YAML",
-                "EnvelopeEncoding", .product(name: "Crypto", package: "swift-crypto"),
+                "EnvelopeEncoding", "Commands", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -126,7 +128,7 @@ let package = Package(
             name: "sensorgw",
             dependencies: [
                 "Agent", "Boards", "Configuration", "Drivers", "HAL", "HALSimulation", "Pipeline", "SensorKit", "SimulatedBoard",
-                "Envelope", .product(name: "Crypto", package: "swift-crypto"),
+                "Envelope", "Commands", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -139,7 +141,7 @@ let package = Package(
             name: "DriversTests",
             dependencies: ["Drivers", "HALSimulation", "HAL", "Configuration", "Pipeline", "SensorKit", "SimulatedBoard",
                            "HALLinux", "Sampling"]),
-        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit"]),
+        .testTarget(name: "ConfigurationTests", dependencies: ["Configuration", "HAL", "Drivers", "SensorKit", "Commands"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(
             name: "SamplingTests",
@@ -148,13 +150,14 @@ let package = Package(
         .testTarget(name: "BoardsTests", dependencies: ["Boards", "HAL"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
         .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "EnvelopeEncoding", "Pipeline", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "CommandsTests", dependencies: ["Commands", "Envelope", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "UplinkTests",
             dependencies: ["Uplink", "Outbox", "Pipeline", .product(name: "Logging", package: "swift-log")]),
         .testTarget(
             name: "AgentTests",
             dependencies: ["Agent", "HALSimulation", "HAL", "Configuration", "Outbox", "Pipeline", "Sampling", "SensorKit",
-                           "SimulatedBoard", "Drivers"]),
+                           "SimulatedBoard", "Drivers", "Commands", "Uplink", .product(name: "Crypto", package: "swift-crypto")]),
         // Runs the built `sensorgw` against a real mosquitto with mutual TLS (see Scripts/).
         .testTarget(name: "EndToEndTests", dependencies: ["sensorgw", "Outbox"]),
     ]

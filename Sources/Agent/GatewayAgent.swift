@@ -1,3 +1,4 @@
+import Commands
 import Configuration
 import Logging
 import Metrics
@@ -48,11 +49,18 @@ public enum GatewayAgent {
         let hooks = TestHooks.from(environment: environment)
         if hooks.isActive { logger.warning("test hooks are on (debug build, SENSORGW_TEST_HOOKS=1)") }
         let monitor = HealthMonitor(clock: ContinuousClock(), sensors: [])
+        let targets = CommandTargets()
         let schedules = try observedSchedules(for: configuration.sensors, registry: registry, board: board,
-                                              monitor: monitor, hooks: hooks)
+                                              monitor: monitor, hooks: hooks, targets: targets)
         let health = AgentHealth(configuration)
         let sealing = try configuration.mqtt.envelope.map { keys in
             try EnvelopeSealing(keys, checkingWith: SenMLJSONEncoder(gatewayID: configuration.gateway.wireID))
+        }
+        // docs/COMMANDS.md: the uplink hands command bytes over; CommandService verifies and performs.
+        // Bounded: a flood keeps the oldest waiting commands and drops what comes after.
+        let (commandBytes, commandInput) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .bufferingOldest(64))
+        let commandChannel = configuration.commandTopic.map { topic in
+            UplinkCommands(topic: topic, received: { commandInput.yield($0) })
         }
         let makeUplink: @Sendable (GatewayConfiguration) -> Uplink = { configuration in
             // The schema accepted only registered names; the default covers a configuration built by hand.
@@ -74,7 +82,7 @@ public enum GatewayAgent {
                           transportFactory: observedTransportFactory(MosquittoTransport.factory, monitor: monitor,
                                                                      hooks: hooks),
                           sessionStatePath: configuration.storage.path + ".session",
-                          onIncident: countUplinkIncident)
+                          commands: commandChannel, onIncident: countUplinkIncident)
         }
         let uplink = UplinkControl(makeUplink(configuration))
         let buffer = ReadingBuffer()
@@ -123,12 +131,35 @@ public enum GatewayAgent {
                                               sampling: sampling, outbox: outbox, logger: logger) {
             optionalServices.append(.init(service: statusFile))
         }
-        if let reload {
-            let reloader = Reloader(running: configuration, load: reload.load, makeBoard: reload.makeBoard,
-                                    makeSampler: makeSampler, makeUplink: makeUplink, registry: registry,
-                                    monitor: monitor, hooks: hooks, sampling: sampling, uplink: uplink,
-                                    notifier: notifier, logger: logger.with(label: "reload"))
+        let reloader = reload.map { reload in
+            Reloader(running: configuration, load: reload.load, makeBoard: reload.makeBoard,
+                     makeSampler: makeSampler, makeUplink: makeUplink, registry: registry,
+                     monitor: monitor, hooks: hooks, sampling: sampling, uplink: uplink,
+                     notifier: notifier, logger: logger.with(label: "reload"), targets: targets)
+        }
+        if let reloader {
             optionalServices.append(.init(service: ReloadService(signals: hangups, reloader: reloader)))
+        }
+        if let section = configuration.commands, let topic = configuration.commandTopic,
+           let replyTopic = configuration.commandReplyTopic {
+            let snapshot = statusSnapshot(monitor: monitor, health: health, sampling: sampling, outbox: outbox)
+            var reloadAction: (@Sendable () async -> ReloadOutcome)?
+            if let reloader { reloadAction = { await reloader.reload(trigger: "remote command") } }
+            let actions = CommandActions(status: { StatusJSON.encode(await snapshot(true)) }, reload: reloadAction,
+                                         targets: targets)
+            let performer = CommandPerformer(section: section, target: configuration.gateway.wireID,
+                                             memoryPath: storage.path + ".commands", replyTopic: replyTopic,
+                                             actions: actions, send: { uplink.current.send($0) },
+                                             logger: logger.with(label: "commands"),
+                                             clock: hooks.assumesClockSynchronized ? CommandPerformer.assumedSynchronizedClock
+                                                 : CommandPerformer.systemClock)
+            optionalServices.append(.init(service: CommandService(commands: commandBytes, performer: performer)))
+            logger.notice("remote commands are on", metadata: [
+                "topic": "\(topic)", "reply_topic": "\(replyTopic)",
+                "allow": "\(section.allow.map(\.rawValue).sorted().joined(separator: ","))",
+            ])
+        } else {
+            commandInput.finish()
         }
         // ServiceGroup stops services in reverse order: sampler first (no new readings), then the
         // storage service commits what is buffered, then the uplink drains what is in flight,
@@ -189,8 +220,9 @@ extension GatewayAgent {
     /// exactly these sensors) for the watchdog.
     static func observedSchedules(for sensors: [GatewayConfiguration.SensorConfiguration], registry: SensorRegistry,
                                   board: any Board, monitor: HealthMonitor<ContinuousClock>,
-                                  hooks: TestHooks) throws -> [SensorSchedule] {
+                                  hooks: TestHooks, targets: CommandTargets? = nil) throws -> [SensorSchedule] {
         let built = try schedules(for: sensors, registry: registry, board: board)
+        targets?.replace(with: built)
         monitor.replaceSensors(built.map { ($0.sensor.id, $0.interval, $0.timeout) })
         monitor.describeSensors(sensors.map { ($0.id, $0.kind) })
         return zip(built, sensors).map { schedule, sensor in

@@ -8,7 +8,7 @@ import Configuration
 /// uplink (it drains what is in flight) and starting one with the new settings on the same
 /// outbox. Refused as a whole, the running configuration kept: a change to `storage` (the
 /// outbox is never closed or reopened by a reload), `board` or `gateway.id` (the identity the
-/// stored readings were taken under); those need `systemctl restart`. `log.level` is read at
+/// stored readings were taken under), `mqtt.envelope` and `commands`; those need `systemctl restart`. `log.level` is read at
 /// start only: a change is reported and takes effect at the next restart; so is `metrics`.
 public struct ReloadPlan: Sendable, Equatable {
     /// Why the reload is refused; empty when it is applied.
@@ -34,6 +34,11 @@ public struct ReloadPlan: Sendable, Equatable {
         }
         if running.mqtt.envelope != new.mqtt.envelope {
             refusals.append("mqtt.envelope changed: restart the service to apply it")
+        }
+        if running.commands != new.commands {
+            // Who may command the board is set up once, with the subscription and the replay
+            // memory; a remote `reload` must not be able to widen its own allow-list.
+            refusals.append("commands changed: restart the service to apply it")
         }
         if running.gateway.id != new.gateway.id {
             refusals.append("gateway.id changed: restart the service to apply it")

@@ -38,6 +38,8 @@ final class Reloader: Sendable {
     let uplink: UplinkControl
     let notifier: SystemdNotifier
     let logger: Logger
+    /// The running sensors commands reach; replaced with the sampler's.
+    let targets: CommandTargets?
     private let running: Mutex<GatewayConfiguration>
 
     init(running: GatewayConfiguration, load: @escaping @Sendable () throws -> GatewayConfiguration,
@@ -45,7 +47,9 @@ final class Reloader: Sendable {
          makeSampler: @escaping @Sendable ([SensorSchedule]) -> Sampler<ContinuousClock>,
          makeUplink: @escaping @Sendable (GatewayConfiguration) -> Uplink,
          registry: SensorRegistry, monitor: HealthMonitor<ContinuousClock>, hooks: TestHooks,
-         sampling: SamplingControl, uplink: UplinkControl, notifier: SystemdNotifier, logger: Logger) {
+         sampling: SamplingControl, uplink: UplinkControl, notifier: SystemdNotifier, logger: Logger,
+         targets: CommandTargets? = nil) {
+        self.targets = targets
         self.running = Mutex(running)
         self.load = load
         self.makeBoard = makeBoard
@@ -64,23 +68,25 @@ final class Reloader: Sendable {
     var configuration: GatewayConfiguration { running.withLock { $0 } }
 
     /// One reload: systemd hears RELOADING=1 first and READY=1 at the end, applied or refused.
-    func reload() async {
+    /// `trigger` names who asked (SIGHUP, a remote command) in the log.
+    @discardableResult
+    func reload(trigger: String = "SIGHUP") async -> ReloadOutcome {
         notifier.reloading()
         defer { notifier.ready() }
-        logger.notice("reloading the configuration (SIGHUP)")
+        logger.notice("reloading the configuration (\(trigger))")
         let new: GatewayConfiguration
         do {
             new = try load()
         } catch {
             logger.error("reload refused, the running configuration stays: \(error)")
-            return
+            return .refused(["\(error)"])
         }
         let plan = ReloadPlan(running: configuration, new: new)
         guard plan.refusals.isEmpty else {
             for refusal in plan.refusals {
                 logger.error("reload refused, the running configuration stays: \(refusal)")
             }
-            return
+            return .refused(plan.refusals)
         }
         for warning in plan.warnings + new.warnings {
             logger.warning("\(warning)")
@@ -88,11 +94,12 @@ final class Reloader: Sendable {
         if plan.restartSampler {
             do {
                 let schedules = try GatewayAgent.observedSchedules(for: new.sensors, registry: registry,
-                                                                   board: makeBoard(new), monitor: monitor, hooks: hooks)
+                                                                   board: makeBoard(new), monitor: monitor, hooks: hooks,
+                                                                   targets: targets)
                 sampling.replace(with: makeSampler(schedules))
             } catch {
                 logger.error("reload refused, the running configuration stays: \(error)")
-                return
+                return .refused(["\(error)"])
             }
         }
         if plan.reconnectUplink {
@@ -103,5 +110,7 @@ final class Reloader: Sendable {
             "sensors": "\(new.sensors.map(\.id).joined(separator: ","))",
             "sampler_restarted": "\(plan.restartSampler)", "uplink_reconnected": "\(plan.reconnectUplink)",
         ])
+        return .applied(restartedSampler: plan.restartSampler, reconnectedUplink: plan.reconnectUplink,
+                        warnings: plan.warnings + new.warnings)
     }
 }

@@ -51,10 +51,19 @@ extension GatewayAgent {
                                   health: AgentHealth, sampling: SamplingControl, outbox: OutboxStore,
                                   logger: Logger) -> StatusFileService? {
         guard let path = statusFilePath(environment) else { return nil }
+        logger.info("status written for sensorgw status", metadata: ["path": "\(path)"])
+        return StatusFileService(path: path, interval: .seconds(2),
+                                 snapshot: statusSnapshot(monitor: monitor, health: health, sampling: sampling, outbox: outbox),
+                                 logger: logger)
+    }
+
+    /// The agent's status now (`running` false for the last write): for the status file and the
+    /// `status` command.
+    static func statusSnapshot(monitor: HealthMonitor<ContinuousClock>, health: AgentHealth, sampling: SamplingControl,
+                               outbox: OutboxStore) -> @Sendable (_ running: Bool) async -> AgentStatus {
         let startedAt = SystemClock.now().wallSeconds
         let pid = Int(getpid())
-        logger.info("status written for sensorgw status", metadata: ["path": "\(path)"])
-        return StatusFileService(path: path, interval: .seconds(2), snapshot: { running in
+        return { running in
             let readings = (try? await outbox.count()) ?? 0
             let bytes = (try? await outbox.storedBytes()) ?? 0
             let now = monitor.now
@@ -72,6 +81,6 @@ extension GatewayAgent {
                 outbox: .init(readings: readings, bytes: bytes),
                 lastAckAgeSeconds: monitor.lastAcknowledged.map { StatusReport.seconds(now - $0) },
                 sensors: AgentStatus.sensors(monitor.sensorActivity, health: sensorHealth))
-        }, logger: logger)
+        }
     }
 }

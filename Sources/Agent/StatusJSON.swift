@@ -210,5 +210,21 @@ struct JSONObjectWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// A JSON document written elsewhere (a command's result), as it is.
+    mutating func raw(_ name: String, _ document: [UInt8]) {
+        key(name)
+        bytes.append(contentsOf: document)
+    }
+
+    mutating func strings(_ name: String, _ values: [String]) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONText.appendQuoted(value, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     func finish() -> [UInt8] { bytes + [UInt8(ascii: "}")] }
 }

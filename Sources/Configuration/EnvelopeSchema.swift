@@ -26,7 +26,12 @@ extension SchemaReader {
     }
 
     private func envelopeKey(_ node: Node, path: String, isPrivate: Bool) throws(ConfigurationError) -> [UInt8] {
-        let made = "sensorgw envelope keygen --out DIR writes " + (isPrivate ? "device.key" : "recipient.pub")
+        try hexKeyFile(node, path: path, isPrivate: isPrivate,
+                       made: "sensorgw envelope keygen --out DIR writes " + (isPrivate ? "device.key" : "recipient.pub"))
+    }
+
+    /// A 32-byte key file as `keygen` writes it (64 hex digits); `made` says which command makes it.
+    func hexKeyFile(_ node: Node, path: String, isPrivate: Bool, made: String) throws(ConfigurationError) -> [UInt8] {
         let file = isPrivate ? try secretFile(node, path: path, what: made) : try readableFile(node, path: path, what: made)
         switch FileReading.contents(of: file, limit: 4096) {
         case .bytes(let bytes):

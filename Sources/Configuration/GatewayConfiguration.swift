@@ -25,6 +25,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var warnings: [String]
     /// The optional `metrics` section (HTTP on a loopback address).
     public var metrics = MetricsSection()
+    /// The optional `commands` section (signed remote commands); nil: off.
+    public var commands: CommandsSection?
 
     /// Creates a configuration.
     public init(gateway: GatewaySection, board: BoardKind, sensors: [SensorConfiguration],
@@ -48,7 +50,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// default `<topic_prefix>/<gateway id>/status`.
     public var statusTopic: String { topic(mqtt.topics.status) }
 
-    private func topic(_ template: String) -> String {
+    func topic(_ template: String) -> String {
         template.replacing("{prefix}", with: mqtt.topicPrefix).replacing("{gateway}", with: gateway.wireID)
     }
 

@@ -43,8 +43,9 @@ struct SchemaReader {
         var mqtt: PartialMQTT?
         var logLevel = Config.LogLevel.info
         var metrics = Config.MetricsSection()
+        var commands: PartialCommands?
         try reader.forEachEntry(
-            of: root, path: "", allowed: ["gateway", "board", "sensors", "storage", "mqtt", "log", "metrics"]
+            of: root, path: "", allowed: ["gateway", "board", "sensors", "storage", "mqtt", "log", "metrics", "commands"]
         ) { (key, value, keyMark, path) throws(ConfigurationError) in
             switch key {
             case "gateway": gateway = try self.gateway(value, path: path, anchor: keyMark)
@@ -53,6 +54,7 @@ struct SchemaReader {
             case "storage": storage = try self.storage(value, path: path, anchor: keyMark)
             case "mqtt": mqtt = try self.mqtt(value, path: path, anchor: keyMark)
             case "metrics": metrics = try self.metrics(value, path: path)
+            case "commands": commands = try self.commands(value, path: path, anchor: keyMark)
             default: logLevel = try self.log(value, path: path)
             }
         }
@@ -84,6 +86,10 @@ struct SchemaReader {
                                    logLevel: logLevel, warnings: warnings)
         configuration.headerProfile = board.headerProfile
         configuration.metrics = metrics
+        if let commands {
+            try checkCommandOutputs(commands, sensors: sensors)
+            configuration.commands = commands.section
+        }
         return configuration
     }
 
@@ -534,7 +540,7 @@ struct SchemaReader {
         return topics
     }
 
-    private func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {
+    func topicPrefix(_ node: Node, path: String) throws(ConfigurationError) -> String {
         let text = try reader.nonEmptyString(node, path: path)
         if text.contains("+") || text.contains("#") {
             throw fail(path, at: node.mark, "'\(NodeReader.excerpt(text))' contains an MQTT wildcard (+ or #); a topic to publish to cannot")

@@ -1,3 +1,4 @@
+import HAL
 import Pipeline
 import Sampling
 
@@ -9,6 +10,13 @@ public protocol SensorDriver: Sendable {
     func prepareForSampling() async throws
     /// Takes one measurement and returns its readings stamped with `timestamp`.
     func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading]
+}
+
+/// A driver for an output line (a relay) whose state can be set between samples
+/// (`set_output`, docs/COMMANDS.md).
+public protocol OutputDriver: SensorDriver {
+    /// Drives the line to `on` and keeps it there; later samples report it.
+    func set(_ on: Bool) async throws
 }
 
 /// A configured sensor whose driver is opened on first use, so that a missing bus or a bad
@@ -31,6 +39,15 @@ public actor LazySensor: Sensor {
 
     public func measure(at timestamp: Timestamp) async throws -> [Reading] {
         try await opened().sample(sensorID: id, at: timestamp)
+    }
+
+    /// Sets this sensor's output line; throws `unsupported` if its driver is not an output.
+    /// Shares the driver the sampler uses, so the next sample reports the new state.
+    public func setOutput(_ on: Bool) async throws {
+        guard let output = try await opened() as? any OutputDriver else {
+            throw HALError(.unsupported, operation: "set output", detail: "sensor \(id) is not an output")
+        }
+        try await output.set(on)
     }
 
     private func opened() async throws -> any SensorDriver {

@@ -22,18 +22,21 @@ public final class Uplink: Sendable {
     private let counters = Mutex(UplinkCounters())
     private let onIncident: @Sendable (UplinkIncident) -> Void
     private let sessionStatePath: String?
+    private let commands: UplinkCommands?
 
     /// Creates an uplink; nothing happens until ``run(drainTimeout:)``.
     ///
     /// Readings go to the topic the encoder names (`settings.topic` is not used for them);
     /// `transportFactory` makes one connection per attempt (libmosquitto unless a test scripts one);
     /// `onIncident` hears of every failed attempt and lost connection (the agent counts them);
-    /// `sessionStatePath` is where the encoding's session state (Sparkplug B's `bdSeq`) is kept.
+    /// `sessionStatePath` is where the encoding's session state (Sparkplug B's `bdSeq`) is kept;
+    /// `commands`, when given, is subscribed to and its messages handed over (docs/COMMANDS.md).
     public init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
                 transportFactory: @escaping MQTTTransportFactory = MosquittoTransport.factory,
-                sessionStatePath: String? = nil,
+                sessionStatePath: String? = nil, commands: UplinkCommands? = nil,
                 onIncident: @escaping @Sendable (UplinkIncident) -> Void = { _ in }) {
         self.onIncident = onIncident
+        self.commands = commands
         self.sessionStatePath = sessionStatePath
         self.settings = settings
         self.outbox = outbox
@@ -53,6 +56,12 @@ public final class Uplink: Sendable {
         eventInput.yield(.dropsChanged)
     }
 
+    /// Publishes `message` (QoS and retain as it says) on the current connection, after what is
+    /// already queued; logged and dropped if no connection is up.
+    public func send(_ message: SessionMessage) {
+        eventInput.yield(.sendMessage(message))
+    }
+
     /// Asks ``run(drainTimeout:)`` to finish: it stops publishing, waits up to `drainTimeout`
     /// for the acknowledgements of what is in flight, disconnects and returns.
     public func stop() {
@@ -70,7 +79,7 @@ public final class Uplink: Sendable {
                                     random: SystemRandomNumberGenerator())
         var performer = UplinkActionPerformer(settings: settings, outbox: outbox, encoder: encoder, logger: logger,
                                               transportFactory: transportFactory, input: eventInput,
-                                              sessionStatePath: sessionStatePath, onIncident: onIncident)
+                                              sessionStatePath: sessionStatePath, commands: commands, onIncident: onIncident)
         var iterator = events.makeAsyncIterator()
         let clock = ContinuousClock()
         let origin = clock.now

@@ -17,6 +17,8 @@ struct UplinkActionPerformer {
     private var hooks: (any ConnectionHooks)?
     /// Where ``ConnectionHooks/persistentState`` is kept between runs.
     let sessionStatePath: String?
+    /// Remote commands' topic and receiver, if commands are on.
+    let commands: UplinkCommands?
     /// The broker's maximum packet size from the last CONNACK, if it named one.
     private var brokerMaximumPacketSize: Int?
     private var transport: (any MQTTTransport)?
@@ -26,8 +28,10 @@ struct UplinkActionPerformer {
 
     init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
          transportFactory: @escaping MQTTTransportFactory, input: AsyncStream<UplinkSession.Event>.Continuation,
-         sessionStatePath: String? = nil, onIncident: @escaping @Sendable (UplinkIncident) -> Void) {
+         sessionStatePath: String? = nil, commands: UplinkCommands? = nil,
+         onIncident: @escaping @Sendable (UplinkIncident) -> Void) {
         self.onIncident = onIncident
+        self.commands = commands
         self.sessionStatePath = sessionStatePath
         var hooks = encoder.makeConnectionHooks()
         hooks?.restore(sessionStatePath.flatMap { SessionStateFile.load($0) })
@@ -85,11 +89,18 @@ struct UplinkActionPerformer {
             announce()
             return transport?.receiveMaximum.map { .receiveMaximumRead(generation: generation, receiveMaximum: $0) }
         case .answerCommand(_, let topic, let payload):
+            if let commands, topic == commands.topic {
+                commands.received(payload)
+                return nil
+            }
             guard var hooks else { return nil }
             let answers = hooks.received(topic: topic, payload: payload, wallSeconds: SystemClock.now().wallSeconds)
             self.hooks = hooks
             if !answers.isEmpty { logger.notice("answering a command", metadata: ["topic": "\(topic)"]) }
             publishSessionMessages(answers)
+            return nil
+        case .publishMessage(let message):
+            publishSessionMessages([message])
             return nil
         case .readBoundary(let generation):
             let highest: UInt64
@@ -185,10 +196,13 @@ struct UplinkActionPerformer {
 
     /// Subscribes and publishes what the hooks send after each CONNACK (Sparkplug births).
     private mutating func announce() {
-        guard var hooks, let transport else { return }
-        let messages = hooks.connected(wallSeconds: SystemClock.now().wallSeconds)
-        self.hooks = hooks
-        let topics = hooks.subscriptions
+        guard let transport else { return }
+        var messages: [SessionMessage] = []
+        if var hooks {
+            messages = hooks.connected(wallSeconds: SystemClock.now().wallSeconds)
+            self.hooks = hooks
+        }
+        let topics = (hooks?.subscriptions ?? []) + (commands.map { [$0.topic] } ?? [])
         if !topics.isEmpty {
             do {
                 try transport.subscribe(topics)

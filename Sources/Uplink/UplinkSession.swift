@@ -144,6 +144,14 @@ struct UplinkSession {
         case .readingsStored:
             liveMayHaveMore = true
             fill(now: now)
+        case .sendMessage(let message):
+            // Replies answer what arrived on this connection; with none up there is no one to tell.
+            if phase == .connected {
+                actions.append(.publishMessage(message))
+            } else {
+                actions.append(.log(LogEntry(level: .warning, message: "not connected; a message is not sent",
+                                             metadata: ["topic": message.topic])))
+            }
         case .dropsChanged:
             requestStatus()
         case .stop:

@@ -19,6 +19,8 @@ extension UplinkSession {
         case announce(generation: Int)
         /// A message arrived on a subscribed topic: let the encoding's hooks answer it.
         case answerCommand(generation: Int, topic: String, payload: [UInt8])
+        /// Publish a message the agent asked for (``Event/sendMessage(_:)``) on the current connection.
+        case publishMessage(SessionMessage)
         /// Read the highest sequence number and the stored count; answer `.boundaryRead`.
         case readBoundary(generation: Int)
         /// Read stored readings; answer `.readCompleted` or `.readFailed`.

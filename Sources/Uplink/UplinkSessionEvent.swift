@@ -37,6 +37,8 @@ extension UplinkSession {
         case statusPublished(generation: Int, packetID: Int32)
         /// ``Action/publishStatus(_:)`` failed.
         case statusPublishFailed(generation: Int, reason: String)
+        /// The agent asks for one message outside the readings (a command's reply).
+        case sendMessage(SessionMessage)
     }
 
     /// Which way a reading goes out: live (stored since the connection came up, unpaced) or

@@ -9,5 +9,5 @@ struct SensorGW: AsyncParsableCommand {
         abstract: "Reads sensors over I2C, SPI and GPIO and forwards them, encrypted, to an MQTT broker.",
         version: SensorGatewayVersion.current,
         subcommands: [RunCommand.self, ConfigCommand.self, ProbeCommand.self, BenchCommand.self, StatusCommand.self,
-                      EnvelopeCommand.self])
+                      EnvelopeCommand.self, CommandCommand.self])
 }

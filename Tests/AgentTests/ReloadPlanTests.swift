@@ -1,3 +1,4 @@
+import Commands
 import Configuration
 import Drivers
 import SensorKit
@@ -68,6 +69,14 @@ import Testing
                                                                  signingKey: Array(repeating: 7, count: 32))
         #expect(ReloadPlan(running: running, new: sealed).refusals == ["mqtt.envelope changed: restart the service to apply it"])
         #expect(ReloadPlan(running: sealed, new: running).refusals == ["mqtt.envelope changed: restart the service to apply it"])
+        // Who may command the board, and what, changes only with a restart (docs/COMMANDS.md).
+        var commanded = running
+        commanded.commands = GatewayConfiguration.CommandsSection(operatorKeys: [Array(repeating: 5, count: 32)], allow: [.status])
+        var widened = commanded
+        widened.commands?.allow.insert(.reload)
+        #expect(ReloadPlan(running: running, new: commanded).refusals == ["commands changed: restart the service to apply it"])
+        #expect(ReloadPlan(running: commanded, new: widened).refusals == ["commands changed: restart the service to apply it"])
+        #expect(ReloadPlan(running: commanded, new: commanded).refusals.isEmpty)
         // Refused as a whole: a sensor edit in the same file waits too.
         let mixed = try parse(sensors: "  - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 }, interval: 5s }",
                               storagePath: "other.sqlite")

@@ -25,7 +25,7 @@ struct InvalidConfigurationTests {
 
     @Test func unknownTopLevelKey() {
         expectError(minimal(inserting: "mqqt: {}", before: 10),
-                    "sensorgw.yaml:10:1: mqqt: unknown key; expected one of: gateway, board, sensors, storage, mqtt, log, metrics")
+                    "sensorgw.yaml:10:1: mqqt: unknown key; expected one of: gateway, board, sensors, storage, mqtt, log, metrics, commands")
     }
 
     @Test func wrongTypeBooleanPort() {

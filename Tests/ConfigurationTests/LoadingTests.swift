@@ -34,7 +34,7 @@ struct LoadingTests {
         #expect(config.gateway.id == "gw")
         let broken = "\u{FEFF}" + minimalYAML.replacingOccurrences(of: "gateway:", with: "gateways:")
         #expect(errorDescription(broken, base: d)
-                == "sensorgw.yaml:1:1: gateways: unknown key; expected one of: gateway, board, sensors, storage, mqtt, log, metrics")
+                == "sensorgw.yaml:1:1: gateways: unknown key; expected one of: gateway, board, sensors, storage, mqtt, log, metrics, commands")
     }
 
     @Test func notUTF8() throws {

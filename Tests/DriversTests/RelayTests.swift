@@ -24,6 +24,26 @@ struct RelayTests {
         #expect(readings.map(\.quantity) == ["state"])
     }
 
+    @Test("set_output through the sampler's LazySensor drives the line, and the next sample reports it")
+    func setOutputThroughTheSensor() async throws {
+        let gpio = SimulatedGPIO()
+        let sensor = LazySensor(id: "pump") {
+            RelayOutput(controller: gpio, options: RelayKind.Options(pin: GPIOPinSetting(coil), activeLow: true), sensorID: "pump")
+        }
+        // Before the sampler prepared it: the line is requested holding the new state.
+        try await sensor.setOutput(true)
+        #expect(gpio.outputHistory(coil) == [true])
+        #expect(gpio.electricalLevel(coil) == false)
+        try await sensor.setOutput(false)
+        #expect(gpio.outputHistory(coil) == [true, false])
+        #expect(try await sensor.measure(at: SystemClock.now()).map(\.value) == [.boolean(false)])
+        // A sensor that is not an output refuses, naming itself.
+        let input = LazySensor(id: "air") {
+            RelayOutputLessDriver()
+        }
+        await #expect(throws: HALError.self) { try await input.setOutput(true) }
+    }
+
     @Test("A new request after a failure keeps the state (the relay does not click)")
     func reRequestKeepsState() async throws {
         let gpio = SimulatedGPIO()
@@ -49,4 +69,10 @@ struct RelayTests {
         let options = try #require(configuration.sensors.first?.options as? RelayKind.Options)
         #expect(options == RelayKind.Options(pin: GPIOPinSetting(coil), activeLow: true, initial: true))
     }
+}
+
+/// A driver that is not an output.
+private struct RelayOutputLessDriver: SensorDriver {
+    func prepareForSampling() async throws {}
+    func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading] { [] }
 }

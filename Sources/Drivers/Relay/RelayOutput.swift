@@ -3,9 +3,9 @@ import Pipeline
 import SensorKit
 
 /// A relay (or any output line) whose state is reported: the line is requested as an output
-/// at `initial` and each sample reports the state it holds. Commands to change it come with the
-/// security issue (#12); until then the state is only set at start.
-public actor RelayOutput: SensorDriver {
+/// at `initial` and each sample reports the state it holds; a signed `set_output` command
+/// (docs/COMMANDS.md) changes it.
+public actor RelayOutput: OutputDriver {
     private let controller: any GPIOController
     private let options: RelayKind.Options
     private let sensorID: String
@@ -29,6 +29,17 @@ public actor RelayOutput: SensorDriver {
         line = try await GPIOLineRequest.output(options.pin, on: controller, sensorID: sensorID,
                                                 configuration: GPIOOutputConfiguration(activeLow: options.activeLow,
                                                                                        initialValue: state))
+    }
+
+    /// Drives the line; if it is not requested yet (or was lost), requests it holding `on`.
+    public func set(_ on: Bool) async throws {
+        guard let line else {
+            state = on
+            try await prepareForSampling()
+            return
+        }
+        try await line.set(on)
+        state = on
     }
 
     public func sample(sensorID: String, at timestamp: Timestamp) async throws -> [Reading] {

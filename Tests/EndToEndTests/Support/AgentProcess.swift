@@ -14,15 +14,17 @@ final class AgentProcess {
 
     /// Writes a configuration for a simulated BME280 sampled every `interval`.
     convenience init(workspace: Workspace, broker: Broker, clientCertificate: String = "client",
-                     interval: String = "100ms", inflightWindow: Int = 10, mqttExtra: String = "") throws {
+                     interval: String = "100ms", inflightWindow: Int = 10, mqttExtra: String = "", sensorsExtra: String = "",
+                     sections: String = "") throws {
         try self.init(workspace: workspace, port: broker.port, clientCertificate: clientCertificate, interval: interval,
-                      inflightWindow: inflightWindow, mqttExtra: mqttExtra)
+                      inflightWindow: inflightWindow, mqttExtra: mqttExtra, sensorsExtra: sensorsExtra, sections: sections)
     }
 
     /// A configuration for any broker address; `tls: false` configures plaintext.
     init(workspace: Workspace, port: Int, host: String = "localhost", tls: Bool = true, clientCertificate: String = "client",
          interval: String = "100ms", inflightWindow: Int = 10, name: String = "agent", mqttExtra: String = "",
-         reconnectMax: String = "1s", reconnectInitial: String = "200ms") throws {
+         reconnectMax: String = "1s", reconnectInitial: String = "200ms", sensorsExtra: String = "",
+         sections: String = "") throws {
         self.workspace = workspace
         self.name = name
         configPath = workspace.path("\(name).yaml")
@@ -38,7 +40,7 @@ final class AgentProcess {
               - id: air
                 type: bme280
                 i2c: { bus: 1, address: 0x76 }
-                interval: \(interval)
+                interval: \(interval)\(sensorsExtra.isEmpty ? "" : "\n  " + sensorsExtra)
             storage:
               path: \(name)-outbox.sqlite
               flush_interval: 100ms
@@ -52,13 +54,14 @@ final class AgentProcess {
             log:
               level: debug
 
-            """
+            """ + sections
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func start() throws {
+    /// `environment` adds to the agent's (test hooks, for instance).
+    func start(environment: [String: String] = [:]) throws {
         child = try Child(sensorgwBinary, ["run", "--config", configPath], log: workspace.path("\(name).log"),
-                          environment: ["SENSORGW_METRICS_FILE": metricsPath])
+                          environment: environment.merging(["SENSORGW_METRICS_FILE": metricsPath]) { $1 })
     }
 
     /// SIGTERM and wait; returns the exit status.

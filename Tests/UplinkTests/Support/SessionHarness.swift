@@ -27,6 +27,8 @@ struct SessionHarness {
     private(set) var highest: UInt64 = 0
     private(set) var acknowledged: [UInt64] = []
     private(set) var published: [Publish] = []
+    /// Messages the agent asked to send (``UplinkSession/Event/sendMessage(_:)``), in order.
+    private(set) var sentMessages: [SessionMessage] = []
     private(set) var outstanding: [Int32: [UInt64]] = [:]
     private(set) var mostOutstanding = 0
     private(set) var generation = 0
@@ -176,6 +178,9 @@ struct SessionHarness {
             return receiveMaximum.map { .receiveMaximumRead(generation: generation, receiveMaximum: $0) }
         case .answerCommand(_, let topic, let payload):
             commands.append(ScriptedCommand(topic: topic, payload: payload))
+            return nil
+        case .publishMessage(let message):
+            sentMessages.append(message)
             return nil
         case .readBoundary(let generation):
             return .boundaryRead(generation: generation, highest: highest, pending: stored.count)
