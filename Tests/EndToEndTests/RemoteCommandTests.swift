@@ -139,6 +139,46 @@ struct RemoteCommandTests {
         try await readingsSubscriber.stop()
         try await broker.stop()
     }
+
+    /// `reload` does what SIGHUP does and says so: a new sensor interval restarts the sampler
+    /// (readings then come twice as often), a changed storage path is refused and nothing changes.
+    @Test func aSignedReloadAppliesTheNewFileOrSaysWhyNot() async throws {
+        let workspace = try Workspace("commands-reload")
+        #expect(try await sensorgw(["command", "keygen", "--out", workspace.path("keys")], in: workspace).status == 0)
+        let broker = try await Broker(workspace: workspace)
+        let subscriber = try await Subscriber(broker: broker, topic: Self.replyTopic, clientID: "e2e-operator")
+        let readingsSubscriber = try await Subscriber(broker: broker, topic: "sensorgw/e2e-gateway/readings")
+        let agent = try AgentProcess(workspace: workspace, broker: broker, interval: "400ms",
+                                     sections: "commands:\n  operator_keys: [keys/operator.pub]\n  allow: [reload]\n")
+        try agent.start(environment: ["SENSORGW_TEST_HOOKS": "1", "SENSORGW_TEST_CLOCK_SYNCHRONIZED": "1"])
+        try await waitUntil(timeout: .seconds(60), "readings") { readingsSubscriber.readings.count >= 3 }
+        let ops = Operator(workspace: workspace, broker: broker, replies: subscriber)
+        let original = try String(contentsOfFile: agent.configPath, encoding: .utf8)
+
+        try original.replacingOccurrences(of: "interval: 400ms", with: "interval: 100ms")
+            .write(toFile: agent.configPath, atomically: true, encoding: .utf8)
+        try ops.send(try ops.sign("r1", ["reload"]))
+        let applied = try await ops.reply(1, "the reload's reply")
+        #expect(applied.hasPrefix(#"{"id":"r1","command":"reload","accepted":true,"result":{"applied":true,"sampler_restarted":true,"uplink_reconnected":false"#),
+                "\(applied)")
+        // The new interval took: 3 readings (one BME280 sample) every 100 ms instead of 400 ms.
+        let before = readingsSubscriber.readings.count
+        try await Task.sleep(for: .seconds(2))
+        let perSecond = Double(readingsSubscriber.readings.count - before) / 2
+        #expect(perSecond > 15, "\(perSecond) readings/s after the reload")
+
+        try original.replacingOccurrences(of: "path: agent-outbox.sqlite", with: "path: elsewhere.sqlite")
+            .write(toFile: agent.configPath, atomically: true, encoding: .utf8)
+        try ops.send(try ops.sign("r2", ["reload"]))
+        let refused = try await ops.reply(2, "the refused reload's reply")
+        #expect(refused.hasPrefix(#"{"id":"r2","command":"reload","accepted":true,"result":{"applied":false,"refusals":["storage changed"#),
+                "\(refused)")
+        #expect(try await agent.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: workspace.path("elsewhere.sqlite")))
+        try await subscriber.stop()
+        try await readingsSubscriber.stop()
+        try await broker.stop()
+    }
 }
 
 /// The operator's side: signs with `keys/operator.key` (`sensorgw command sign`), publishes to
