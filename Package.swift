@@ -84,7 +84,7 @@ let package = Package(
                 "HAL", "YAML", "Pipeline", "Boards", "Commands",
                 .target(name: "COpenSSLCheck", condition: .when(platforms: linux)),
             ]),
-        .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite"]),
+        .target(name: "Outbox", dependencies: ["Pipeline", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         // Sealed (HPKE) and signed (Ed25519) payload envelopes, docs/ENVELOPE.md; knows no reading.
         .target(name: "Envelope", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // Signed remote commands (docs/COMMANDS.md): the layout and a pure verifier, no I/O.
@@ -148,7 +148,7 @@ let package = Package(
             dependencies: ["Sampling", "HALSimulation", "HAL", "Pipeline", "Outbox", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "BoardsTests", dependencies: ["Boards", "HAL"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Pipeline", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "EnvelopeTests", dependencies: ["Envelope", "EnvelopeEncoding", "Pipeline", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "CommandsTests", dependencies: ["Commands", "Envelope", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(

@@ -34,8 +34,14 @@ public enum GatewayAgent {
             logger.warning("\(warning)")
         }
         let storage = configuration.storage
+        let outboxSealing = try storage.encryptionKeyFile.map { file throws(StorageError) in try OutboxSealing(keyFile: file) }
         let outbox = try OutboxStore(path: storage.path,
-                                     limits: OutboxLimits(maxBytes: storage.maxBytes, maxAge: storage.maxAge))
+                                     limits: OutboxLimits(maxBytes: storage.maxBytes, maxAge: storage.maxAge),
+                                     sealing: outboxSealing)
+        if outbox.holdsRowsInClear {
+            logger.notice("the outbox still holds readings stored before encryption was turned on; they are sent as they are",
+                          metadata: ["path": "\(storage.path)"])
+        }
         if let aside = outbox.movedAsideCorruptDatabase {
             logger.error("the outbox failed its integrity check: moved aside and started afresh; the damaged file is kept",
                          metadata: ["kept_as": "\(aside)"])

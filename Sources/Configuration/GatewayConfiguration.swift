@@ -186,14 +186,19 @@ public struct GatewayConfiguration: Sendable, Equatable {
         /// Readings older than this are dropped (only those stamped with a synchronized clock);
         /// nil (the default) keeps them until `max_bytes` forces a drop.
         public var maxAge: Duration?
+        /// `encryption_key`: a file of 32 random bytes that only its owner can read (or `%d/NAME`,
+        /// a systemd credential); with it each reading's sensor, quantity, unit and value are
+        /// sealed in the outbox (docs/SECURITY.md). Read when the outbox opens, never kept here.
+        public var encryptionKeyFile: String?
 
         /// Creates the section.
         public init(path: String, flushInterval: Duration = .seconds(1), maxBytes: Int = 128 << 20,
-                    maxAge: Duration? = nil) {
+                    maxAge: Duration? = nil, encryptionKeyFile: String? = nil) {
             self.path = path
             self.flushInterval = flushInterval
             self.maxBytes = maxBytes
             self.maxAge = maxAge
+            self.encryptionKeyFile = encryptionKeyFile
         }
     }
 

@@ -325,8 +325,9 @@ struct SchemaReader {
         var flush = Duration.seconds(1)
         var maxBytes = 128 << 20
         var maxAge: Duration?
+        var encryptionKeyFile: String?
         try reader.forEachEntry(
-            of: node, path: path, allowed: ["path", "flush_interval", "max_bytes", "max_age"]
+            of: node, path: path, allowed: ["path", "flush_interval", "max_bytes", "max_age", "encryption_key"]
         ) { (key, value, _, keyPath) throws(ConfigurationError) in
             switch key {
             case "path":
@@ -335,12 +336,32 @@ struct SchemaReader {
                 flush = try flushInterval(value, path: keyPath)
             case "max_bytes":
                 maxBytes = try reader.byteSize(value, path: keyPath, in: (64 << 10)...(1 << 40))
+            case "encryption_key":
+                encryptionKeyFile = try outboxKeyFile(value, path: keyPath)
             default:
                 maxAge = try reader.duration(value, path: keyPath, in: Self.maxAge)
             }
         }
         guard let file else { throw reader.missing("\(path).path", in: anchor) }
-        return Config.StorageConfiguration(path: file, flushInterval: flush, maxBytes: maxBytes, maxAge: maxAge)
+        return Config.StorageConfiguration(path: file, flushInterval: flush, maxBytes: maxBytes, maxAge: maxAge,
+                                           encryptionKeyFile: encryptionKeyFile)
+    }
+
+    /// The outbox key's file: exactly 32 bytes, only its owner can read it. Checked here so a
+    /// wrong file is a configuration error with its line; the agent reads it again at start.
+    private func outboxKeyFile(_ node: Node, path: String) throws(ConfigurationError) -> String {
+        let howTo = "head -c 32 /dev/urandom > FILE; chmod 600 FILE"
+        let file = try secretFile(node, path: path, what: "the outbox key: \(howTo)")
+        switch FileReading.contents(of: file, limit: 4096) {
+        case .bytes(let bytes) where bytes.count == 32:
+            return file
+        case .bytes(let bytes):
+            throw fail(path, at: node.mark, "\(file) holds \(bytes.count) bytes; an outbox key is exactly 32 (\(howTo))")
+        case .tooLarge:
+            throw fail(path, at: node.mark, "\(file) is larger than 4096 bytes: not an outbox key (\(howTo))")
+        case .failed(let code):
+            throw fail(path, at: node.mark, "cannot read \(file): \(FileReading.describe(errno: code))")
+        }
     }
 
     /// 0 commits every sample, however it is written (`0`, `0s`, `0ms`); anything else must be

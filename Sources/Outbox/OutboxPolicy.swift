@@ -32,6 +32,8 @@ public enum DropReason: String, Sendable, Hashable, CaseIterable {
     case age
     /// The disk (or file system) was full even after dropping old readings.
     case diskFull = "disk_full"
+    /// An encrypted row did not open (damaged on the card, or altered): it cannot be sent.
+    case unreadable
 }
 
 /// Counts of dropped readings by reason.
@@ -42,16 +44,19 @@ public struct DropCounts: Sendable, Hashable {
     public var age: Int = 0
     /// Readings dropped because the disk was full.
     public var diskFull: Int = 0
+    /// Encrypted rows that did not open.
+    public var unreadable: Int = 0
 
     /// Creates counts.
-    public init(capacity: Int = 0, age: Int = 0, diskFull: Int = 0) {
+    public init(capacity: Int = 0, age: Int = 0, diskFull: Int = 0, unreadable: Int = 0) {
         self.capacity = capacity
         self.age = age
         self.diskFull = diskFull
+        self.unreadable = unreadable
     }
 
     /// All drops.
-    public var total: Int { capacity + age + diskFull }
+    public var total: Int { capacity + age + diskFull + unreadable }
 
     /// The count for one reason.
     public subscript(reason: DropReason) -> Int {
@@ -60,6 +65,7 @@ public struct DropCounts: Sendable, Hashable {
             case .capacity: capacity
             case .age: age
             case .diskFull: diskFull
+            case .unreadable: unreadable
             }
         }
         set {
@@ -67,13 +73,15 @@ public struct DropCounts: Sendable, Hashable {
             case .capacity: capacity = newValue
             case .age: age = newValue
             case .diskFull: diskFull = newValue
+            case .unreadable: unreadable = newValue
             }
         }
     }
 
     /// Element-wise difference, for "since the last report".
     public static func - (lhs: DropCounts, rhs: DropCounts) -> DropCounts {
-        DropCounts(capacity: lhs.capacity - rhs.capacity, age: lhs.age - rhs.age, diskFull: lhs.diskFull - rhs.diskFull)
+        DropCounts(capacity: lhs.capacity - rhs.capacity, age: lhs.age - rhs.age, diskFull: lhs.diskFull - rhs.diskFull,
+                   unreadable: lhs.unreadable - rhs.unreadable)
     }
 }
 

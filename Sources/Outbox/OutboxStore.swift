@@ -20,6 +20,10 @@ import Darwin
 ///   `.corrupt-<unix time>` suffix, kept for the user) and a fresh one is started; nothing is
 ///   ever silently wiped.
 ///
+/// - With a key (``OutboxSealing``), each row's sensor, quantity, unit and value are sealed
+///   before they are written; a wrong key is refused at open, before any row is read, and a row
+///   that does not open is dropped and counted as `unreadable` (docs/SECURITY.md).
+///
 /// All SQLite calls run on the store's own serial executor, never on the cooperative pool.
 public actor OutboxStore {
     private var connection: SQLiteConnection
@@ -55,6 +59,16 @@ public actor OutboxStore {
     private var bootIDs: [Int64: String]
     /// This boot's clock offset once a reading was stored with the clock synced.
     private var rebase: ClockRebase?
+    /// Seals new rows and opens sealed ones; nil stores rows in clear.
+    private let sealing: OutboxSealing?
+    /// Whether this database holds rows in clear from before encryption was turned on (sent
+    /// as they are; new rows are sealed).
+    public nonisolated let holdsRowsInClear: Bool
+    /// Rows dropped because they did not open, since this store was opened: read without a hop
+    /// to the outbox's thread by whoever reads ``pending(after:through:limit:)``, to log them.
+    private let unreadable = Atomic<Int>(0)
+    /// Rows dropped as `unreadable` since this store was opened.
+    public nonisolated var unreadableDropped: Int { unreadable.load(ordering: .relaxed) }
 
     /// Opens (or creates) the outbox at `path`.
     ///
@@ -64,8 +78,9 @@ public actor OutboxStore {
     /// boot id); readings are re-based only within their own boot.
     public init(path: String, limits: OutboxLimits = OutboxLimits(), deleteBatch: Int = 1000,
                 reserveBytes: Int = 1 << 20, testingMaxPageCount: Int? = nil,
-                bootID: String? = SystemClock.bootID()) throws(StorageError) {
+                bootID: String? = SystemClock.bootID(), sealing: OutboxSealing? = nil) throws(StorageError) {
         self.path = path
+        self.sealing = sealing
         self.limits = limits
         self.deleteBatch = max(1, deleteBatch)
         self.reserveBytes = reserveBytes
@@ -80,6 +95,12 @@ public actor OutboxStore {
         }
         if let testingMaxPageCount {
             try opened.execute("PRAGMA max_page_count=\(testingMaxPageCount)")
+        }
+        do {
+            holdsRowsInClear = try Self.checkKey(opened, sealing: sealing, path: path)
+        } catch {
+            opened.close()
+            throw error
         }
         connection = opened
         movedAsideCorruptDatabase = movedAside
@@ -144,8 +165,10 @@ public actor OutboxStore {
                 kind INTEGER NOT NULL DEFAULT 0,
                 data BLOB,
                 rebased REAL,
-                boot INTEGER NOT NULL DEFAULT 0
+                boot INTEGER NOT NULL DEFAULT 0,
+                sealed BLOB
             );
+            CREATE TABLE IF NOT EXISTS outbox_key(id INTEGER PRIMARY KEY CHECK (id = 1), check_value BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS dropped_ranges(first INTEGER NOT NULL, last INTEGER NOT NULL,
                                                       reason TEXT NOT NULL, at INTEGER NOT NULL);
@@ -153,17 +176,54 @@ public actor OutboxStore {
             """)
         // Older outboxes lack later columns; ADD COLUMN keeps their rows, read back with the
         // defaults: 0.1 had no priority (all normal), 0.2 no kind, data, rebased and boot (every
-        // value a number, never re-based, boot unknown).
+        // value a number, never re-based, boot unknown), 0.3 no sealed (every row in clear).
         var columns: Set<String> = []
         try connection.query("PRAGMA table_info(readings)") { row throws(StorageError) in
             columns.insert(row.text(1))
         }
         for (column, declaration) in [("priority", "INTEGER NOT NULL DEFAULT 0"), ("kind", "INTEGER NOT NULL DEFAULT 0"),
-                                      ("data", "BLOB"), ("rebased", "REAL"), ("boot", "INTEGER NOT NULL DEFAULT 0")]
+                                      ("data", "BLOB"), ("rebased", "REAL"), ("boot", "INTEGER NOT NULL DEFAULT 0"),
+                                      ("sealed", "BLOB")]
         where !columns.contains(column) {
             try connection.execute("ALTER TABLE readings ADD COLUMN \(column) \(declaration)")
         }
         return connection
+    }
+
+    /// Checks the key against the database before any row is read; returns whether rows in
+    /// clear are stored.
+    ///
+    /// Sealed rows and a different key (or none) are refused with an error, never dropped: the
+    /// right key may still be found. With no sealed row left, a new key (or none) simply takes
+    /// over, which is how a key is rotated (docs/SECURITY.md).
+    private static func checkKey(_ connection: SQLiteConnection, sealing: OutboxSealing?, path: String) throws(StorageError) -> Bool {
+        var sealedRows = false, clearRows = false
+        var check: [UInt8]?
+        try connection.query("SELECT EXISTS(SELECT 1 FROM readings WHERE sealed IS NOT NULL)") { row throws(StorageError) in
+            sealedRows = row.integer(0) != 0
+        }
+        try connection.query("SELECT EXISTS(SELECT 1 FROM readings WHERE sealed IS NULL)") { row throws(StorageError) in
+            clearRows = row.integer(0) != 0
+        }
+        try connection.query("SELECT check_value FROM outbox_key WHERE id = 1") { row throws(StorageError) in
+            check = row.bytes(0)
+        }
+        if let check, let sealing, sealing.opensKeyCheck(check) { return clearRows }
+        if sealedRows {
+            let problem = sealing == nil
+                ? "the outbox holds encrypted readings but storage.encryption_key is not set"
+                : "storage.encryption_key does not open this outbox: its readings were encrypted with another key"
+            throw StorageError(code: 23 /* SQLITE_AUTH */,
+                               message: "\(problem); nothing was deleted. Configure the key it was written with, or move \(path) aside to start a new outbox",
+                               operation: "open the outbox \(path)")
+        }
+        if let sealing {
+            try connection.query("INSERT INTO outbox_key(id, check_value) VALUES(1, ?) ON CONFLICT(id) DO UPDATE SET check_value = excluded.check_value",
+                                 [.blob(try sealing.keyCheck())])
+        } else if check != nil {
+            try connection.query("DELETE FROM outbox_key") { _ throws(StorageError) in }
+        }
+        return clearRows && sealing != nil
     }
 
     /// Renames a damaged database and its WAL files; returns the new name of the main file.
@@ -255,37 +315,19 @@ public actor OutboxStore {
             // interior, its rightmost leaf, sqlite_sequence) once instead of twice.
             deleted = try deleteAcknowledged()
             let knewOffset = rebase != nil
+            var lastSequence: Int64 = sealing == nil ? 0 : try highestAssigned()
             for item in readings {
                 var reading = item.reading
                 if !reading.timestamp.clockSynchronized, let rebase {
                     reading.timestamp.rebasedWallSeconds = rebase.rebasedWallSeconds(for: reading.timestamp)
                 }
-                let column = StoredValue(reading.value)
-                try connection.run(
-                    """
-                    INSERT INTO readings(sensor, quantity, unit, value, wall, mono, synced, priority, kind, data, rebased, boot)
-                    VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq
-                    """,
-                    bind: { statement throws(StorageError) in
-                        try statement.bind(reading.sensorID, at: 1)
-                        try statement.bind(reading.quantity, at: 2)
-                        try statement.bind(reading.unit.rawValue, at: 3)
-                        try statement.bind(column.number, at: 4)
-                        try statement.bind(reading.timestamp.wallSeconds, at: 5)
-                        try statement.bind(Int64(bitPattern: reading.timestamp.monotonicNanoseconds), at: 6)
-                        try statement.bind(Int64(reading.timestamp.clockSynchronized ? 1 : 0), at: 7)
-                        try statement.bind(Int64(item.priority.rawValue), at: 8)
-                        try statement.bind(column.kind, at: 9)
-                        if let data = column.data { try statement.bind(bytes: data, at: 10) } else { try statement.bindNull(at: 10) }
-                        if let rebased = reading.timestamp.rebasedWallSeconds {
-                            try statement.bind(rebased, at: 11)
-                        } else {
-                            try statement.bindNull(at: 11)
-                        }
-                        try statement.bind(bootNumber, at: 12)
-                    }
-                ) { row throws(StorageError) in
-                    reading.sequence = UInt64(row.integer(0))
+                if let sealing {
+                    // Assigned here, not by SQLite: the seal is bound to the row's number.
+                    lastSequence += 1
+                    try insertSealed(reading, priority: item.priority, sequence: lastSequence, with: sealing)
+                    reading.sequence = UInt64(lastSequence)
+                } else {
+                    reading.sequence = try insertInClear(reading, priority: item.priority)
                 }
                 if !reading.timestamp.clockSynchronized { reading.timestamp.bootID = bootIDs[bootNumber] }
                 if rebase == nil, let observed = ClockRebase(observedAt: reading.timestamp) {
@@ -308,6 +350,80 @@ public actor OutboxStore {
             throw error
         }
         return stored
+    }
+
+    private func insertInClear(_ reading: Reading, priority: ReadingPriority) throws(StorageError) -> UInt64 {
+        let column = StoredValue(reading.value)
+        var sequence: UInt64 = 0
+        try connection.run(
+            """
+            INSERT INTO readings(sensor, quantity, unit, value, wall, mono, synced, priority, kind, data, rebased, boot)
+            VALUES(?,?,?,?,?,?,?,?,?,?,?,?) RETURNING seq
+            """,
+            bind: { statement throws(StorageError) in
+                try statement.bind(reading.sensorID, at: 1)
+                try statement.bind(reading.quantity, at: 2)
+                try statement.bind(reading.unit.rawValue, at: 3)
+                try statement.bind(column.number, at: 4)
+                try statement.bind(reading.timestamp.wallSeconds, at: 5)
+                try statement.bind(Int64(bitPattern: reading.timestamp.monotonicNanoseconds), at: 6)
+                try statement.bind(Int64(reading.timestamp.clockSynchronized ? 1 : 0), at: 7)
+                try statement.bind(Int64(priority.rawValue), at: 8)
+                try statement.bind(column.kind, at: 9)
+                if let data = column.data { try statement.bind(bytes: data, at: 10) } else { try statement.bindNull(at: 10) }
+                try bindRebased(reading, at: 11, in: statement)
+                try statement.bind(bootNumber, at: 12)
+            }
+        ) { row throws(StorageError) in
+            sequence = UInt64(row.integer(0))
+        }
+        return sequence
+    }
+
+    /// Stores the clear columns and the seal; sensor, quantity and unit are empty, value 0.
+    private func insertSealed(_ reading: Reading, priority: ReadingPriority, sequence: Int64,
+                              with sealing: OutboxSealing) throws(StorageError) {
+        let sealed = try sealing.seal(reading, context: rowContext(sequence: sequence, reading.timestamp, priority: Int64(priority.rawValue),
+                                                                  boot: bootNumber))
+        try connection.run(
+            """
+            INSERT INTO readings(seq, sensor, quantity, unit, value, wall, mono, synced, priority, kind, data, rebased, boot, sealed)
+            VALUES(?,'','','',0,?,?,?,?,0,NULL,?,?,?)
+            """,
+            bind: { statement throws(StorageError) in
+                try statement.bind(sequence, at: 1)
+                try statement.bind(reading.timestamp.wallSeconds, at: 2)
+                try statement.bind(Int64(bitPattern: reading.timestamp.monotonicNanoseconds), at: 3)
+                try statement.bind(Int64(reading.timestamp.clockSynchronized ? 1 : 0), at: 4)
+                try statement.bind(Int64(priority.rawValue), at: 5)
+                try bindRebased(reading, at: 6, in: statement)
+                try statement.bind(bootNumber, at: 7)
+                try statement.bind(bytes: sealed, at: 8)
+            })
+    }
+
+    private func bindRebased(_ reading: Reading, at position: Int32, in statement: SQLiteBinder) throws(StorageError) {
+        if let rebased = reading.timestamp.rebasedWallSeconds {
+            try statement.bind(rebased, at: position)
+        } else {
+            try statement.bindNull(at: position)
+        }
+    }
+
+    private func rowContext(sequence: Int64, _ timestamp: Timestamp, priority: Int64, boot: Int64) -> OutboxSealing.RowContext {
+        OutboxSealing.RowContext(sequence: UInt64(bitPattern: sequence), wallSeconds: timestamp.wallSeconds,
+                                 monotonicNanoseconds: timestamp.monotonicNanoseconds,
+                                 synchronized: timestamp.clockSynchronized, priority: priority, boot: boot)
+    }
+
+    /// The highest sequence number ever given, inside the caller's transaction: AUTOINCREMENT's
+    /// counter (a number is never given twice, even after its row was deleted).
+    private func highestAssigned() throws(StorageError) -> Int64 {
+        var highest: Int64 = 0
+        try connection.query(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'readings'), 0), coalesce((SELECT max(seq) FROM readings), 0))"
+        ) { row throws(StorageError) in highest = row.integer(0) }
+        return highest
     }
 
     /// Stores this boot's clock offset and the re-based time of every reading of this boot taken
@@ -470,38 +586,90 @@ public actor OutboxStore {
 
     /// Up to `limit` stored readings with a sequence number above `sequence` (and at most
     /// `through`, when given), oldest first.
+    ///
+    /// A sealed row that does not open (a flipped bit on the card, a row moved or re-dated) is
+    /// deleted, its number recorded in the dropped ranges and counted as `unreadable`; the read
+    /// goes on past it, so one bad row never hides the rows after it.
     public func pending(after sequence: UInt64, through last: UInt64 = UInt64(Int64.max), limit: Int) throws(StorageError) -> [Reading] {
         var result: [Reading] = []
         result.reserveCapacity(min(limit, 4096))
         let acknowledged = acknowledgements.withLock { $0 }
-        try connection.run(
-            """
-            SELECT seq, sensor, quantity, unit, value, wall, mono, synced, kind, data, rebased, boot
-            FROM readings WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?
-            """,
-            bind: { statement throws(StorageError) in
-                // Clamped: a `through` of UInt64.max must mean "no upper bound", not -1.
-                try statement.bind(Int64(clamping: sequence), at: 1)
-                try statement.bind(Int64(clamping: last), at: 2)
-                try statement.bind(Int64(limit), at: 3)
+        var cursor = sequence
+        while result.count < limit {
+            let wanted = limit - result.count
+            var scanned = 0
+            var unopened: [UInt64] = []
+            try connection.run(
+                """
+                SELECT seq, sensor, quantity, unit, value, wall, mono, synced, kind, data, rebased, boot, priority, sealed
+                FROM readings WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+                """,
+                bind: { statement throws(StorageError) in
+                    // Clamped: a `through` of UInt64.max must mean "no upper bound", not -1.
+                    try statement.bind(Int64(clamping: cursor), at: 1)
+                    try statement.bind(Int64(clamping: last), at: 2)
+                    try statement.bind(Int64(wanted), at: 3)
+                }
+            ) { row throws(StorageError) in
+                scanned += 1
+                let sequence = UInt64(row.integer(0))
+                cursor = sequence
+                guard acknowledged.isEmpty || !acknowledged.contains(sequence) else { return }
+                if let reading = try reading(from: row) {
+                    result.append(reading)
+                } else {
+                    unopened.append(sequence)
+                }
             }
-        ) { row throws(StorageError) in
-            guard acknowledged.isEmpty || !acknowledged.contains(UInt64(row.integer(0))) else { return }
-            let synchronized = row.integer(7) != 0
-            let kind = row.integer(8)
-            let value = StoredValue.value(kind: kind, number: row.real(4), data: kind >= StoredValue.textKind ? row.bytes(9) : [])
-            result.append(
-                Reading(
-                    sensorID: row.text(1), quantity: row.text(2), value: value,
-                    unit: SenMLUnit(rawValue: row.text(3)),
-                    timestamp: Timestamp(
-                        wallSeconds: row.real(5), monotonicNanoseconds: UInt64(bitPattern: row.integer(6)),
-                        clockSynchronized: synchronized,
-                        rebasedWallSeconds: synchronized || row.isNull(10) ? nil : row.real(10),
-                        bootID: synchronized ? nil : bootIDs[row.integer(11)]),
-                    sequence: UInt64(row.integer(0))))
+            guard !unopened.isEmpty else { break }
+            try dropUnreadable(unopened)
+            // Fewer rows than asked for: there are no more.
+            if scanned < wanted { break }
         }
         return result
+    }
+
+    /// The reading of one row of ``pending(after:through:limit:)``'s query; nil for a sealed row
+    /// that does not open.
+    private func reading(from row: SQLiteRow) throws(StorageError) -> Reading? {
+        let synchronized = row.integer(7) != 0
+        let timestamp = Timestamp(
+            wallSeconds: row.real(5), monotonicNanoseconds: UInt64(bitPattern: row.integer(6)),
+            clockSynchronized: synchronized,
+            rebasedWallSeconds: synchronized || row.isNull(10) ? nil : row.real(10),
+            bootID: synchronized ? nil : bootIDs[row.integer(11)])
+        let sequence = row.integer(0)
+        guard !row.isNull(13) else {
+            let kind = row.integer(8)
+            let value = StoredValue.value(kind: kind, number: row.real(4), data: kind >= StoredValue.textKind ? row.bytes(9) : [])
+            return Reading(sensorID: row.text(1), quantity: row.text(2), value: value, unit: SenMLUnit(rawValue: row.text(3)),
+                           timestamp: timestamp, sequence: UInt64(sequence))
+        }
+        // Unreachable through `init`, which refuses sealed rows without their key; never a drop.
+        guard let sealing else {
+            throw StorageError(code: 23 /* SQLITE_AUTH */, message: "a sealed reading and no key", operation: "read the outbox \(path)")
+        }
+        let context = rowContext(sequence: sequence, timestamp, priority: row.integer(12), boot: row.integer(11))
+        guard let record = sealing.openRow(row.bytes(13), context: context) else { return nil }
+        return Reading(sensorID: record.sensorID, quantity: record.quantity, value: record.value,
+                       unit: SenMLUnit(rawValue: record.unit), timestamp: timestamp, sequence: UInt64(sequence))
+    }
+
+    /// Deletes sealed rows that did not open, records their numbers and counts them.
+    private func dropUnreadable(_ sequences: [UInt64]) throws(StorageError) {
+        try connection.execute("BEGIN IMMEDIATE")
+        do {
+            for sequence in sequences {
+                try connection.query("DELETE FROM readings WHERE seq = ?", [.integer(Int64(clamping: sequence))])
+            }
+            try recordRanges(of: sequences, reason: .unreadable)
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            throw error
+        }
+        try record(sequences.count, as: .unreadable)
+        unreadable.add(sequences.count, ordering: .relaxed)
     }
 
     /// Records that the broker acknowledged these readings; they are no longer pending.

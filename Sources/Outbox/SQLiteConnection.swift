@@ -134,6 +134,7 @@ struct SQLiteBinder {
         case .integer(let v): try bind(v, at: position)
         case .real(let v): try bind(v, at: position)
         case .text(let v): try bind(v, at: position)
+        case .blob(let v): try bind(bytes: v, at: position)
         case .null: try check(sqlite3_bind_null(statement, position))
         }
     }
@@ -183,6 +184,7 @@ enum SQLiteValue {
     case integer(Int64)
     case real(Double)
     case text(String)
+    case blob([UInt8])
     case null
 }
 

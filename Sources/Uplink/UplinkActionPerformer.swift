@@ -25,6 +25,8 @@ struct UplinkActionPerformer {
     private var timers: [UplinkSession.Timer: Task<Void, Never>] = [:]
     /// Reused for every payload: a busy uplink does not allocate one per message.
     private var buffer: [UInt8] = []
+    /// ``OutboxStore/unreadableDropped`` when last looked at.
+    private var unreadableSeen = 0
 
     init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
          transportFactory: @escaping MQTTTransportFactory, input: AsyncStream<UplinkSession.Event>.Continuation,
@@ -116,6 +118,7 @@ struct UplinkActionPerformer {
         case .read(let request):
             do {
                 let readings = try await outbox.pending(after: request.after, through: request.through, limit: request.limit)
+                noteUnreadableRows()
                 return .readCompleted(request, readings)
             } catch {
                 return .readFailed(request, reason: "\(error)")
@@ -226,6 +229,16 @@ struct UplinkActionPerformer {
                 return
             }
         }
+    }
+
+    /// Logs encrypted rows the read had to drop, and has the status report tell upstream.
+    private mutating func noteUnreadableRows() {
+        let dropped = outbox.unreadableDropped
+        guard dropped != unreadableSeen else { return }
+        logger.error("encrypted readings in the outbox did not open (damaged or altered); dropped and counted as unreadable",
+                     metadata: ["count": "\(dropped - unreadableSeen)"])
+        unreadableSeen = dropped
+        input.yield(.dropsChanged)
     }
 
     private func persistSessionState() {
