@@ -219,6 +219,8 @@ extension GatewayAgent {
         case .publishRefused(let reasonCode):
             let code = String(UInt8(truncatingIfNeeded: reasonCode), radix: 16)
             Counter(label: "sensorgw_uplink_publishes_refused_total", dimensions: [("reason", "0x" + code)]).increment()
+        case .unreadableRowsDropped(let count):
+            Counter(label: "sensorgw_readings_dropped_total", dimensions: [("reason", DropReason.unreadable.rawValue)]).increment(by: count)
         }
     }
 

@@ -237,6 +237,7 @@ struct UplinkActionPerformer {
         guard dropped != unreadableSeen else { return }
         logger.error("encrypted readings in the outbox did not open (damaged or altered); dropped and counted as unreadable",
                      metadata: ["count": "\(dropped - unreadableSeen)"])
+        onIncident(.unreadableRowsDropped(count: dropped - unreadableSeen))
         unreadableSeen = dropped
         input.yield(.dropsChanged)
     }

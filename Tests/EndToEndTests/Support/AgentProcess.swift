@@ -15,16 +15,17 @@ final class AgentProcess {
     /// Writes a configuration for a simulated BME280 sampled every `interval`.
     convenience init(workspace: Workspace, broker: Broker, clientCertificate: String = "client",
                      interval: String = "100ms", inflightWindow: Int = 10, mqttExtra: String = "", sensorsExtra: String = "",
-                     sections: String = "") throws {
+                     storageExtra: String = "", sections: String = "") throws {
         try self.init(workspace: workspace, port: broker.port, clientCertificate: clientCertificate, interval: interval,
-                      inflightWindow: inflightWindow, mqttExtra: mqttExtra, sensorsExtra: sensorsExtra, sections: sections)
+                      inflightWindow: inflightWindow, mqttExtra: mqttExtra, sensorsExtra: sensorsExtra,
+                      storageExtra: storageExtra, sections: sections)
     }
 
     /// A configuration for any broker address; `tls: false` configures plaintext.
     init(workspace: Workspace, port: Int, host: String = "localhost", tls: Bool = true, clientCertificate: String = "client",
          interval: String = "100ms", inflightWindow: Int = 10, name: String = "agent", mqttExtra: String = "",
          reconnectMax: String = "1s", reconnectInitial: String = "200ms", sensorsExtra: String = "",
-         sections: String = "") throws {
+         storageExtra: String = "", sections: String = "") throws {
         self.workspace = workspace
         self.name = name
         configPath = workspace.path("\(name).yaml")
@@ -43,7 +44,7 @@ final class AgentProcess {
                 interval: \(interval)\(sensorsExtra.isEmpty ? "" : "\n  " + sensorsExtra)
             storage:
               path: \(name)-outbox.sqlite
-              flush_interval: 100ms
+              flush_interval: 100ms\(storageExtra.isEmpty ? "" : "\n  " + storageExtra)
             mqtt:
               host: \(host)
               port: \(port)
@@ -97,8 +98,9 @@ final class AgentProcess {
     }
 
     /// What is still stored and the highest sequence number ever assigned; only after stop.
-    func outboxContents() async throws -> (pending: [UInt64], highest: UInt64) {
-        let store = try OutboxStore(path: databasePath)
+    /// `sealing`: the key of an encrypted outbox.
+    func outboxContents(sealing: OutboxSealing? = nil) async throws -> (pending: [UInt64], highest: UInt64) {
+        let store = try OutboxStore(path: databasePath, sealing: sealing)
         let pending = try await store.pending(after: 0, limit: 1_000_000).map(\.sequence)
         let highest = try await store.highestSequence()
         await store.close()
