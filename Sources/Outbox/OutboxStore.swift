@@ -197,12 +197,14 @@ public actor OutboxStore {
     /// right key may still be found. With no sealed row left, a new key (or none) simply takes
     /// over, which is how a key is rotated (docs/SECURITY.md).
     private static func checkKey(_ connection: SQLiteConnection, sealing: OutboxSealing?, path: String) throws(StorageError) -> Bool {
+        // Rows in clear are always older than sealed ones (a key is only given up with no sealed
+        // row left), so the newest and the oldest row tell, without a scan of a large outbox.
         var sealedRows = false, clearRows = false
         var check: [UInt8]?
-        try connection.query("SELECT EXISTS(SELECT 1 FROM readings WHERE sealed IS NOT NULL)") { row throws(StorageError) in
+        try connection.query("SELECT sealed IS NOT NULL FROM readings ORDER BY seq DESC LIMIT 1") { row throws(StorageError) in
             sealedRows = row.integer(0) != 0
         }
-        try connection.query("SELECT EXISTS(SELECT 1 FROM readings WHERE sealed IS NULL)") { row throws(StorageError) in
+        try connection.query("SELECT sealed IS NULL FROM readings ORDER BY seq LIMIT 1") { row throws(StorageError) in
             clearRows = row.integer(0) != 0
         }
         try connection.query("SELECT check_value FROM outbox_key WHERE id = 1") { row throws(StorageError) in
