@@ -132,7 +132,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-            ]),
+            ],
+            // The static Swift runtime's link arguments export every symbol of the executable
+            // (-export-dynamic): 3.2 MB of dynamic symbol tables nothing looks up, which also
+            // keeps --gc-sections from dropping unused public code (docs/PERFORMANCE.md).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux], configuration: .release))]),
 
         .testTarget(name: "HALTests", dependencies: ["HAL"]),
         .testTarget(name: "HALLinuxTests", dependencies: ["HALLinux", "HAL"]),
