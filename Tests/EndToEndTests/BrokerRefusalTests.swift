@@ -10,27 +10,7 @@ struct BrokerRefusalTests {
     /// Client certificates from the test CA: `expired-client` (valid only in January 2020) and
     /// `revoked-client` (listed in `clients.crl`), both for the gateway's name.
     static func makeClientCertificates(_ workspace: Workspace) throws {
-        let script = """
-            set -euo pipefail
-            cd "$1"; d=$(mktemp -d)
-            : > "$d/index.txt"; echo 3000 > "$d/serial"
-            cat > "$d/ca.cnf" <<C
-            [ca]
-            default_ca = test
-            [test]
-            database = $d/index.txt
-            serial = $d/serial
-            new_certs_dir = $d
-            default_md = sha256
-            default_crl_days = 30
-            policy = any
-            unique_subject = no
-            [any]
-            commonName = supplied
-            [client]
-            basicConstraints = CA:false
-            extendedKeyUsage = clientAuth
-            C
+        try withTestCA(workspace, serial: 3000, "making the client certificates", """
             for name in expired-client revoked-client; do
               openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=e2e-gateway \\
                 -keyout "$name.key" -out "$d/$name.csr" 2>/dev/null
@@ -41,10 +21,8 @@ struct BrokerRefusalTests {
               -out revoked-client.pem -days 30 -notext 2>/dev/null
             openssl ca -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -revoke revoked-client.pem -crl_reason keyCompromise 2>/dev/null
             openssl ca -gencrl -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -out clients.crl 2>/dev/null
-            chmod 600 expired-client.key revoked-client.key; chmod 644 expired-client.pem revoked-client.pem clients.crl; rm -rf "$d"
-            """
-        let status = try run("/bin/bash", ["-c", script, "clients", workspace.certificates.path])
-        guard status == 0 else { throw TestFailure("making the client certificates failed with \(status)") }
+            chmod 600 expired-client.key revoked-client.key; chmod 644 expired-client.pem revoked-client.pem clients.crl
+            """)
     }
 
     /// Waits for two refused attempts; every attempt is named `kind` with `words`, counted, and

@@ -214,38 +214,15 @@ func spkiPin(_ workspace: Workspace, _ name: String) throws -> String {
 /// certs/ca.crl listing it (and nothing else, so server.pem stays good); certs/stale.crl is the
 /// same list with a nextUpdate of 2020-02-01, long past.
 func makeRevokedServerCertificate(_ workspace: Workspace) throws {
-    let script = """
-        set -euo pipefail
-        cd "$1"; d=$(mktemp -d)
-        : > "$d/index.txt"; echo 2000 > "$d/serial"
-        cat > "$d/ca.cnf" <<C
-        [ca]
-        default_ca = test
-        [test]
-        database = $d/index.txt
-        serial = $d/serial
-        new_certs_dir = $d
-        default_md = sha256
-        default_crl_days = 30
-        policy = any
-        unique_subject = no
-        [any]
-        commonName = supplied
-        [server]
-        basicConstraints = CA:false
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:localhost,IP:127.0.0.1
-        C
+    try withTestCA(workspace, serial: 2000, "making the revoked certificate", """
         openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost -keyout revoked.key -out "$d/req.csr" 2>/dev/null
         openssl ca -batch -config "$d/ca.cnf" -extensions server -cert ca.pem -keyfile ca.key -in "$d/req.csr" -out revoked.pem -days 30 -notext 2>/dev/null
         openssl ca -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -revoke revoked.pem -crl_reason keyCompromise 2>/dev/null
         openssl ca -gencrl -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -out ca.crl 2>/dev/null
         openssl ca -gencrl -config "$d/ca.cnf" -cert ca.pem -keyfile ca.key -crl_lastupdate 20200101000000Z \
           -crl_nextupdate 20200201000000Z -out stale.crl 2>/dev/null
-        chmod 600 revoked.key; chmod 644 revoked.pem ca.crl stale.crl; rm -rf "$d"
-        """
-    let status = try run("/bin/bash", ["-c", script, "revoked", workspace.certificates.path])
-    guard status == 0 else { throw TestFailure("making the revoked certificate failed with \(status)") }
+        chmod 600 revoked.key; chmod 644 revoked.pem ca.crl stale.crl
+        """)
 }
 
 /// Runs `script` with bash (`$1` = `argument`); its standard output, trimmed.

@@ -69,31 +69,9 @@ final class MisconfiguredBroker {
 /// A server certificate for localhost from certs/ca, valid only from `start` to `end`
 /// (`YYYYMMDDHHMMSSZ`): `openssl ca` takes both dates, `openssl x509 -req` (OpenSSL 3.0) does not.
 func makeDatedServerCertificate(_ workspace: Workspace, name: String, start: String, end: String) throws {
-    let script = """
-        set -euo pipefail
-        cd "$1"; d=$(mktemp -d)
-        : > "$d/index.txt"; echo 1000 > "$d/serial"
-        cat > "$d/ca.cnf" <<C
-        [ca]
-        default_ca = test
-        [test]
-        database = $d/index.txt
-        serial = $d/serial
-        new_certs_dir = $d
-        default_md = sha256
-        policy = any
-        unique_subject = no
-        [any]
-        commonName = supplied
-        [server]
-        basicConstraints = CA:false
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:localhost,IP:127.0.0.1
-        C
+    try withTestCA(workspace, serial: 1000, "making the dated certificate \(name)", arguments: [name, start, end], """
         openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost -keyout "$2.key" -out "$d/req.csr" 2>/dev/null
         openssl ca -batch -config "$d/ca.cnf" -extensions server -cert ca.pem -keyfile ca.key -in "$d/req.csr" -out "$2.pem" -startdate "$3" -enddate "$4" -notext 2>/dev/null
-        chmod 600 "$2.key"; rm -rf "$d"
-        """
-    let status = try run("/bin/bash", ["-c", script, "dated", workspace.certificates.path, name, start, end])
-    guard status == 0 else { throw TestFailure("making the dated certificate \(name) failed with \(status)") }
+        chmod 600 "$2.key"
+        """)
 }
