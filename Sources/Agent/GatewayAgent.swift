@@ -311,6 +311,7 @@ extension MQTTSettings {
                   replayRate: mqtt.replayRate,
                   reconnectInitial: mqtt.reconnect.initial, reconnectMax: mqtt.reconnect.max, security: security)
         failover = mqtt.failover
+        availabilityTopic = configuration.availabilityTopic
         maximumPacketSize = mqtt.maxPacketSize
         bytesPerMessage = mqtt.bytesPerMessage
         batchWait = mqtt.batchWait

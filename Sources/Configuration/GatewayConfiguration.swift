@@ -50,6 +50,10 @@ public struct GatewayConfiguration: Sendable, Equatable {
     /// default `<topic_prefix>/<gateway id>/status`.
     public var statusTopic: String { topic(mqtt.topics.status) }
 
+    /// Where the retained `online`/`offline` status goes (`mqtt.topics.availability`), by
+    /// default `<topic_prefix>/<gateway id>/availability`; nil when switched off.
+    public var availabilityTopic: String? { mqtt.topics.availability.map(topic) }
+
     func topic(_ template: String) -> String {
         template.replacing("{prefix}", with: mqtt.topicPrefix).replacing("{gateway}", with: gateway.wireID)
     }
@@ -285,6 +289,9 @@ public struct GatewayConfiguration: Sendable, Equatable {
             public var readings = "{prefix}/{gateway}/readings"
             /// Status reports; default `{prefix}/{gateway}/status`.
             public var status = "{prefix}/{gateway}/status"
+            /// The retained `online`/`offline` status of encodings without a session of their
+            /// own (SenML); default `{prefix}/{gateway}/availability`; nil (`false`): none.
+            public var availability: String? = "{prefix}/{gateway}/availability"
             /// Where `homeassistant` announces entities; default `homeassistant`, as Home
             /// Assistant's MQTT integration listens by default.
             public var discoveryPrefix = "homeassistant"

@@ -13,7 +13,9 @@ enum PlatformRules {
         let mqtt = configuration.mqtt
         guard mqtt.host.hasSuffix(".amazonaws.com"), mqtt.host.contains(".iot.") else { return [] }
         var warnings: [String] = []
-        for (key, topic) in [("readings", configuration.readingsTopic), ("status", configuration.statusTopic)] {
+        let topics = [("readings", configuration.readingsTopic), ("status", configuration.statusTopic)]
+            + (configuration.availabilityTopic.map { [("availability", $0)] } ?? [])
+        for (key, topic) in topics {
             let slashes = topic.utf8.count { $0 == UInt8(ascii: "/") }
             if slashes > awsMaximumSlashes {
                 warnings.append("\(file): mqtt.topics.\(key): '\(topic)' has \(slashes) slashes; AWS IoT Core refuses a topic with more than \(awsMaximumSlashes)")

@@ -537,17 +537,26 @@ struct SchemaReader {
     private func topics(_ node: Node, path: String) throws(ConfigurationError) -> Config.MQTTConfiguration.Topics {
         var topics = Config.MQTTConfiguration.Topics()
         var statusMark: Mark?
-        try reader.forEachEntry(of: node, path: path, allowed: ["readings", "status", "discovery_prefix"]) {
+        var availabilityMark: Mark?
+        try reader.forEachEntry(of: node, path: path, allowed: ["readings", "status", "availability", "discovery_prefix"]) {
             (key, value, _, keyPath) throws(ConfigurationError) in
+            if key == "availability", case .scalar(let scalar) = value, scalar.string == "false" {
+                topics.availability = nil
+                return
+            }
             let text = try topicPrefix(value, path: keyPath)
             switch key {
-            case "readings", "status":
+            case "readings", "status", "availability":
                 var rest = text.replacing("{prefix}", with: "").replacing("{gateway}", with: "")
                 if let open = rest.firstIndex(of: "{") {
                     rest = String(rest[open...].prefix { $0 != "}" }) + "}"
                     throw fail(keyPath, at: value.mark, "unknown placeholder '\(NodeReader.excerpt(rest))': use {prefix} and {gateway}")
                 }
-                if key == "readings" { topics.readings = text } else { topics.status = text; statusMark = value.mark }
+                switch key {
+                case "readings": topics.readings = text
+                case "status": (topics.status, statusMark) = (text, value.mark)
+                default: (topics.availability, availabilityMark) = (text, value.mark)
+                }
             default:
                 guard !text.contains("{") else {
                     throw fail(keyPath, at: value.mark, "the discovery prefix takes no placeholders")
@@ -557,6 +566,10 @@ struct SchemaReader {
         }
         if topics.readings == topics.status {
             throw fail("\(path).status", at: statusMark ?? node.mark, "status reports need a topic of their own, not the readings topic")
+        }
+        if let availability = topics.availability, availability == topics.readings || availability == topics.status {
+            throw fail("\(path).availability", at: availabilityMark ?? node.mark,
+                       "the online/offline status needs a topic of its own, not the \(availability == topics.readings ? "readings" : "status") topic")
         }
         return topics
     }

@@ -69,6 +69,9 @@ public struct MQTTSettings: Sendable, Hashable {
     /// The will the broker publishes when this connection dies without a DISCONNECT (Sparkplug
     /// B's NDEATH); set per connection by the uplink from its encoding's `ConnectionHooks`.
     public var will: SessionMessage?
+    /// Where the retained `online`/`offline` status goes for encodings without a session of
+    /// their own (`mqtt.topics.availability`); nil: none.
+    public var availabilityTopic: String?
     /// TLS hardening beside the files (used only with ``Security/mutualTLS(caFile:certificateFile:keyFile:)``).
     public var tlsOptions = TLSOptions()
     /// The largest MQTT packet to send (`mqtt.max_packet_size`); nil: only the broker's

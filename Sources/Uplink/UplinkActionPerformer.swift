@@ -13,8 +13,11 @@ struct UplinkActionPerformer {
     let transportFactory: MQTTTransportFactory
     let input: AsyncStream<UplinkSession.Event>.Continuation
     let onIncident: @Sendable (UplinkIncident) -> Void
-    /// The encoding's session side (Sparkplug B), nil for SenML.
+    /// The encoding's session side (Sparkplug B, Home Assistant), or the availability status
+    /// for SenML (``AvailabilityHooks``); nil for SenML with `mqtt.topics.availability: false`.
     private var hooks: (any ConnectionHooks)?
+    /// The will of the current connection, published by hand at a graceful stop (`.publishWill`).
+    private var currentWill: SessionMessage?
     /// Where ``ConnectionHooks/persistentState`` is kept between runs.
     let sessionStatePath: String?
     /// Remote commands' topic and receiver, if commands are on.
@@ -34,10 +37,15 @@ struct UplinkActionPerformer {
          onIncident: @escaping @Sendable (UplinkIncident) -> Void) {
         self.onIncident = onIncident
         self.commands = commands
-        self.sessionStatePath = sessionStatePath
-        var hooks = encoder.makeConnectionHooks()
-        hooks?.restore(sessionStatePath.flatMap { SessionStateFile.load($0) })
-        self.hooks = hooks
+        if var hooks = encoder.makeConnectionHooks() {
+            hooks.restore(sessionStatePath.flatMap { SessionStateFile.load($0) })
+            self.hooks = hooks
+            self.sessionStatePath = sessionStatePath
+        } else {
+            self.hooks = settings.availabilityTopic.map { AvailabilityHooks(encoder: encoder, topic: $0) }
+            // The availability status keeps no state between runs.
+            self.sessionStatePath = nil
+        }
         self.settings = settings
         self.outbox = outbox
         self.encoder = encoder
@@ -58,6 +66,7 @@ struct UplinkActionPerformer {
                 self.hooks = hooks
                 persistSessionState()
             }
+            currentWill = settings.will
             do {
                 let transport = try transportFactory(settings) { event in
                     input.yield(.transport(generation: generation, event))
@@ -70,6 +79,11 @@ struct UplinkActionPerformer {
             }
         case .disconnect:
             await disconnect()
+            return nil
+        case .publishWill:
+            // Retained `offline`, Home Assistant's `offline` or Sparkplug B's NDEATH. libmosquitto
+            // writes the PUBLISH from this thread at once, before the DISCONNECT that follows.
+            if let currentWill { publishSessionMessages([currentWill]) }
             return nil
         case .startTimer(let timer, let token, let delay):
             timers[timer]?.cancel()

@@ -589,6 +589,7 @@ struct UplinkSession {
                 ["in_flight": "\(window.sequences.count)"])
         }
         for timer in Timer.allCases { cancelTimer(timer) }
+        if phase == .connected { actions.append(.publishWill) }
         actions.append(.disconnect)
         actions.append(.finish)
         phase = .finished

@@ -9,6 +9,9 @@ extension UplinkSession {
         case connect(generation: Int, broker: Int)
         /// Stop the current transport, if there is one.
         case disconnect
+        /// Publish the current connection's will by hand, before a graceful DISCONNECT: a broker
+        /// sends a will only when a link dies, and subscribers should learn of a stop as of a crash.
+        case publishWill
         /// Start (or restart) `timer`; when it runs out, send back `.timerFired(timer, token)`.
         case startTimer(Timer, token: Int, after: Duration)
         /// Cancel `timer`.

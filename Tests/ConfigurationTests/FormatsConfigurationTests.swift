@@ -56,6 +56,21 @@ import Testing
         #expect(custom.mqtt.topics.discoveryPrefix == "ha")
     }
 
+    @Test func theAvailabilityTopicDefaultsBesideTheOthersAndCanBeMovedOrSwitchedOff() throws {
+        #expect(try parse("").availabilityTopic == "sensorgw/gw/availability")
+        #expect(try parse("  topic_prefix: farm\n  topics: { availability: \"{prefix}/up/{gateway}\" }\n").availabilityTopic == "farm/up/gw")
+        let off = try parse("  topics: { availability: false }\n")
+        #expect(off.availabilityTopic == nil && off.mqtt.topics.availability == nil)
+        #expect(errorDescription(minimalYAML + "  topics: { availability: \"{prefix}/{gateway}/status\" }\n", base: "/tmp")
+            == "\(configName):13:27: mqtt.topics.availability: the online/offline status needs a topic of its own, not the status topic")
+        #expect(errorDescription(minimalYAML + "  topics: { readings: \"a/{gateway}\", availability: \"a/{gateway}\" }\n", base: "/tmp")
+            == "\(configName):13:52: mqtt.topics.availability: the online/offline status needs a topic of its own, not the readings topic")
+        #expect(errorDescription(minimalYAML + "  topics: { availability: \"{prefix}/{board}\" }\n", base: "/tmp")
+            == "\(configName):13:27: mqtt.topics.availability: unknown placeholder '{board}': use {prefix} and {gateway}")
+        #expect(errorDescription(minimalYAML + "  topics: { availability: true }\n", base: "/tmp")?
+            .hasPrefix("\(configName):13:27: mqtt.topics.availability:") == true, "true is not a topic")
+    }
+
     @Test func badTopicLayoutsNameFileLineAndKey() {
         #expect(errorDescription(minimalYAML + "  topics: { readings: \"a/{sensor}\" }\n", base: "/tmp")
             == "\(configName):13:23: mqtt.topics.readings: unknown placeholder '{sensor}': use {prefix} and {gateway}")

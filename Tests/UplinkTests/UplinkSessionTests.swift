@@ -176,6 +176,7 @@ import Testing
         #expect(harness.stored.isEmpty)
         #expect(!harness.transportOpen)
         #expect(harness.timers.isEmpty, "no timer outlives the session")
+        #expect(harness.willPublishedWhileOpen == true, "the will goes out by hand before the DISCONNECT")
     }
 
     @Test func stopFinishesAtTheDeadlineWithUnansweredMessagesStillStored() {
@@ -198,6 +199,7 @@ import Testing
         harness.stop()
         #expect(harness.finished)
         #expect(harness.timers.isEmpty)
+        #expect(harness.willPublishedWhileOpen == nil, "no connection, no will to publish: the broker has sent it")
     }
 
     @Test func aBatchOfNReadingsIsOneMessageAndOnePubackAcknowledgesAllN() {

@@ -12,6 +12,7 @@ final class ScriptedBroker: Sendable {
         var payload: [UInt8]
         var contentType: String?
         var packetID: Int32
+        var retain = false
     }
 
     private struct State {
@@ -20,6 +21,7 @@ final class ScriptedBroker: Sendable {
         var messages: [Message] = []
         var current: (@Sendable (MQTTTransportEvent) -> Void)?
         var nextPacketID: Int32 = 1
+        var wills: [SessionMessage?] = []
     }
 
     private let state = Mutex(State())
@@ -32,8 +34,9 @@ final class ScriptedBroker: Sendable {
     }
 
     var factory: MQTTTransportFactory {
-        { [self] _, onEvent throws(UplinkError) in
+        { [self] settings, onEvent throws(UplinkError) in
             let number = state.withLock { state in
+                state.wills.append(settings.will)
                 state.connections += 1
                 state.current = onEvent
                 return state.connections
@@ -43,6 +46,8 @@ final class ScriptedBroker: Sendable {
     }
 
     var messages: [Message] { state.withLock { $0.messages } }
+    /// The will each connection was made with, in order.
+    var wills: [SessionMessage?] { state.withLock { $0.wills } }
     var connections: Int { state.withLock { $0.connections } }
 
     /// The link drops, as a broker restart would.
@@ -63,10 +68,11 @@ final class ScriptedBroker: Sendable {
         transport.onEvent(refuse ? .closed(reason: "refused by the scripted broker") : .connected)
     }
 
-    fileprivate func publish(_ transport: Transport, topic: String, payload: [UInt8], contentType: String?) -> Int32 {
+    fileprivate func publish(_ transport: Transport, topic: String, payload: [UInt8], contentType: String?,
+                             retain: Bool = false) -> Int32 {
         let message = state.withLock { state in
             let message = Message(connection: transport.connection, topic: topic, payload: payload,
-                                  contentType: contentType, packetID: state.nextPacketID)
+                                  contentType: contentType, packetID: state.nextPacketID, retain: retain)
             state.nextPacketID += 1
             state.messages.append(message)
             return message
@@ -97,7 +103,9 @@ final class ScriptedBroker: Sendable {
         }
 
         func publish(_ message: SessionMessage) throws(UplinkError) -> Int32 {
-            try publish(topic: message.topic, payload: message.payload, contentType: message.contentType)
+            guard !stopped.withLock({ $0 }) else { throw UplinkError(message: "stopped") }
+            return broker.publish(self, topic: message.topic, payload: message.payload, contentType: message.contentType,
+                                  retain: message.retain)
         }
 
         func subscribe(_ topics: [String]) throws(UplinkError) {}

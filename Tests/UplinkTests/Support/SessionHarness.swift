@@ -42,6 +42,8 @@ struct SessionHarness {
     /// What the session reported for the agent's metrics.
     private(set) var incidents: [UplinkIncident] = []
     private(set) var finished = false
+    /// Whether the will was published by hand, and with the transport still open.
+    private(set) var willPublishedWhileOpen: Bool?
     /// Outbox reads the session asked for.
     private(set) var reads = 0
     private(set) var statusReports: [UplinkSession.StatusRequest] = []
@@ -165,6 +167,9 @@ struct SessionHarness {
             return nil
         case .disconnect:
             transportOpen = false
+            return nil
+        case .publishWill:
+            willPublishedWhileOpen = transportOpen
             return nil
         case .startTimer(let timer, let token, let delay):
             timers[timer] = (token, now + delay)
