@@ -94,12 +94,14 @@ struct SparkplugBDeliveryTests {
 
         let messages = try decode(received(subscriber), in: workspace)
         let births = messages.filter { $0.type == "NBIRTH" }
-        // The kill's will, before the third connection's NBIRTH. A will after the final stop is
-        // not counted: on a loaded machine the graceful stop's DISCONNECT can miss the broker
-        // (seen once: a second NDEATH after the stop), and a host reads NDEATH as "offline"
-        // either way.
+        // The kill's will, before the third connection's NBIRTH; after the graceful stop, the
+        // NDEATH the agent publishes by hand (a broker drops the will after a DISCONNECT), with
+        // that connection's bdSeq. Counted as "at least one": should the DISCONNECT miss the
+        // broker on a loaded machine, the broker sends the will too.
         let restart = messages.lastIndex { $0.type == "NBIRTH" } ?? messages.endIndex
         let deaths = Array(messages[..<restart].filter { $0.type == "NDEATH" })
+        let finalDeaths = messages[restart...].filter { $0.type == "NDEATH" }
+        #expect(!finalDeaths.isEmpty && finalDeaths.allSatisfy { $0.bdSeq == births.last?.bdSeq }, "NDEATH at the graceful stop")
         #expect(births.count == 3 && deaths.count == 1)
         #expect(births.allSatisfy { $0.seq == 0 && $0.topic == "\(node)/NBIRTH/e2e-gateway" })
         // The will carries the bdSeq its connection's NBIRTHs carried (the rebirth keeps it).
