@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import Outbox
 import Pipeline
@@ -14,13 +11,7 @@ import Testing
 struct AvailabilityTests {
     let context = EncoderContext(gatewayID: "g1", readingsTopic: "sensorgw/g1/readings")
     let topic = "sensorgw/g1/availability"
-    let quiet = Logger(label: "availability-test") { _ in SwiftLogNoOpLogHandler() }
-
-    func outbox() throws -> OutboxStore {
-        var template = Array("/tmp/sgw-availability-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) } }
-        return try OutboxStore(path: try #require(made) + "/outbox.sqlite")
-    }
+    let quiet = quietLogger
 
     func settings(availability: String?) -> MQTTSettings {
         var settings = MQTTSettings(host: "scripted", port: 1, clientID: "c", topic: "unused", statusTopic: "sensorgw/g1/status",
@@ -38,19 +29,11 @@ struct AvailabilityTests {
         }
     }
 
-    func eventually(_ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-        for _ in 0..<2_000 {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return false
-    }
-
     /// Runs an uplink over `encoder` until `count` readings are acknowledged, stops it
     /// gracefully; returns the broker.
     func deliver(_ count: Int, encoder: any ReadingEncoder, availability: String?,
                  dropOnce: Bool = false) async throws -> ScriptedBroker {
-        let store = try outbox()
+        let store = try temporaryOutbox()
         _ = try await store.append(readings(count))
         let broker = ScriptedBroker()
         let uplink = Uplink(settings: settings(availability: availability), outbox: store, encoder: encoder, logger: quiet,

@@ -16,13 +16,6 @@ import Testing
 struct UplinkShellTests {
     let context = EncoderContext(gatewayID: "g1", readingsTopic: "sensorgw/g1/readings")
 
-    func temporaryOutbox() throws -> OutboxStore {
-        var template = Array("/tmp/sgw-uplink-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) } }
-        let directory = try #require(made)
-        return try OutboxStore(path: directory + "/outbox.sqlite")
-    }
-
     func settings(window: Int = 5) -> MQTTSettings {
         MQTTSettings(host: "scripted", port: 1, clientID: "c", topic: "unused", statusTopic: "sensorgw/g1/status",
                      inflightWindow: window, reconnectInitial: .milliseconds(20), reconnectMax: .milliseconds(40),
@@ -37,16 +30,7 @@ struct UplinkShellTests {
         }
     }
 
-    /// Polls `condition` until it holds (at most 10 s); a failed wait shows as a failed expectation.
-    func eventually(_ condition: @Sendable () async throws -> Bool) async rethrows -> Bool {
-        for _ in 0..<2_000 {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
-        return false
-    }
-
-    let quiet = Logger(label: "uplink-test") { _ in SwiftLogNoOpLogHandler() }
+    let quiet = quietLogger
 
     @Test func deliversEveryReadingAsSenMLJSONAndEmptiesTheOutbox() async throws {
         let outbox = try temporaryOutbox()
