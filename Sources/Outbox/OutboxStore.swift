@@ -317,7 +317,8 @@ public actor OutboxStore {
             // interior, its rightmost leaf, sqlite_sequence) once instead of twice.
             deleted = try deleteAcknowledged()
             let knewOffset = rebase != nil
-            var lastSequence: Int64 = sealing == nil ? 0 : try highestAssigned()
+            // AUTOINCREMENT's counter, read inside this write transaction: never a number given before.
+            var lastSequence: Int64 = sealing == nil ? 0 : Int64(clamping: try highestSequence())
             for item in readings {
                 var reading = item.reading
                 if !reading.timestamp.clockSynchronized, let rebase {
@@ -416,16 +417,6 @@ public actor OutboxStore {
         OutboxSealing.RowContext(sequence: UInt64(bitPattern: sequence), wallSeconds: timestamp.wallSeconds,
                                  monotonicNanoseconds: timestamp.monotonicNanoseconds,
                                  synchronized: timestamp.clockSynchronized, priority: priority, boot: boot)
-    }
-
-    /// The highest sequence number ever given, inside the caller's transaction: AUTOINCREMENT's
-    /// counter (a number is never given twice, even after its row was deleted).
-    private func highestAssigned() throws(StorageError) -> Int64 {
-        var highest: Int64 = 0
-        try connection.query(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'readings'), 0), coalesce((SELECT max(seq) FROM readings), 0))"
-        ) { row throws(StorageError) in highest = row.integer(0) }
-        return highest
     }
 
     /// Stores this boot's clock offset and the re-based time of every reading of this boot taken
