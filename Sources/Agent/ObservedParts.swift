@@ -124,6 +124,8 @@ final class ObservedTransport: MQTTTransport {
 
     var receiveMaximum: Int? { base.receiveMaximum }
 
+    var queueAhead: Int { base.queueAhead }
+
     func stop() async { await base.stop() }
 }
 

@@ -1,4 +1,5 @@
-/// Which stored readings are on the wire and not yet acknowledged.
+/// Which stored readings were handed to the transport and are not yet acknowledged: on the
+/// wire, or in the transport's own queue waiting for a place on it.
 ///
 /// Maps MQTT packet ids to the sequence numbers the message carries (several when the encoder
 /// batches). Packet ids are 16-bit and reused by the client, so the window must never hold more
@@ -31,6 +32,13 @@ struct InflightWindow: Sendable, Hashable {
     /// Lowers the capacity to `limit` (the broker's Receive Maximum) when that is smaller.
     mutating func narrow(to limit: Int) {
         capacity = Swift.max(1, Swift.min(capacity, limit))
+    }
+
+    /// Raises the capacity by the messages the transport holds back in its own queue beyond
+    /// its wire limit (``MQTTTransport/queueAhead``): those take packet ids but are not on
+    /// the wire yet.
+    mutating func widen(by queued: Int) {
+        capacity += Swift.max(0, queued)
     }
 
     /// Forgets everything outstanding: the connection is gone, the readings are still stored.

@@ -35,6 +35,11 @@ public protocol MQTTTransport: Sendable {
     var maximumPacketSize: Int? { get }
     /// The MQTT 5 `Receive Maximum` the broker's CONNACK named (nil: none, MQTT 3.1.1, or not yet connected).
     var receiveMaximum: Int? { get }
+    /// How many QoS 1 messages beyond its wire limit (the configured in-flight window, or the
+    /// broker's smaller Receive Maximum) the transport holds in its own queue and sends itself,
+    /// in order, as PUBACKs free places; read after CONNACK. 0: every publish goes to the wire
+    /// at once, so the uplink never hands over more than the wire may carry.
+    var queueAhead: Int { get }
     /// Sends DISCONNECT (when connected) and returns once the connection is finished.
     func stop() async
 }
@@ -42,6 +47,8 @@ public protocol MQTTTransport: Sendable {
 extension MQTTTransport {
     /// A transport that does not read CONNACK properties reports no receive maximum.
     public var receiveMaximum: Int? { nil }
+    /// A transport without a queue of its own.
+    public var queueAhead: Int { 0 }
 }
 
 /// Makes one transport for one connection attempt; `onEvent` receives its events.

@@ -221,11 +221,21 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
         let clock = ContinuousClock()
         var windowStart = clock.now
         var callsInWindow = 0
+        var logging = true
         while !isStopRequested {
             let rc = mosquitto_loop(handle, 1000, 1)
             let loopErrno = errno
             guard rc == MOSQ_ERR_SUCCESS.rawValue else { return (rc, loopErrno) }
-            if sink.reachedCONNACK || sink.hasFinished { continue }
+            if sink.reachedCONNACK || sink.hasFinished {
+                if logging {
+                    // Only a failure before CONNACK uses libmosquitto's error lines, and with a
+                    // log callback set libmosquitto formats a line (malloc, vsnprintf) for every
+                    // packet sent or received, whatever its level.
+                    mosquitto_log_callback_set(handle, nil)
+                    logging = false
+                }
+                continue
+            }
             let socket = mosquitto_socket(handle)
             if socket >= 0 {
                 var poll = pollfd(fd: socket, events: 0, revents: 0)
@@ -345,6 +355,21 @@ public final class MosquittoTransport: MQTTTransport, @unchecked Sendable {
 
     /// The CONNACK's `Receive Maximum`, if it had one (never with MQTT 3.1.1).
     public var receiveMaximum: Int? { sink.takeUnretainedValue().receiveMaximum }
+
+    /// A window's worth: libmosquitto keeps QoS 1 messages beyond its in-flight limit queued
+    /// and sends the next from its loop thread when a PUBACK arrives, as `mosquitto_pub` does,
+    /// instead of waiting for the uplink to hear of the PUBACK and publish. Nothing is lost
+    /// by it: the queue dies with this instance and its readings are still in the outbox.
+    public var queueAhead: Int { Self.queueAhead(window: settings.inflightWindow, receiveMaximum: receiveMaximum) }
+
+    /// libmosquitto's in-flight limit is the configured window until a CONNACK names a
+    /// Receive Maximum, which then replaces it, larger or smaller (2.0.11 `handle__connack`).
+    /// With a larger one the queue would go to the wire too, beyond `inflight_window`, so
+    /// there is none then.
+    static func queueAhead(window: Int, receiveMaximum: Int?) -> Int {
+        if let receiveMaximum, receiveMaximum > window { return 0 }
+        return window
+    }
 
     /// Sends DISCONNECT and ends the loop (or interrupts the connect); returns once the
     /// transport's thread has finished.

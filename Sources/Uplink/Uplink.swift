@@ -84,15 +84,19 @@ public final class Uplink: Sendable {
         let clock = ContinuousClock()
         let origin = clock.now
         // Results of actions go before the next outside event, so the session sees them in order.
+        // Taken by index, not removeFirst(), which moves every later element per event.
         var results: [UplinkSession.Event] = [.start]
+        var nextResult = 0
         while !Task.isCancelled {
             let event: UplinkSession.Event
-            if !results.isEmpty {
-                event = results.removeFirst()
-            } else if let next = await iterator.next() {
-                event = next
+            if nextResult < results.count {
+                event = results[nextResult]
+                nextResult += 1
             } else {
-                break
+                results.removeAll(keepingCapacity: true)
+                nextResult = 0
+                guard let next = await iterator.next() else { break }
+                event = next
             }
             let actions = session.handle(event, now: clock.now - origin)
             counters.withLock { $0 = session.counters }

@@ -103,7 +103,9 @@ struct UplinkActionPerformer {
         case .announce(let generation):
             brokerMaximumPacketSize = transport?.maximumPacketSize
             announce()
-            return transport?.receiveMaximum.map { .receiveMaximumRead(generation: generation, receiveMaximum: $0) }
+            guard let transport else { return nil }
+            return .flowControlRead(generation: generation, receiveMaximum: transport.receiveMaximum,
+                                    queueAhead: transport.queueAhead)
         case .answerCommand(_, let topic, let payload):
             if let commands, topic == commands.topic {
                 commands.received(payload)

@@ -170,9 +170,13 @@ struct UplinkSession {
             counters.connectFailures[failure.kind, default: 0] += 1
             actions.append(.report(.couldNotConnect(failure)))
             scheduleReconnect()
-        case .receiveMaximumRead(let eventGeneration, let receiveMaximum):
+        case .flowControlRead(let eventGeneration, let receiveMaximum, let queueAhead):
             guard eventGeneration == generation, phase == .connected, !boundaryKnown else { break }
-            narrowWindow(to: receiveMaximum)
+            if let receiveMaximum { narrowWindow(to: receiveMaximum) }
+            // Messages the transport queues are not on the wire: libmosquitto sends each from
+            // its own thread when a PUBACK frees a place, so the next message does not wait
+            // for a round through this session (docs/PERFORMANCE.md).
+            window.widen(by: queueAhead)
         case .boundaryRead(let eventGeneration, let highest, let pending):
             guard eventGeneration == generation, phase == .connected, !boundaryKnown else { break }
             boundaryRead(highest: highest, pending: pending, now: now)

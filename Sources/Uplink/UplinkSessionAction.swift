@@ -17,8 +17,8 @@ extension UplinkSession {
         /// Cancel `timer`.
         case cancelTimer(Timer)
         /// The connection is up: subscribe and publish what the encoding's hooks ask for
-        /// (Sparkplug births), before any reading; answer `.receiveMaximumRead` when the
-        /// broker named a Receive Maximum.
+        /// (Sparkplug births), before any reading; answer `.flowControlRead` with the broker's
+        /// Receive Maximum and the transport's queue.
         case announce(generation: Int)
         /// A message arrived on a subscribed topic: let the encoding's hooks answer it.
         case answerCommand(generation: Int, topic: String, payload: [UInt8])

@@ -19,9 +19,11 @@ extension UplinkSession {
         case transport(generation: Int, MQTTTransportEvent)
         /// The transport for `generation` could not be made (TLS files, out of memory).
         case transportSetupFailed(generation: Int, reason: String)
-        /// Result of ``Action/announce(generation:)`` when the broker's CONNACK named a
-        /// Receive Maximum: the window is narrowed to it for this connection if smaller.
-        case receiveMaximumRead(generation: Int, receiveMaximum: Int)
+        /// Result of ``Action/announce(generation:)``: the broker's Receive Maximum from the
+        /// CONNACK (nil: none named), to which the window is narrowed for this connection if
+        /// smaller, and how many messages beyond that the transport holds in its own queue
+        /// (``MQTTTransport/queueAhead``), by which the window then widens.
+        case flowControlRead(generation: Int, receiveMaximum: Int?, queueAhead: Int)
         /// Result of ``Action/readBoundary(generation:)``: the highest sequence number ever
         /// assigned, and how many readings are stored.
         case boundaryRead(generation: Int, highest: UInt64, pending: Int)

@@ -45,4 +45,29 @@ import Testing
         #expect(harness.generation == 2)
         #expect(harness.outstanding.count == 6)
     }
+
+    /// Messages the transport holds in its own queue (libmosquitto's, beyond its in-flight
+    /// limit) take packet ids but no place on the wire: the session hands over that many more.
+    @Test func theTransportsQueueWidensTheWindowByItsDepth() {
+        var harness = SessionHarness(window: 4)
+        harness.receiveMaximum = 2
+        harness.queueAhead = 3
+        harness.start()
+        harness.connack()
+        harness.store(40)
+        #expect(harness.outstanding.count == 5, "the broker's 2 on the wire and 3 queued")
+        for _ in 0..<20 {
+            if let packetID = harness.outstanding.keys.sorted().first { harness.puback(packetID) }
+            #expect(harness.outstanding.count <= 5)
+        }
+        #expect(harness.mostOutstanding == 5)
+        #expect(harness.sentSequences() == Array(1...UInt64(harness.sentSequences().count)), "in order, each once")
+        // A transport without a queue on the next connection: the window is the wire's again.
+        harness.queueAhead = 0
+        harness.receiveMaximum = nil
+        harness.close()
+        harness.advance(by: .seconds(2))
+        harness.connack()
+        #expect(harness.outstanding.count == 4)
+    }
 }

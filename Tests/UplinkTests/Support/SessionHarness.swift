@@ -60,6 +60,8 @@ struct SessionHarness {
     var tooLarge: Set<UInt64> = []
     /// The Receive Maximum the pretend broker's CONNACK names (nil: none, as MQTT 3.1.1).
     var receiveMaximum: Int?
+    /// Messages the pretend transport queues beyond the wire window (``MQTTTransport/queueAhead``).
+    var queueAhead = 0
 
     struct ScriptedCommand: Equatable {
         var topic: String
@@ -180,7 +182,7 @@ struct SessionHarness {
             return nil
         case .announce(let generation):
             announcements.append(generation)
-            return receiveMaximum.map { .receiveMaximumRead(generation: generation, receiveMaximum: $0) }
+            return .flowControlRead(generation: generation, receiveMaximum: receiveMaximum, queueAhead: queueAhead)
         case .answerCommand(_, let topic, let payload):
             commands.append(ScriptedCommand(topic: topic, payload: payload))
             return nil
