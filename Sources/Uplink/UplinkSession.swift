@@ -175,8 +175,12 @@ struct UplinkSession {
             if let receiveMaximum { narrowWindow(to: receiveMaximum) }
             // Messages the transport queues are not on the wire: libmosquitto sends each from
             // its own thread when a PUBACK frees a place, so the next message does not wait
-            // for a round through this session (docs/PERFORMANCE.md).
-            window.widen(by: queueAhead)
+            // for a round through this session (docs/PERFORMANCE.md). Only for one reading per
+            // message: there the round per message is the cost, and the queue's memory is a
+            // window of small messages. Batched messages make that round a hundredth as often,
+            // and can each be up to `bytes_per_message` (16 MiB), which queued a window deep
+            // would double what a small board holds in memory for nothing.
+            if configuration.readingsPerMessage == 1 { window.widen(by: queueAhead) }
         case .boundaryRead(let eventGeneration, let highest, let pending):
             guard eventGeneration == generation, phase == .connected, !boundaryKnown else { break }
             boundaryRead(highest: highest, pending: pending, now: now)

@@ -70,4 +70,17 @@ import Testing
         harness.connack()
         #expect(harness.outstanding.count == 4)
     }
+
+    @Test func batchedMessagesAreNotQueuedAheadSoTheirMemoryStaysOneWindow() {
+        var harness = SessionHarness(window: 4, readingsPerMessage: 10)
+        harness.queueAhead = 4
+        harness.start()
+        harness.connack()
+        harness.store(200)
+        #expect(harness.outstanding.count == 4, "the window alone, no queue behind it")
+        for _ in 0..<10 {
+            if let packetID = harness.outstanding.keys.sorted().first { harness.puback(packetID) }
+        }
+        #expect(harness.mostOutstanding == 4)
+    }
 }
