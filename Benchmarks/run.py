@@ -10,7 +10,7 @@ Usage: Benchmarks/run.py [--readings 100000] [--runs 3] [--binary PATH] [--rows 
 
 Measured with public tools only: rusage of each child (CPU seconds, peak RSS), /proc/PID/status
 (idle RSS), /proc/PID/io (storage write_bytes), the subscriber's receive timestamps.
-Needs: mosquitto, mosquitto-clients, python3-paho (pip install paho-mqtt), cbor2, matplotlib.
+Needs: mosquitto, mosquitto-clients, cbor2 and matplotlib (pip), python3-venv: the paho row's\npaho-mqtt 2.x is installed in a venv of its own under .build/ unless this python has it.
 """
 import argparse
 import json
@@ -251,8 +251,9 @@ def varint_length(n):
 
 
 class Bench:
-    def __init__(self, args):
+    def __init__(self, args, paho_python=None):
         self.args = args
+        self.paho_python = paho_python
         self.ws = Workspace()
         self.broker = Broker(self.ws)
         self.binary = args.binary or self.build()
@@ -454,7 +455,7 @@ log: {{ level: notice }}
 
     def run_paho(self):
         sub = Subscriber(self.ws, self.broker, "paho")
-        child = Child([sys.executable, os.path.join(ROOT, "Benchmarks/paho_publisher.py"), "localhost",
+        child = Child([self.paho_python, os.path.join(ROOT, "Benchmarks/paho_publisher.py"), "localhost",
                        str(self.broker.port), self.ws.certs, TOPIC, str(WINDOW), self.lines_file, "1"],
                       stdout=subprocess.DEVNULL)
         time.sleep(0.9)
@@ -497,6 +498,27 @@ ROWS = {
 }
 
 
+PAHO = "paho-mqtt>=2,<3"
+PAHO_VENV = os.path.join(ROOT, ".build", "bench-venv")
+
+
+def paho_python():
+    """The interpreter the paho peer runs with: this one if it has paho-mqtt 2.x, else a venv
+    of the benchmark's own under .build/. The tests' pysparkplug needs paho-mqtt below 2, so
+    installing 2.x beside it would break them; the venv keeps the two apart."""
+    probe = "import sys, paho; sys.exit(0 if paho.__version__.split('.')[0] == '2' else 1)"
+    if subprocess.run([sys.executable, "-c", probe], stderr=subprocess.DEVNULL).returncode == 0:
+        return sys.executable
+    python = os.path.join(PAHO_VENV, "bin", "python3")
+    if not os.path.exists(python) or subprocess.run([python, "-c", probe], stderr=subprocess.DEVNULL).returncode != 0:
+        print(f"making {PAHO_VENV} with {PAHO} for the paho row", flush=True)
+        made = subprocess.run([sys.executable, "-m", "venv", "--clear", PAHO_VENV], capture_output=True, text=True)
+        if made.returncode != 0:
+            sys.exit(f"cannot make a venv for the paho row (apt-get install python3-venv): {made.stderr.strip()}")
+        subprocess.run([python, "-m", "pip", "install", "-q", PAHO], check=True)
+    return python
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readings", type=int, default=100_000)
@@ -509,17 +531,17 @@ def main():
                         "'valgrind --tool=callgrind --callgrind-out-file=/tmp/{name}.out' ({name}: the row)")
     parser.add_argument("--no-idle", action="store_true", help="skip the idle-memory run")
     args = parser.parse_args()
-    needed = ["paho.mqtt.client", "cbor2"] + ([] if args.no_chart else ["matplotlib"])
+    needed = ["cbor2"] + ([] if args.no_chart else ["matplotlib"])
     for module in needed:
         try:
             __import__(module)
         except ImportError:
-            sys.exit(f"missing Python module {module}: pip install paho-mqtt cbor2 matplotlib")
+            sys.exit(f"missing Python module {module}: pip install cbor2 matplotlib")
     for tool in ("mosquitto", "mosquitto_pub", "mosquitto_sub"):
         if shutil.which(tool) is None:
             sys.exit(f"missing {tool}: apt-get install mosquitto mosquitto-clients")
     rows = args.rows.split(",")
-    bench = Bench(args)
+    bench = Bench(args, paho_python() if "paho" in rows else None)
     results = {row: [] for row in rows}
     try:
         binary_mib = os.path.getsize(bench.binary) / 2**20
