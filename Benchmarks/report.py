@@ -64,46 +64,90 @@ def markdown(medians, args, binary_mib, machine):
     return "\n".join(out)
 
 
+# What each missed goal would take, in a line; docs/PERFORMANCE.md ("Goals not met") says it at length.
+TAKES = {
+    "rate": "the session on libmosquitto's loop thread; the run-to-run spread is as large as the gap",
+    "cpu": "out of reach on libmosquitto: its loop thread alone costs about what all of mosquitto_pub does "
+           "(profile in docs/PERFORMANCE.md: two wake-up bytes on its socket pair and a TLS record each way per "
+           "message); batching beats it",
+    "paho": "the session on libmosquitto's loop thread; batched messages reach it",
+    "paho-above-c": "3x paho is above mosquitto_pub's own rate in this run, so no libmosquitto client reaches it "
+                    "at one reading per message; batched messages do",
+    "rss": "a smaller binary: most of RSS is clean pages of the 25 MB binary, libcrypto and libc; the agent's "
+           "own memory (private) is a few MiB",
+    "storage": "readings stored in blocks (a row per flush), not a row of ~60 bytes per reading written to "
+               "the WAL and again at the checkpoint",
+    "binary": "one dependency fewer: swift-crypto and swift-protobuf bring FoundationEssentials (4.8 MB)",
+    "first": "a shorter start: the first reading is committed and sent at once, not after a flush interval",
+    "cbor": "more of each record in SenML's base fields (name, unit, time)",
+}
+
+
 def goals(m, binary_mib):
     rows = []
 
-    def goal(text, value, target, ok, unit=""):
+    def goal(text, value, target, ok, ratio, key):
+        """`ratio`: the measured value over the target (for an upper bound) or the target over it (a lower
+        bound), so above 1 is by how much it is missed."""
         verdict = "met" if ok else "missed"
-        rows.append(f"| {text} | {value} | {target} | {verdict} |")
+        short = "" if ok else f"{ratio:.2f}x"
+        takes = "" if ok else TAKES[key]
+        rows.append(f"| {text} | {value} | {target} | {verdict} | {short} | {takes} |")
 
-    out = ["## Goals (issue 9)", "", "| goal | measured | target | |", "|---|---|---|---|"]
+    out = ["## Goals (issue 9)", "",
+           "Missed by: how far from the target (the target over the measured value for a lower bound, the measured "
+           "value over the target for an upper one). docs/PERFORMANCE.md has the profiles behind each line.", "",
+           "| goal | measured | target | | missed by | what it would take |", "|---|---|---|---|---|---|"]
     best_single = max((r for r in ("drain-json", "steady-json") if r in m), key=lambda r: m[r]["readings_per_s"],
                       default=None)
+    batched = [r for r in ("drain-json-100", "drain-cbor-100", "steady-cbor-100") if r in m]
     if best_single and "mosquitto_pub" in m:
         ours, peer = m[best_single], m["mosquitto_pub"]
         goal("readings/s, 1 reading/message, vs mosquitto_pub", f"{ours['readings_per_s']:,.0f} ({best_single})",
-             f">= {peer['readings_per_s']:,.0f}", ours["readings_per_s"] >= peer["readings_per_s"])
+             f">= {peer['readings_per_s']:,.0f}", ours["readings_per_s"] >= peer["readings_per_s"],
+             peer["readings_per_s"] / ours["readings_per_s"], "rate")
         goal("CPU per 1,000 readings, 1 reading/message, vs mosquitto_pub", f"{ours['cpu_per_1000']:.4f}",
-             f"<= {peer['cpu_per_1000']:.4f}", ours["cpu_per_1000"] <= peer["cpu_per_1000"])
-    if best_single and "paho" in m:
-        ours, peer = m[best_single], m["paho"]
-        goal("readings/s vs 3x paho", f"{ours['readings_per_s']:,.0f}", f">= {3 * peer['readings_per_s']:,.0f}",
-             ours["readings_per_s"] >= 3 * peer["readings_per_s"])
+             f"<= {peer['cpu_per_1000']:.4f}", ours["cpu_per_1000"] <= peer["cpu_per_1000"],
+             ours["cpu_per_1000"] / peer["cpu_per_1000"], "cpu")
+        if batched:
+            best = max(batched, key=lambda r: m[r]["readings_per_s"])
+            goal(f"the same two, batched ({best}): readings/s", f"{m[best]['readings_per_s']:,.0f}",
+                 f">= {peer['readings_per_s']:,.0f}", m[best]["readings_per_s"] >= peer["readings_per_s"],
+                 peer["readings_per_s"] / m[best]["readings_per_s"], "rate")
+            goal(f"the same two, batched ({best}): CPU per 1,000", f"{m[best]['cpu_per_1000']:.4f}",
+                 f"<= {peer['cpu_per_1000']:.4f}", m[best]["cpu_per_1000"] <= peer["cpu_per_1000"],
+                 m[best]["cpu_per_1000"] / peer["cpu_per_1000"], "cpu")
+    if "paho" in m:
+        peer = m["paho"]
+        for r in ([best_single] if best_single else []) + batched[:1]:
+            label = "1 reading/message" if r == best_single else "batched"
+            above_c = "mosquitto_pub" in m and 3 * peer["readings_per_s"] > m["mosquitto_pub"]["readings_per_s"]
+            goal(f"readings/s vs 3x paho, {label} ({r})", f"{m[r]['readings_per_s']:,.0f}",
+                 f">= {3 * peer['readings_per_s']:,.0f}", m[r]["readings_per_s"] >= 3 * peer["readings_per_s"],
+                 3 * peer["readings_per_s"] / m[r]["readings_per_s"], "paho-above-c" if above_c else "paho")
     ours = [r for r in m if r not in ("mosquitto_pub", "paho")]
     if ours:
         peak = max(m[r]["peak_rss_mib"] for r in ours)
-        goal("peak RSS (worst sensorgw row)", f"{peak:.1f} MiB", "< 12 MiB", peak < 12)
+        goal("peak RSS (worst sensorgw row)", f"{peak:.1f} MiB", "< 12 MiB", peak < 12, peak / 12, "rss")
         idle = m[ours[0]]["idle_rss_mib"]
         if idle is not None:
-            goal("idle RSS", f"{idle:.1f} MiB", "< 8 MiB", idle < 8)
+            goal("idle RSS", f"{idle:.1f} MiB", "< 8 MiB", idle < 8, idle / 8, "rss")
         first = max(m[r]["first_ms"] for r in ours if r.startswith("steady")) if any(
             r.startswith("steady") for r in ours) else None
         if first is not None:
-            goal("first acknowledged publish after start (steady rows)", f"{first:.0f} ms", "<= 200 ms", first <= 200)
+            goal("first acknowledged publish after start (steady rows)", f"{first:.0f} ms", "<= 200 ms", first <= 200,
+                 first / 200, "first")
         writes = [(r, m[r]["storage_bytes_per_reading"] / m[r]["payload_bytes_per_reading"]) for r in ours]
         worst = max(writes, key=lambda x: x[1])
-        goal("storage writes / encoded bytes (worst row)", f"{worst[1]:.2f}x ({worst[0]})", "<= 2x", worst[1] <= 2)
+        goal("storage writes / encoded bytes (worst row)", f"{worst[1]:.2f}x ({worst[0]})", "<= 2x", worst[1] <= 2,
+             worst[1] / 2, "storage")
     for r in ("drain-cbor-100", "steady-cbor-100"):
         if r in m:
             goal(f"SenML CBOR 100/message wire bytes per reading ({r})", f"{m[r]['wire_bytes_per_reading']:.1f}",
-                 "<= 12", m[r]["wire_bytes_per_reading"] <= 12)
+                 "<= 12", m[r]["wire_bytes_per_reading"] <= 12, m[r]["wire_bytes_per_reading"] / 12, "cbor")
             break
-    goal("stripped binary", f"{binary_mib:.1f} MiB", "< 20 MB", binary_mib * 2**20 < 20e6)
+    goal("stripped binary", f"{binary_mib:.1f} MiB", "< 20 MB", binary_mib * 2**20 < 20e6,
+         binary_mib * 2**20 / 20e6, "binary")
     return out + rows
 
 
