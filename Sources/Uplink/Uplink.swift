@@ -17,8 +17,7 @@ public final class Uplink: Sendable {
     private let encoder: any ReadingEncoder
     private let logger: Logger
     private let transportFactory: MQTTTransportFactory
-    private let events: AsyncStream<UplinkSession.Event>
-    private let eventInput: AsyncStream<UplinkSession.Event>.Continuation
+    private let events = UplinkEventQueue()
     private let counters = Mutex(UplinkCounters())
     private let onIncident: @Sendable (UplinkIncident) -> Void
     private let sessionStatePath: String?
@@ -43,29 +42,28 @@ public final class Uplink: Sendable {
         self.encoder = encoder
         self.logger = logger
         self.transportFactory = transportFactory
-        (events, eventInput) = AsyncStream.makeStream(of: UplinkSession.Event.self)
     }
 
     /// Tells the uplink that new readings are in the outbox.
     public func readingsStored() {
-        eventInput.yield(.readingsStored)
+        events.put(.readingsStored)
     }
 
     /// Tells the uplink that the outbox dropped readings, so a status report is due.
     public func dropsChanged() {
-        eventInput.yield(.dropsChanged)
+        events.put(.dropsChanged)
     }
 
     /// Publishes `message` (QoS and retain as it says) on the current connection, after what is
     /// already queued; logged and dropped if no connection is up.
     public func send(_ message: SessionMessage) {
-        eventInput.yield(.sendMessage(message))
+        events.put(.sendMessage(message))
     }
 
     /// Asks ``run(drainTimeout:)`` to finish: it stops publishing, waits up to `drainTimeout`
     /// for the acknowledgements of what is in flight, disconnects and returns.
     public func stop() {
-        eventInput.yield(.stop)
+        events.put(.stop)
     }
 
     /// What the uplink has done so far.
@@ -78,15 +76,16 @@ public final class Uplink: Sendable {
         var session = UplinkSession(configuration: configuration, recoveryReported: outbox.movedAsideCorruptDatabase == nil,
                                     random: SystemRandomNumberGenerator())
         var performer = UplinkActionPerformer(settings: settings, outbox: outbox, encoder: encoder, logger: logger,
-                                              transportFactory: transportFactory, input: eventInput,
+                                              transportFactory: transportFactory, input: events,
                                               sessionStatePath: sessionStatePath, commands: commands, onIncident: onIncident)
-        var iterator = events.makeAsyncIterator()
         let clock = ContinuousClock()
         let origin = clock.now
         // Results of actions go before the next outside event, so the session sees them in order.
-        // Taken by index, not removeFirst(), which moves every later element per event.
+        // Both lists are taken by index, not removeFirst(), which moves every later element per event.
         var results: [UplinkSession.Event] = [.start]
         var nextResult = 0
+        var arrived: [UplinkSession.Event] = []
+        var nextArrived = 0
         while !Task.isCancelled {
             let event: UplinkSession.Event
             if nextResult < results.count {
@@ -95,8 +94,13 @@ public final class Uplink: Sendable {
             } else {
                 results.removeAll(keepingCapacity: true)
                 nextResult = 0
-                guard let next = await iterator.next() else { break }
-                event = next
+                if nextArrived == arrived.count {
+                    arrived.removeAll(keepingCapacity: true)
+                    nextArrived = 0
+                    guard await events.take(into: &arrived) else { break }
+                }
+                event = arrived[nextArrived]
+                nextArrived += 1
             }
             let actions = session.handle(event, now: clock.now - origin)
             counters.withLock { $0 = session.counters }
@@ -106,5 +110,6 @@ public final class Uplink: Sendable {
             if session.isFinished { break }
         }
         await performer.shutDown()
+        events.finish()
     }
 }
