@@ -17,7 +17,8 @@ public final class Uplink: Sendable {
     private let encoder: any ReadingEncoder
     private let logger: Logger
     private let transportFactory: MQTTTransportFactory
-    private let events = UplinkEventQueue()
+    private let events: AsyncStream<UplinkSession.Event>
+    private let eventInput: AsyncStream<UplinkSession.Event>.Continuation
     private let counters = Mutex(UplinkCounters())
     private let onIncident: @Sendable (UplinkIncident) -> Void
     private let sessionStatePath: String?
@@ -42,28 +43,29 @@ public final class Uplink: Sendable {
         self.encoder = encoder
         self.logger = logger
         self.transportFactory = transportFactory
+        (events, eventInput) = AsyncStream.makeStream(of: UplinkSession.Event.self)
     }
 
     /// Tells the uplink that new readings are in the outbox.
     public func readingsStored() {
-        events.put(.readingsStored)
+        eventInput.yield(.readingsStored)
     }
 
     /// Tells the uplink that the outbox dropped readings, so a status report is due.
     public func dropsChanged() {
-        events.put(.dropsChanged)
+        eventInput.yield(.dropsChanged)
     }
 
     /// Publishes `message` (QoS and retain as it says) on the current connection, after what is
     /// already queued; logged and dropped if no connection is up.
     public func send(_ message: SessionMessage) {
-        events.put(.sendMessage(message))
+        eventInput.yield(.sendMessage(message))
     }
 
     /// Asks ``run(drainTimeout:)`` to finish: it stops publishing, waits up to `drainTimeout`
     /// for the acknowledgements of what is in flight, disconnects and returns.
     public func stop() {
-        events.put(.stop)
+        eventInput.yield(.stop)
     }
 
     /// What the uplink has done so far.
@@ -76,16 +78,15 @@ public final class Uplink: Sendable {
         var session = UplinkSession(configuration: configuration, recoveryReported: outbox.movedAsideCorruptDatabase == nil,
                                     random: SystemRandomNumberGenerator())
         var performer = UplinkActionPerformer(settings: settings, outbox: outbox, encoder: encoder, logger: logger,
-                                              transportFactory: transportFactory, input: events,
+                                              transportFactory: transportFactory, input: eventInput,
                                               sessionStatePath: sessionStatePath, commands: commands, onIncident: onIncident)
+        var iterator = events.makeAsyncIterator()
         let clock = ContinuousClock()
         let origin = clock.now
         // Results of actions go before the next outside event, so the session sees them in order.
-        // Both lists are taken by index, not removeFirst(), which moves every later element per event.
+        // Taken by index, not removeFirst(), which moves every later element per event.
         var results: [UplinkSession.Event] = [.start]
         var nextResult = 0
-        var arrived: [UplinkSession.Event] = []
-        var nextArrived = 0
         while !Task.isCancelled {
             let event: UplinkSession.Event
             if nextResult < results.count {
@@ -94,13 +95,8 @@ public final class Uplink: Sendable {
             } else {
                 results.removeAll(keepingCapacity: true)
                 nextResult = 0
-                if nextArrived == arrived.count {
-                    arrived.removeAll(keepingCapacity: true)
-                    nextArrived = 0
-                    guard await events.take(into: &arrived) else { break }
-                }
-                event = arrived[nextArrived]
-                nextArrived += 1
+                guard let next = await iterator.next() else { break }
+                event = next
             }
             let actions = session.handle(event, now: clock.now - origin)
             counters.withLock { $0 = session.counters }
@@ -110,6 +106,5 @@ public final class Uplink: Sendable {
             if session.isFinished { break }
         }
         await performer.shutDown()
-        events.finish()
     }
 }

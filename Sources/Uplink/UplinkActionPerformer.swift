@@ -11,7 +11,7 @@ struct UplinkActionPerformer {
     let encoder: any ReadingEncoder
     let logger: Logger
     let transportFactory: MQTTTransportFactory
-    let input: UplinkEventQueue
+    let input: AsyncStream<UplinkSession.Event>.Continuation
     let onIncident: @Sendable (UplinkIncident) -> Void
     /// The encoding's session side (Sparkplug B, Home Assistant), or the availability status
     /// for SenML (``AvailabilityHooks``); nil for SenML with `mqtt.topics.availability: false`.
@@ -32,7 +32,7 @@ struct UplinkActionPerformer {
     private var unreadableSeen = 0
 
     init(settings: MQTTSettings, outbox: OutboxStore, encoder: any ReadingEncoder, logger: Logger,
-         transportFactory: @escaping MQTTTransportFactory, input: UplinkEventQueue,
+         transportFactory: @escaping MQTTTransportFactory, input: AsyncStream<UplinkSession.Event>.Continuation,
          sessionStatePath: String? = nil, commands: UplinkCommands? = nil,
          onIncident: @escaping @Sendable (UplinkIncident) -> Void) {
         self.onIncident = onIncident
@@ -69,7 +69,7 @@ struct UplinkActionPerformer {
             currentWill = settings.will
             do {
                 let transport = try transportFactory(settings) { event in
-                    input.put(.transport(generation: generation, event))
+                    input.yield(.transport(generation: generation, event))
                 }
                 self.transport = transport
                 transport.start()
@@ -94,7 +94,7 @@ struct UplinkActionPerformer {
                 } catch {
                     return  // cancelled: a replaced or cancelled timer never fires
                 }
-                input.put(.timerFired(timer, token: token))
+                input.yield(.timerFired(timer, token: token))
             }
             return nil
         case .cancelTimer(let timer):
@@ -255,7 +255,7 @@ struct UplinkActionPerformer {
                      metadata: ["count": "\(dropped - unreadableSeen)"])
         onIncident(.unreadableRowsDropped(count: dropped - unreadableSeen))
         unreadableSeen = dropped
-        input.put(.dropsChanged)
+        input.yield(.dropsChanged)
     }
 
     private func persistSessionState() {
