@@ -506,7 +506,7 @@ def paho_python():
     """The interpreter the paho peer runs with: this one if it has paho-mqtt 2.x, else a venv
     of the benchmark's own under .build/. The tests' pysparkplug needs paho-mqtt below 2, so
     installing 2.x beside it would break them; the venv keeps the two apart."""
-    probe = "import sys, paho; sys.exit(0 if paho.__version__.split('.')[0] == '2' else 1)"
+    probe = "import sys, paho.mqtt; sys.exit(0 if paho.mqtt.__version__.split('.')[0] == '2' else 1)"
     if subprocess.run([sys.executable, "-c", probe], stderr=subprocess.DEVNULL).returncode == 0:
         return sys.executable
     python = os.path.join(PAHO_VENV, "bin", "python3")
