@@ -10,7 +10,8 @@ Usage: Benchmarks/run.py [--readings 100000] [--runs 3] [--binary PATH] [--rows 
 
 Measured with public tools only: rusage of each child (CPU seconds, peak RSS), /proc/PID/status
 (idle RSS), /proc/PID/io (storage write_bytes), the subscriber's receive timestamps.
-Needs: mosquitto, mosquitto-clients, cbor2 and matplotlib (pip), python3-venv: the paho row's\npaho-mqtt 2.x is installed in a venv of its own under .build/ unless this python has it.
+Needs: mosquitto, mosquitto-clients, cbor2 and matplotlib (pip), python3-venv: the paho row's
+paho-mqtt 2.x is installed in a venv of its own under .build/ unless this python has it.
 """
 import argparse
 import json
