@@ -68,7 +68,7 @@ def markdown(medians, args, binary_mib, machine):
 TAKES = {
     "rate": "the session on libmosquitto's loop thread; the run-to-run spread is as large as the gap",
     "cpu": "libmosquitto's loop thread alone costs 0.8-0.9x of all of mosquitto_pub (docs/PERFORMANCE.md), "
-           "which leaves about 3 µs per reading for storage, encoding and the session, about 7 µs now: the session "
+           "which leaves about 3 µs per reading for storage, encoding and the session, about 8 µs now: the session "
            "on that thread and a reading path of half today's cost; batching beats it",
     "paho": "the session on libmosquitto's loop thread; batched messages reach it",
     "paho-above-c": "3x paho is above mosquitto_pub's own rate in this run, so no libmosquitto client reaches it "
