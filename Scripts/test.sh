@@ -30,6 +30,7 @@ passed=0
 failed=0
 status=0
 summary=()
+failed_stages=()
 
 # Swift Testing prints one line per test: "✔ Test x() passed after" / "✘ Test x() failed after".
 count_swift_tests() {
@@ -55,8 +56,18 @@ stage() {  # stage NAME COUNTER COMMAND...
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   passed=$((passed + p))
   failed=$((failed + f))
-  [ "$rc" -eq 0 ] || status=1
+  [ "$rc" -eq 0 ] || { status=1; failed_stages+=("$name"); }
   summary+=("$name: $p passed, $f failed (exit $rc)")
+}
+# CI keeps only the tail of this output, so a failed stage's own lines (which test, which
+# expectation) are repeated at the end: Swift Testing's "✘" lines, other stages' FAIL lines, or
+# failing that the stage's last lines.
+show_failures() {  # show_failures NAME
+  local log="$logs/$1.txt" lines
+  lines=$(grep -E '^(✘|FAIL|not ok)' "$log" | grep -v '^✘ Test run with' | head -40)
+  [ -n "$lines" ] || lines=$(tail -20 "$log")
+  echo "--- $1 ($log)"
+  printf '%s\n' "$lines"
 }
 
 stage swift-test count_swift_tests swift test --skip-build
@@ -74,6 +85,10 @@ fi
 [ "${SGW_SKIP_FAULTS:-0}" = 1 ] || stage fault-suite count_plain python3 Scripts/fault-suite.py
 stage systemd-unit count_plain bash Scripts/check-unit.sh
 
+if [ "${#failed_stages[@]}" -gt 0 ]; then
+  echo "=== failures"
+  for name in "${failed_stages[@]}"; do show_failures "$name"; done
+fi
 echo "=== stages"
 printf '  %s\n' "${summary[@]}"
 echo "all stages: $passed passed, $failed failed"
