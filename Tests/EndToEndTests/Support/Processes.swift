@@ -109,6 +109,13 @@ func waitUntil(timeout: Duration, _ what: String, _ condition: () throws -> Bool
     throw TestFailure("timed out after \(timeout) waiting for \(what)")
 }
 
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), looked up at run time:
+/// spawn.h declares it only for _GNU_SOURCE, which Swift's Glibc module is not built with.
+private let closeOthers: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? =
+    dlsym(nil, "posix_spawn_file_actions_addclosefrom_np").map {
+        unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }
+
 /// A child process with its output in a log file.
 ///
 /// Spawned with posix_spawn and reaped with waitpid by this type alone: Foundation's `Process`
@@ -128,6 +135,10 @@ final class Child {
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else of this process: tests run in parallel, and a broker or agent that kept
+        // another test's pipe (Foundation's are not close-on-exec) would hold back that test's
+        // end of file until it exited, and keep its sockets and listeners open.
+        closeOthers?(&actions, 3)
         // Children start with default signal handling and nothing blocked, whatever the test runner set.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
