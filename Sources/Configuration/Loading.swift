@@ -23,8 +23,12 @@ extension GatewayConfiguration {
     ///   `clock` is what the client certificate's dates are judged against.
     ///   `boardDetection`: `.deviceTree(root: "/")` when the agent starts, so `board: auto` and
     ///   the header pins are resolved then; the default leaves them for the start.
+    ///   `credentialsDirectory`: what `%d/` in a key or certificate path stands for (systemd's
+    ///   `$CREDENTIALS_DIRECTORY`, read when the file is loaded; nil: not running with credentials).
     public static func load(path: String, kinds: SensorKindCatalog, clock: CertificateClock = .system,
-                            boardDetection: BoardDetection = .deferred) throws(ConfigurationError) -> GatewayConfiguration {
+                            boardDetection: BoardDetection = .deferred,
+                            credentialsDirectory: String? = credentialsDirectoryFromEnvironment())
+        throws(ConfigurationError) -> GatewayConfiguration {
         switch FileChecks.status(path) {
         case .missing:
             throw ConfigurationError(file: path, message: "no such file")
@@ -55,7 +59,7 @@ extension GatewayConfiguration {
         let cwd = FileReading.currentDirectory() ?? "/"
         let base = directory == "." ? cwd : FileChecks.resolve(directory, against: cwd)
         return try parse(yaml: yaml, file: path, baseDirectory: base, kinds: kinds, clock: clock,
-                         boardDetection: boardDetection)
+                         boardDetection: boardDetection, credentialsDirectory: credentialsDirectory)
     }
 
     /// Validates configuration text.
@@ -69,9 +73,14 @@ extension GatewayConfiguration {
     /// - Throws: ``ConfigurationError`` for the first problem in file order, YAML syntax errors
     ///   included.
     ///   - boardDetection: Whether `board: auto` reads the device tree (under a root) now.
+    ///   - credentialsDirectory: What `%d/` in a path stands for (systemd's `$CREDENTIALS_DIRECTORY`);
+    ///     an input rather than read here, so a caller (or a test) need not change the process's
+    ///     environment to choose it.
     public static func parse(yaml: String, file: String, baseDirectory: String,
                              kinds: SensorKindCatalog, clock: CertificateClock = .system,
-                             boardDetection: BoardDetection = .deferred) throws(ConfigurationError) -> GatewayConfiguration {
+                             boardDetection: BoardDetection = .deferred,
+                             credentialsDirectory: String? = credentialsDirectoryFromEnvironment())
+        throws(ConfigurationError) -> GatewayConfiguration {
         let root: YAMLNode?
         do {
             root = try YAMLParser.parse(yaml)
@@ -84,9 +93,16 @@ extension GatewayConfiguration {
         }
         var configuration = try SchemaReader(
             reader: NodeReader(file: file), baseDirectory: baseDirectory, kinds: kinds, clock: clock,
-            boardDetection: boardDetection).configuration(root)
+            boardDetection: boardDetection, credentialsDirectory: credentialsDirectory).configuration(root)
         configuration.warnings += PlatformRules.warnings(configuration, file: file)
         return configuration
+    }
+
+    /// `$CREDENTIALS_DIRECTORY`, which systemd sets for a service with `LoadCredential=`; nil
+    /// when unset or empty.
+    public static func credentialsDirectoryFromEnvironment() -> String? {
+        guard let value = getenv("CREDENTIALS_DIRECTORY"), value.pointee != 0 else { return nil }
+        return String(cString: value)
     }
 
     private static func tooLarge(_ byteCount: Int?, file: String) -> ConfigurationError {

@@ -15,6 +15,8 @@ struct SchemaReader {
     let clock: CertificateClock
     /// Whether `board: auto` reads the device tree now (the agent's start) or later (`config check`).
     var boardDetection: GatewayConfiguration.BoardDetection = .deferred
+    /// What `%d/` in a path stands for (systemd's credentials directory); nil: none.
+    var credentialsDirectory: String? = nil
 
     func fail(_ key: String?, at mark: Mark?, _ message: String) -> ConfigurationError {
         reader.error(key, at: mark, message)

@@ -117,22 +117,18 @@ extension SchemaReader {
     }
 
     /// A path as written, with a leading `%d/` (systemd's specifier for the credentials
-    /// directory) resolved under `$CREDENTIALS_DIRECTORY`, which systemd sets for a service
-    /// with `LoadCredential=`.
+    /// directory) resolved under ``credentialsDirectory`` (`$CREDENTIALS_DIRECTORY`, which
+    /// systemd sets for a service with `LoadCredential=`).
     func credentialPath(_ text: String, node: Node, path: String) throws(ConfigurationError) -> String {
         guard text.hasPrefix("%d/") else { return text }
         let name = String(text.dropFirst(3))
-        guard let directory = Self.credentialsDirectory(), !directory.isEmpty else {
+        guard let directory = credentialsDirectory, !directory.isEmpty else {
             throw fail(path, at: node.mark,
                        "'\(NodeReader.excerpt(text))' names a systemd credential, but $CREDENTIALS_DIRECTORY is not set; "
                            + "it is set for a service with LoadCredential=\(NodeReader.excerpt(name)):FILE (check as the service: "
                            + "systemd-run -P -p LoadCredential=\(NodeReader.excerpt(name)):FILE sensorgw config check CONFIG)")
         }
         return FileChecks.resolve(name, against: directory)
-    }
-
-    static func credentialsDirectory() -> String? {
-        getenv("CREDENTIALS_DIRECTORY").map { String(cString: $0) }
     }
 }
 

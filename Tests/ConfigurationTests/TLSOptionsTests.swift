@@ -196,18 +196,18 @@ struct TLSOptionsTests {
     }
 }
 
-/// `%d/NAME` resolves under `$CREDENTIALS_DIRECTORY`. Serialized: it sets the process's
-/// environment, which no other suite reads.
-@Suite("TLS files as systemd credentials", .serialized)
+/// `%d/NAME` resolves under the credentials directory (`$CREDENTIALS_DIRECTORY`), which the
+/// tests pass in: setting the process's environment raced with every other suite that parses a
+/// `%d/` path while it was set (stop 23's CI saw one).
+@Suite("TLS files as systemd credentials")
 struct CredentialPathTests {
-    @Test("With $CREDENTIALS_DIRECTORY set, %d/client.key is the key in that directory")
+    @Test("With a credentials directory, %d/client.key is the key in that directory")
     func resolvesUnderTheDirectory() throws {
         let sandbox = try Sandbox()
         let credentials = try Sandbox(certs: "credentials")
-        setenv("CREDENTIALS_DIRECTORY", "\(credentials.path)/credentials", 1)
-        defer { unsetenv("CREDENTIALS_DIRECTORY") }
         let config = try GatewayConfiguration.parse(yaml: minimalWithTLS(key: #""%d/client.key""#), file: configName,
-                                                    baseDirectory: sandbox.path, kinds: testKinds, clock: TLSMaterialTests.midway)
+                                                    baseDirectory: sandbox.path, kinds: testKinds, clock: TLSMaterialTests.midway,
+                                                    credentialsDirectory: "\(credentials.path)/credentials")
         #expect(config.mqtt.tls == .mutual(ca: "\(sandbox.path)/certs/ca.pem", certificate: "\(sandbox.path)/certs/client.pem",
                                            key: "\(credentials.path)/credentials/client.key"))
     }
@@ -215,7 +215,6 @@ struct CredentialPathTests {
     @Test("Without it, %d/ is an error that says how to run the check as the service")
     func unsetDirectory() throws {
         let sandbox = try Sandbox()
-        unsetenv("CREDENTIALS_DIRECTORY")
         #expect(errorDescription(minimalWithTLS(key: #""%d/client.key""#), base: sandbox.path) ==
             "sensorgw.yaml:15:10: mqtt.tls.key: '%d/client.key' names a systemd credential, but $CREDENTIALS_DIRECTORY is not set; "
                 + "it is set for a service with LoadCredential=client.key:FILE (check as the service: "

@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 
-/// Runs `sensorgw` with arguments; returns its exit status and everything it printed.
-func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (status: Int32, output: String) {
+/// Runs `sensorgw` with arguments (and `environment` added to the tests'); returns its exit
+/// status and everything it printed.
+func sensorgw(_ arguments: [String], in workspace: Workspace,
+              environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
     let log = workspace.path("cli-\(UUID().uuidString.prefix(6)).txt")
-    let child = try Child(sensorgwBinary, arguments, log: log)
+    let child = try Child(sensorgwBinary, arguments, log: log, environment: environment)
     try await waitUntil(timeout: .seconds(30), "sensorgw \(arguments.joined(separator: " "))") { !child.isRunning }
     return (try await child.stop(), child.log)
 }
@@ -127,6 +129,34 @@ func sensorgw(_ arguments: [String], in workspace: Workspace) async throws -> (s
         let result = try await sensorgw(["config", "check", good], in: workspace)
         #expect(result.status == 0, "\(result.output)")
         #expect(!result.output.contains("warning"), "\(result.output)")
+    }
+
+    /// The agent reads `$CREDENTIALS_DIRECTORY` from its own environment, as systemd sets it
+    /// for a service with `LoadCredential=` (the unit tests pass the directory in instead).
+    @Test func aKeyNamedAsASystemdCredentialIsReadFromCredentialsDirectory() async throws {
+        let workspace = try Workspace("cli-credential")
+        let file = workspace.path("credential.yaml")
+        try """
+            gateway: { id: g1 }
+            board: simulated
+            sensors:
+              - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 } }
+            storage: { path: outbox.sqlite }
+            mqtt:
+              host: localhost
+              tls:
+                ca: certs/ca.pem
+                certificate: certs/client.pem
+                key: "%d/client.key"
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let service = try await sensorgw(["config", "check", file], in: workspace,
+                                         environment: ["CREDENTIALS_DIRECTORY": workspace.certificates.path])
+        #expect(service.status == 0, "\(service.output)")
+        let shell = try await sensorgw(["config", "check", file], in: workspace, environment: ["CREDENTIALS_DIRECTORY": ""])
+        #expect(shell.status == 78, "\(shell.output)")
+        #expect(shell.output.contains("error: \(file):11:10: mqtt.tls.key: '%d/client.key' names a systemd credential, "
+                                      + "but $CREDENTIALS_DIRECTORY is not set"), "\(shell.output)")
     }
 
     @Test func simulatedProbesPrintAGridAndANormalizedReading() async throws {
