@@ -197,8 +197,8 @@ struct TLSOptionsTests {
 }
 
 /// `%d/NAME` resolves under the credentials directory (`$CREDENTIALS_DIRECTORY`), which the
-/// tests pass in: setting the process's environment raced with every other suite that parses a
-/// `%d/` path while it was set (stop 23's CI saw one).
+/// tests pass in: setting the process's environment (as these tests once did) made every suite
+/// running in parallel that parses a `%d/` path see it too, and fail.
 @Suite("TLS files as systemd credentials")
 struct CredentialPathTests {
     @Test("With a credentials directory, %d/client.key is the key in that directory")
