@@ -12,6 +12,25 @@ func sensorgw(_ arguments: [String], in workspace: Workspace,
 }
 
 @Suite struct CommandLineTests {
+    /// A mutual-TLS configuration with the workspace's certificates and `key` as written; the
+    /// key is on line 11, column 10. `extra` goes after `host: localhost`.
+    static func mutualTLSConfig(key: String, extra: String = "") -> String {
+        """
+        gateway: { id: g1 }
+        board: simulated
+        sensors:
+          - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 } }
+        storage: { path: outbox.sqlite }
+        mqtt:
+          host: localhost\(extra)
+          tls:
+            ca: certs/ca.pem
+            certificate: certs/client.pem
+            key: \(key)
+
+        """
+    }
+
     @Test func badConfigurationExits78NamingFileLineAndKeyBeforeTouchingAnything() async throws {
         let workspace = try Workspace("cli-config")
         let config = workspace.path("bad.yaml")
@@ -91,22 +110,7 @@ func sensorgw(_ arguments: [String], in workspace: Workspace,
         let certs = workspace.certificates.path
         try "not a key\n".write(toFile: "\(certs)/garbage.key", atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: "\(certs)/garbage.key")
-        func config(key: String, extra: String = "") -> String {
-            """
-            gateway: { id: g1 }
-            board: simulated
-            sensors:
-              - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 } }
-            storage: { path: outbox.sqlite }
-            mqtt:
-              host: localhost\(extra)
-              tls:
-                ca: certs/ca.pem
-                certificate: certs/client.pem
-                key: certs/\(key)
-
-            """
-        }
+        func config(key: String, extra: String = "") -> String { Self.mutualTLSConfig(key: "certs/\(key)", extra: extra) }
         let cases: [(name: String, yaml: String, expected: String)] = [
             ("garbage-key", config(key: "garbage.key"),
              ":11:10: mqtt.tls.key: \(certs)/garbage.key is not a PEM private key (OpenSSL cannot read it)"),
@@ -136,20 +140,7 @@ func sensorgw(_ arguments: [String], in workspace: Workspace,
     @Test func aKeyNamedAsASystemdCredentialIsReadFromCredentialsDirectory() async throws {
         let workspace = try Workspace("cli-credential")
         let file = workspace.path("credential.yaml")
-        try """
-            gateway: { id: g1 }
-            board: simulated
-            sensors:
-              - { id: air, type: bme280, i2c: { bus: 1, address: 0x76 } }
-            storage: { path: outbox.sqlite }
-            mqtt:
-              host: localhost
-              tls:
-                ca: certs/ca.pem
-                certificate: certs/client.pem
-                key: "%d/client.key"
-
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        try Self.mutualTLSConfig(key: #""%d/client.key""#).write(toFile: file, atomically: true, encoding: .utf8)
         let service = try await sensorgw(["config", "check", file], in: workspace,
                                          environment: ["CREDENTIALS_DIRECTORY": workspace.certificates.path])
         #expect(service.status == 0, "\(service.output)")
